@@ -1,0 +1,161 @@
+"""Indicator detection: run the pack's cue patterns over the text and keep only matches that report something.
+
+A match is dropped when, looking back from it to the start of its clause (never further than the pack's
+``window_words``), a negation trigger is found ("he never asked for photos", "she denies any secrecy"), or a
+hypothetical trigger is found ("worried he might ask to meet", "if he asks for pics") that is not
+cancelled by a
+reporting verb before it ("asked if he could meet"). Pseudo-negations ("doesn't know", "not only") are blanked
+before the look-back. A short denial straight after the match ("asked to meet - no") and direct
+questions without
+a yes after them ("Has he asked for pics?") also drop it. Indicators marked ``suspicion_counts`` ignore
+hypothetical triggers, since suspicion is enough for them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from heed.risk.pack import GuidancePack
+
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+# Same-length replacements only: spans found in the normalised text are exact slices of the original.
+_NORMALISE = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
+# A line break inside a sentence (wrapped prose: the next line goes on in lower case) reads as a space, while
+# log entries that start a new line with a capital stay separate.
+_WRAPPED = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
+
+
+def normalise(text: str) -> str:
+    """Curly quotes and dashes read as straight ones, wrapped lines as one; the length never changes."""
+    return _WRAPPED.sub(" ", text.translate(_NORMALISE))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range of the input."""
+
+    start: int
+    end: int
+
+
+class Scope:
+    """Decides whether a match at a position is reported as fact in its clause (see module docstring)."""
+
+    def __init__(self, text: str, compiled: Mapping[str, object]) -> None:
+        self.text = text
+        self.c = compiled
+        breaks = compiled["clause_breaks"]
+        assert isinstance(breaks, re.Pattern)
+        self.breaks = [m.end() for m in breaks.finditer(text)]
+        self.sentences: list[tuple[int, int]] = []
+        start = 0
+        for m in _SENTENCE_END.finditer(text):
+            self.sentences.append((start, m.end()))
+            start = m.end()
+        if start < len(text):
+            self.sentences.append((start, len(text)))
+        self.sentence_starts = [s for s, _ in self.sentences]
+        self._question_cache: dict[int, bool] = {}
+
+    def _pat(self, key: str) -> re.Pattern[str]:
+        p = self.c[key]
+        assert isinstance(p, re.Pattern)
+        return p
+
+    def window(self, start: int) -> str:
+        """The text from the start of the clause holding ``start`` up to it, cut to the last N words."""
+        i = bisect.bisect_right(self.breaks, start) - 1
+        clause_start = self.breaks[i] if i >= 0 else 0
+        window = self.text[clause_start:start]
+        limit = self.c["window_words"]
+        assert isinstance(limit, int)
+        words = list(_WORD.finditer(window))
+        if len(words) > limit:
+            window = window[words[-limit].start() :]
+        return window
+
+    def is_reported(self, start: int, end: int, *, suspicion_counts: bool) -> bool:
+        """Whether the match ``text[start:end]`` reports the indicator (not negated, denied or
+        hypothetical)."""
+        if self._in_unanswered_question(start):
+            return False
+        window = self._pat("pseudo_negation").sub(lambda m: " " * len(m.group(0)), self.window(start))
+        if self._pat("negation").search(window):
+            return False
+        near = self.c["near_words"]
+        assert isinstance(near, int)
+        if near:
+            words = list(_WORD.finditer(window))
+            tail = window[words[-near].start() :] if len(words) >= near else window
+            if self._pat("near_negation").search(tail):
+                return False
+        if self._pat("post_negation").match(self.text, end, min(len(self.text), end + 40)):
+            return False
+        if not suspicion_counts:
+            last_hyp = None
+            for m in self._pat("hypothetical").finditer(window):
+                last_hyp = m
+            if last_hyp is not None and not self._pat("hypothetical_cancel").search(
+                window, 0, last_hyp.start()
+            ):
+                return False
+        return True
+
+    def _in_unanswered_question(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if i < 0:
+            return False
+        if i in self._question_cache:
+            return self._question_cache[i]
+        s, e = self.sentences[i]
+        sentence = self.text[s:e]
+        result = False
+        if sentence.rstrip().endswith("?") and self._pat("question_start").match(sentence):
+            following = self.text[e : e + 60]
+            result = not self._pat("question_yes").match(following)
+        self._question_cache[i] = result
+        return result
+
+
+def detect(text: str, pack: GuidancePack) -> dict[str, list[Span]]:
+    """Find each indicator's evidence spans in ``text`` (already normalised), in order of position."""
+    scope = Scope(text, pack.compiled)
+    found: dict[str, list[Span]] = {}
+    for code, patterns in pack.cues.items():
+        suspicion = pack.indicators[code].suspicion_counts
+        spans: list[Span] = []
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
+                while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
+                    e -= 1
+                while s < e and text[s].isspace():
+                    s += 1
+                if e <= s:
+                    continue
+                if scope.is_reported(s, e, suspicion_counts=suspicion):
+                    spans.append(Span(s, e))
+        if spans:
+            found[code] = _merge(spans)
+    return found
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    spans.sort(key=lambda sp: (sp.start, -sp.end))
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp.start < out[-1].end:
+            if sp.end > out[-1].end:
+                out[-1] = Span(out[-1].start, sp.end)
+            continue
+        out.append(sp)
+    return out

@@ -1,0 +1,333 @@
+"""``assess``: from a narrative (and optional guided answers) to an Assessment with evidence and reasons.
+
+Pipeline: validate input -> detect indicator cues with scope (detect.py) -> extract subjects and ages
+(subjects.py) -> reason about the contact's age (age_gap, peers, known family adults) -> apply guided
+answers ->
+grade with the pack's rules (conditions.py) -> suggest follow-up questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from heed.risk.conditions import Facts, evaluate
+from heed.risk.detect import Span, detect, normalise
+from heed.risk.errors import InputError
+from heed.risk.pack import GuidancePack, default_pack
+from heed.risk.subjects import Subjects, extract
+
+MAX_TEXT_BYTES = 1_000_000
+_WEAK_AGE_GAP = re.compile(r"\b(?:boy|lad|teen|teenager|girl|gamer|player)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an indicator is present: a span of the narrative, or a guided answer (question id and value)."""
+
+    text: str
+    start: int | None = None
+    end: int | None = None
+    question: str | None = None
+    answer: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Narrative evidence is ``{start, end, text}``; answer evidence ``{source, question, answer,
+        text}``."""
+        if self.question is not None:
+            return {"source": "answer", "question": self.question, "answer": self.answer, "text": self.text}
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A pack rule (or guided question) that produced a grade, an action or a recorded answer."""
+
+    rule: str
+    effect: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The public shape ``{rule, effect, text}``."""
+        return {"rule": self.rule, "effect": self.effect, "text": self.text}
+
+
+@dataclass
+class Assessment:
+    """The result of ``assess``: indicators with evidence, subjects, grading, reasons and follow-ups."""
+
+    risk: str
+    response: str
+    indicators: dict[str, list[Evidence]]
+    labels: dict[str, str]
+    subjects: list[dict[str, Any]]
+    required_actions: list[str]
+    reasons: list[Reason]
+    follow_up_questions: list[dict[str, str]]
+    pack_version: str
+    facts: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shared interface shape (see the team brief); JSON-serialisable."""
+        return {
+            "risk": self.risk,
+            "response": self.response,
+            "indicators": [
+                {"code": code, "label": self.labels[code], "evidence": [ev.to_dict() for ev in evs]}
+                for code, evs in self.indicators.items()
+            ],
+            "subjects": self.subjects,
+            "required_actions": list(self.required_actions),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "follow_up_questions": list(self.follow_up_questions),
+            "pack_version": self.pack_version,
+        }
+
+
+def check_text(text: object) -> str:
+    """Return ``text`` if the engine can use it, else raise InputError saying what is wrong."""
+    if not isinstance(text, str):
+        raise InputError(f"the narrative must be text, got {type(text).__name__}")
+    if "\x00" in text:
+        raise InputError("the narrative contains NUL bytes: it looks like binary data, not text")
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"the narrative is {size} bytes; the limit is {MAX_TEXT_BYTES} bytes (1 MB)")
+    if not text.strip():
+        raise InputError("the narrative is empty")
+    return text
+
+
+def assess(
+    text: str, answers: Mapping[str, str] | None = None, *, pack: GuidancePack | None = None
+) -> Assessment:
+    """Assess a narrative (and optional guided answers) against the guidance pack.
+
+    Raises InputError for unusable text or unknown question ids / answer values.
+    """
+    check_text(text)
+    pack = pack or default_pack()
+    answers = _check_answers(answers, pack)
+    norm = normalise(text)
+    found = detect(norm, pack)
+    subjects = extract(norm, pack)
+    contact_age = _reason_about_age(norm, pack, found, subjects)
+
+    evidence: dict[str, list[Evidence]] = {
+        code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
+        for code, spans in found.items()
+    }
+    reasons: list[Reason] = []
+    facts = {"contact_age": contact_age}
+    for qid, value in answers.items():
+        q = pack.questions[qid]
+        eff = q.answers[value]
+        for code in eff.adds:
+            evidence.setdefault(code, []).append(
+                Evidence(text=f"{q.text} - answered: {value}", question=qid, answer=value)
+            )
+        for name, fval in eff.fact.items():
+            facts[name] = _stronger_age(facts.get(name, "unknown"), fval)
+        if eff.adds:
+            effect, note = "indicator_added", f"answer '{value}' adds {', '.join(eff.adds)}"
+        elif q.informs in found:
+            effect, note = (
+                "answer_recorded",
+                f"answer '{value}' recorded; the narrative evidence for {q.informs} stands",
+            )
+        else:
+            effect, note = "answer_recorded", f"answer '{value}' recorded"
+        reasons.append(Reason(rule=f"question:{qid}", effect=effect, text=note))
+    if "age_gap" in evidence and facts["contact_age"] in ("unknown", "peer"):
+        facts["contact_age"] = "adult"
+
+    order = list(pack.indicators)
+    indicators = {code: evidence[code] for code in order if code in evidence}
+    present = frozenset(indicators)
+    subj_dicts = [_subject_dict(text, s) for s in subjects.items]
+    base = Facts(
+        indicators=present,
+        grooming=pack.grooming_codes,
+        facts=facts,
+        answers=answers,
+        subjects=[(s["kind"], s.get("role")) for s in subj_dicts],
+    )
+    risk = None
+    for level in ("high", "medium"):
+        matched = [r for r in pack.risk_rules[level] if r.when is not None and evaluate(r.when, base)]
+        if matched:
+            risk = level
+            reasons.extend(Reason(r.id, f"risk={level}", r.text) for r in matched)
+            break
+    if risk is None:
+        risk = "standard"
+        reasons.append(Reason(pack.risk_default.id, "risk=standard", pack.risk_default.text))
+    graded = Facts(
+        indicators=base.indicators,
+        grooming=base.grooming,
+        facts=base.facts,
+        answers=base.answers,
+        subjects=base.subjects,
+        risk=risk,
+    )
+    response = "resolution_without_deployment"
+    for r in pack.response_rules:
+        if r.when is not None and evaluate(r.when, graded):
+            response = str(r.value)
+            reasons.append(Reason(r.id, f"response={response}", r.text))
+            break
+    actions: list[str] = []
+    for r in pack.action_rules:
+        if r.when is not None and evaluate(r.when, graded) and r.value not in actions:
+            actions.append(str(r.value))
+            reasons.append(Reason(r.id, f"action={r.value}", r.text))
+    return Assessment(
+        risk=risk,
+        response=response,
+        indicators=indicators,
+        labels={c: pack.indicators[c].label for c in indicators},
+        subjects=subj_dicts,
+        required_actions=actions,
+        reasons=reasons,
+        follow_up_questions=_follow_ups(pack, present, answers, facts),
+        pack_version=pack.version,
+        facts=facts,
+    )
+
+
+_AGE_STRENGTH = {"unknown": 0, "peer": 1, "older": 2, "adult": 3}
+
+
+def _stronger_age(a: str, b: str) -> str:
+    # The more concerning account of the contact's age wins: a "same age" answer never hides an adult.
+    return a if _AGE_STRENGTH.get(a, 0) >= _AGE_STRENGTH.get(b, 0) else b
+
+
+def _check_answers(answers: Mapping[str, str] | None, pack: GuidancePack) -> dict[str, str]:
+    if answers is None:
+        return {}
+    if not isinstance(answers, Mapping):
+        raise InputError(f"answers must be a mapping of question id to answer, got {type(answers).__name__}")
+    out: dict[str, str] = {}
+    for qid, value in answers.items():
+        if qid not in pack.questions:
+            raise InputError(f"unknown question id {qid!r}; known: {', '.join(pack.questions)}")
+        allowed = pack.questions[qid].answers
+        if not isinstance(value, str) or value not in allowed:
+            raise InputError(f"answer {value!r} to question {qid!r} is not one of: {', '.join(allowed)}")
+        out[qid] = value
+    return out
+
+
+def _sentence_of(text: str, pos: int) -> tuple[int, int]:
+    s = (
+        max(
+            text.rfind(".", 0, pos),
+            text.rfind("\n", 0, pos),
+            text.rfind("!", 0, pos),
+            text.rfind("?", 0, pos),
+        )
+        + 1
+    )
+    ends = [
+        i
+        for i in (text.find(".", pos), text.find("\n", pos), text.find("!", pos), text.find("?", pos))
+        if i >= 0
+    ]
+    return s, (min(ends) if ends else len(text))
+
+
+def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects) -> str:
+    """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
+
+    Adds the ages of adult or markedly older contacts as age_gap evidence; drops age_gap when the only older
+    person is a family adult in a normal role with nothing concerning said, or when a same-age peer is
+    described
+    with nothing that says adult.
+    """
+    c = pack.compiled
+    roles = {s.start: s.attrs.get("role") for s in subjects.items if s.kind == "person"}
+
+    def role_of(r: str | None) -> str | None:
+        if r and r.startswith("@"):
+            return roles.get(int(r[1:]))
+        return r
+
+    child_ages = [a.age for a in subjects.ages if role_of(a.role) == "child" and not a.claimed]
+    child_age = min(child_ages) if child_ages else None
+    adult_spans: list[Span] = []
+    older_spans: list[Span] = []
+    peer_by_age = False
+    for a in subjects.ages:
+        role = role_of(a.role)
+        if a.claimed or a.known_role or role in ("child", "caller", "other"):
+            continue
+        if role is None and a.age < 18:
+            continue
+        if a.age >= 18:
+            adult_spans.append(Span(a.start, a.end))
+        elif child_age is not None and a.age - child_age >= 4:
+            older_spans.append(Span(a.start, a.end))
+        elif child_age is not None and abs(a.age - child_age) <= 3:
+            peer_by_age = True
+    cue_spans = found.get("age_gap", [])
+    strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
+    weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
+    peer_cue = bool(c["peer_cues"].search(text)) or peer_by_age
+    others = set(found) & pack.grooming_codes - {"age_gap"}
+    if peer_cue and not (strong or adult_spans):
+        weak = []
+    spans = strong + weak + adult_spans + older_spans
+    # Family adults in a normal role: an adult described only in a sentence naming a known role is not an
+    # age_gap unless something concerning (another grooming indicator) is reported.
+    known_re: re.Pattern[str] = c["known_role_re"]
+    if spans and not others:
+        spans = [sp for sp in spans if not known_re.search(text, *_sentence_of(text, sp.start))]
+    if not spans and others:
+        adult_role_re: re.Pattern[str] = c["adult_role_re"]
+        m = adult_role_re.search(text)
+        if m:
+            spans = [Span(*m.span())]
+    if spans:
+        found["age_gap"] = sorted(set(spans), key=lambda sp: sp.start)
+    else:
+        found.pop("age_gap", None)
+    if adult_spans or strong or (spans and not older_spans and not weak):
+        return "adult" if spans else ("peer" if peer_cue else "unknown")
+    if spans:
+        return "older"
+    return "peer" if peer_cue else "unknown"
+
+
+def _subject_dict(text: str, s: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": s.kind,
+        "value": s.value,
+        "span": {"start": s.start, "end": s.end, "text": text[s.start : s.end]},
+    }
+    if s.kind == "person":
+        out["role"] = s.attrs.get("role") or "other"
+        out["age"] = s.attrs.get("age")
+        out["age_estimated"] = bool(s.attrs.get("age_estimated"))
+    elif s.kind == "handle":
+        out["platform"] = s.attrs.get("platform")
+    elif s.kind == "phone":
+        out["e164"] = s.attrs.get("e164")
+    return out
+
+
+def _follow_ups(
+    pack: GuidancePack, present: frozenset[str], answers: Mapping[str, str], facts: Mapping[str, str]
+) -> list[dict[str, str]]:
+    grooming = bool(present & pack.grooming_codes)
+    out = []
+    for q in pack.questions.values():
+        if q.id in answers or q.informs in present:
+            continue
+        if q.informs == "age_gap" and facts.get("contact_age") != "unknown":
+            continue
+        if any(w in present or (w == "any_grooming" and grooming) for w in q.ask_when):
+            out.append({"id": q.id, "text": q.text, "indicator": q.informs})
+    return out

@@ -1,0 +1,195 @@
+"""Figures for the engine on labelled narratives: ``python -m heed.risk.evaluate`` (``make eval``).
+
+Prints per-indicator precision/recall/F1 and support, micro and macro averages, the risk confusion matrix and
+risk/response accuracy for the development set (tests/risk/data/devset.jsonl) and, separately, for the
+held-out
+set (tests/risk/data/holdout.jsonl) when it exists: narratives written independently, never seen by the
+engine's author. ``--errors`` lists the development-set cases that disagree (never the held-out ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heed.risk.engine import assess
+from heed.risk.errors import InputError
+from heed.risk.pack import GuidancePack, default_pack
+
+DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "risk" / "data"
+RISKS = ("high", "medium", "standard")
+
+
+@dataclass
+class Report:
+    """Counts over one labelled set."""
+
+    cases: int = 0
+    tp: Counter[str] = field(default_factory=Counter)
+    fp: Counter[str] = field(default_factory=Counter)
+    fn: Counter[str] = field(default_factory=Counter)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    response_ok: int = 0
+    response_total: int = 0
+    subjects_found: int = 0
+    subjects_total: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def prf(self, code: str) -> tuple[float, float, float, int]:
+        """Precision, recall, F1 and support (labelled positives) for one indicator."""
+        tp, fp, fn = self.tp[code], self.fp[code], self.fn[code]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f, tp + fn
+
+    def micro(self) -> tuple[float, float, float]:
+        """Micro-averaged precision, recall, F1 over all indicators."""
+        tp, fp, fn = sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def macro(self, codes: Sequence[str]) -> tuple[float, float, float]:
+        """Macro-averaged precision, recall, F1 over indicators with labelled or predicted cases."""
+        used = [c for c in codes if self.tp[c] + self.fp[c] + self.fn[c]]
+        if not used:
+            return 1.0, 1.0, 1.0
+        rows = [self.prf(c) for c in used]
+        return tuple(sum(r[i] for r in rows) / len(rows) for i in range(3))  # type: ignore[return-value]
+
+    @property
+    def risk_accuracy(self) -> float:
+        """Share of cases whose risk level matches the label."""
+        ok = sum(n for (gold, pred), n in self.confusion.items() if gold == pred)
+        return ok / self.cases if self.cases else 1.0
+
+
+def load_cases(path: Path) -> list[dict[str, Any]]:
+    """Read a labelled JSON-lines file, refusing malformed lines with the line number."""
+    cases = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("risk") not in RISKS:
+            raise ValueError(f"{path}:{n}: expected an object with text, indicators and risk")
+        cases.append(row)
+    return cases
+
+
+def evaluate_cases(cases: list[dict[str, Any]], pack: GuidancePack | None = None) -> Report:
+    """Run the engine over labelled cases and count agreement."""
+    pack = pack or default_pack()
+    rep = Report()
+    for row in cases:
+        try:
+            d = assess(row["text"], row.get("answers"), pack=pack).to_dict()
+        except InputError as exc:
+            rep.errors.append(f"{row.get('id')}: refused: {exc}")
+            continue
+        rep.cases += 1
+        gold = set(row.get("indicators", []))
+        pred = {i["code"] for i in d["indicators"]}
+        for code in pred & gold:
+            rep.tp[code] += 1
+        for code in pred - gold:
+            rep.fp[code] += 1
+        for code in gold - pred:
+            rep.fn[code] += 1
+        rep.confusion[(row["risk"], d["risk"])] += 1
+        if "response" in row:
+            rep.response_total += 1
+            rep.response_ok += row["response"] == d["response"]
+        for s in row.get("subjects") or []:
+            rep.subjects_total += 1
+            rep.subjects_found += any(
+                x["kind"] == s["kind"] and x["value"].lower() == str(s["value"]).lower()
+                for x in d["subjects"]
+            )
+        if pred != gold or row["risk"] != d["risk"]:
+            extra, missing = sorted(pred - gold), sorted(gold - pred)
+            rep.errors.append(
+                f"{row.get('id')}: risk {row['risk']}->{d['risk']} extra={extra} missing={missing}"
+            )
+    return rep
+
+
+def render(rep: Report, codes: Sequence[str], title: str) -> str:
+    """Human-readable figures for one set."""
+    out = [
+        f"== {title}: {rep.cases} narratives",
+        "",
+        f"{'indicator':<22}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}",
+    ]
+    for code in codes:
+        p, r, f, support = rep.prf(code)
+        out.append(f"{code:<22}{p:>7.2f}{r:>7.2f}{f:>7.2f}{support:>9}")
+    mp, mr, mf = rep.micro()
+    ap, ar, af = rep.macro(codes)
+    out.append(f"{'micro average':<22}{mp:>7.2f}{mr:>7.2f}{mf:>7.2f}")
+    out.append(f"{'macro average':<22}{ap:>7.2f}{ar:>7.2f}{af:>7.2f}")
+    out += [
+        "",
+        "risk confusion (rows: label, columns: engine)",
+        f"{'':<10}" + "".join(f"{r:>10}" for r in RISKS),
+    ]
+    for gold in RISKS:
+        out.append(f"{gold:<10}" + "".join(f"{rep.confusion[(gold, pred)]:>10}" for pred in RISKS))
+    out.append(f"risk accuracy: {rep.risk_accuracy:.2f}")
+    under = sum(n for (g, p), n in rep.confusion.items() if RISKS.index(p) > RISKS.index(g))
+    out.append(f"under-graded (engine lower than label): {under}")
+    if rep.response_total:
+        out.append(f"response accuracy: {rep.response_ok / rep.response_total:.2f}")
+    if rep.subjects_total:
+        out.append(f"labelled subjects found: {rep.subjects_found}/{rep.subjects_total}")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the figures; exit 2 when a data file is unusable."""
+    parser = argparse.ArgumentParser(prog="python -m heed.risk.evaluate", description=__doc__)
+    parser.add_argument(
+        "--data", type=Path, default=DATA_DIR, help="folder with devset.jsonl / holdout.jsonl"
+    )
+    parser.add_argument("--errors", action="store_true", help="list disagreeing development-set cases")
+    args = parser.parse_args(argv)
+    pack = default_pack()
+    codes = list(pack.indicators)
+    dev = args.data / "devset.jsonl"
+    holdout = args.data / "holdout.jsonl"
+    try:
+        if not dev.exists():
+            print(f"error: {dev}: no such file", file=sys.stderr)
+            return 2
+        rep = evaluate_cases(load_cases(dev), pack)
+        print(render(rep, codes, f"development set ({dev.name}, written by the engine's author)"))
+        if args.errors:
+            print("\n".join(["", "disagreements:", *rep.errors]))
+        print()
+        if holdout.exists():
+            hrep = evaluate_cases(load_cases(holdout), pack)
+            print(render(hrep, codes, f"held-out, written independently ({holdout.name})"))
+            refused = [e for e in hrep.errors if ": refused:" in e]
+            if refused:
+                print(f"refused by the engine: {len(refused)}")
+        else:
+            print(f"held-out, written independently: {holdout.name} not present")
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"\nguidance pack: {pack.version}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

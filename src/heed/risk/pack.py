@@ -1,0 +1,709 @@
+"""The guidance pack: load, validate and overlay the YAML files that hold all guidance as data.
+
+The national pack lives in ``packs/national``. A force pack (``HEED_GUIDANCE``) has the same layout,
+every file
+optional; its entries extend or override the national ones by code or rule id. Everything is validated
+before a
+``GuidancePack`` exists, and every regular expression is compiled then, so a bad pack never loads half-way and
+matching never compiles anything at run time.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from heed.risk.conditions import RISKS, check_condition
+from heed.risk.errors import PackError
+
+NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
+PACK_FILES = (
+    "pack.yaml",
+    "indicators.yaml",
+    "lexicon.yaml",
+    "cues.yaml",
+    "scope.yaml",
+    "people.yaml",
+    "questions.yaml",
+    "rules.yaml",
+    "actions.yaml",
+    "agencies.yaml",
+)
+NATIONAL_CODES = (
+    "age_gap",
+    "identity_deception",
+    "secrecy",
+    "gifts",
+    "private_channel",
+    "isolation",
+    "flattery_promises",
+    "supervision_probing",
+    "sexual_content",
+    "meeting",
+    "coercion_threats",
+    "extremism",
+    "behaviour_change",
+    "multiple_children",
+    "immediate_danger",
+)
+ACTION_CODES = (
+    "person_check",
+    "identifier_check",
+    "specialist_advice",
+    "safeguarding_referral",
+    "supervisor_review",
+    "vulnerability_flag",
+    "emergency_deployment",
+)
+RESPONSES = ("emergency", "priority", "scheduled", "resolution_without_deployment")
+_MACRO = re.compile(r"<<([A-Z][A-Z0-9_]*)>>")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One danger sign: its code, human label and definition, examples, grooming stage and how it counts."""
+
+    code: str
+    label: str
+    definition: str
+    examples: tuple[str, ...]
+    stage: str
+    grooming: bool
+    suspicion_counts: bool
+
+
+@dataclass(frozen=True)
+class AnswerEffect:
+    """What one answer value does: indicators it adds and facts it sets."""
+
+    adds: tuple[str, ...]
+    fact: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A guided question: its text, the indicator it informs, when to suggest it, and its answer values."""
+
+    id: str
+    text: str
+    informs: str
+    ask_when: tuple[str, ...]
+    answers: Mapping[str, AnswerEffect]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A required action the grading may demand."""
+
+    code: str
+    label: str
+    description: str
+    may_be_not_applicable: bool
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A specialist agency the caller may be signposted to, with its public contact and review date."""
+
+    code: str
+    name: str
+    purpose: str
+    contact: Mapping[str, str]
+    audience: tuple[str, ...]
+    review_date: dt.date
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of the pack: an id, a condition, the value it produces (risk, response, action or agencies)."""
+
+    id: str
+    when: Mapping[str, Any] | None
+    value: str | tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class GuidancePack:
+    """A validated, merged guidance pack (national, possibly overlaid by a force pack)."""
+
+    version: str
+    sources: tuple[str, ...]
+    indicators: Mapping[str, Indicator]
+    questions: Mapping[str, Question]
+    actions: Mapping[str, Action]
+    agencies: Mapping[str, Agency]
+    advice_rules: tuple[Rule, ...]
+    referral_targets: Mapping[str, str]
+    due_times: Mapping[str, Mapping[str, int]]
+    evidence_advice: tuple[str, ...]
+    risk_rules: Mapping[str, tuple[Rule, ...]]
+    risk_default: Rule
+    response_rules: tuple[Rule, ...]
+    action_rules: tuple[Rule, ...]
+    cues: Mapping[str, tuple[re.Pattern[str], ...]]
+    cue_sources: Mapping[str, tuple[str, ...]]
+    scope: Mapping[str, Any]
+    people: Mapping[str, Any]
+    compiled: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def grooming_codes(self) -> frozenset[str]:
+        """Codes that count as grooming indicators in the rules."""
+        return frozenset(c for c, i in self.indicators.items() if i.grooming)
+
+    def suggest_agencies(self, indicators: Sequence[str], risk: str) -> list[str]:
+        """Agency codes the advice rules suggest for these indicators and risk, in first-seen order."""
+        from heed.risk.conditions import Facts, evaluate
+
+        facts = Facts(indicators=frozenset(indicators), grooming=self.grooming_codes, risk=risk)
+        out: list[str] = []
+        for rule in self.advice_rules:
+            if rule.when is not None and evaluate(rule.when, facts):
+                out.extend(a for a in rule.value if a not in out)
+        return out
+
+
+# --------------------------------------------------------------------------------------------------- loading
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: expected UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise PackError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PackError(f"{path}:{where}: expected valid YAML ({problem})") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+def _read_dir(directory: Path, *, required: bool) -> dict[str, tuple[Path, dict[str, Any]]]:
+    if not directory.is_dir():
+        raise PackError(f"{directory}: expected a guidance pack directory")
+    unknown = sorted(
+        p.name for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in PACK_FILES
+    )
+    if unknown:
+        raise PackError(f"{directory / unknown[0]}: expected one of the pack files {', '.join(PACK_FILES)}")
+    out: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for name in PACK_FILES:
+        path = directory / name
+        if path.exists():
+            out[name] = (path, _read_yaml(path))
+        elif required:
+            raise PackError(f"{path}: expected this file in the pack")
+    if "pack.yaml" not in out:
+        raise PackError(f"{directory / 'pack.yaml'}: expected this file (name and version of the pack)")
+    return out
+
+
+class _Merged:
+    """Pack data merged from several files, remembering which file last wrote each entry (for messages)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.origin: dict[tuple[str, ...], Path] = {}
+
+    def where(self, *key: str) -> Path:
+        for n in range(len(key), 0, -1):
+            if key[:n] in self.origin:
+                return self.origin[key[:n]]
+        return self.origin[("",)]
+
+
+def _deep_merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _deep_merge(base[k], v) if k in base else copy.deepcopy(v)
+        return out
+    if isinstance(base, list) and isinstance(over, list):
+        if all(isinstance(x, dict) and "id" in x for x in [*base, *over]):
+            by_id = {x["id"]: x for x in base}
+            order = [x["id"] for x in base]
+            for x in over:
+                if x["id"] in by_id:
+                    by_id[x["id"]] = _deep_merge(by_id[x["id"]], x)
+                else:
+                    by_id[x["id"]] = copy.deepcopy(x)
+                    order.append(x["id"])
+            return [by_id[i] for i in order]
+        if all(isinstance(x, str) for x in [*base, *over]):
+            return [*base, *(x for x in over if x not in base)]
+        return copy.deepcopy(over)
+    return copy.deepcopy(over)
+
+
+def _merge_files(merged: _Merged, files: Mapping[str, tuple[Path, dict[str, Any]]]) -> None:
+    for _name, (path, data) in files.items():
+        merged.origin.setdefault(("",), path)
+        for section, value in data.items():
+            if section in ("name", "version", "title", "published", "owner"):
+                continue
+            if isinstance(value, dict) and isinstance(merged.data.get(section), dict):
+                for code, entry in value.items():
+                    old = merged.data[section].get(code)
+                    merged.data[section][code] = entry if old is None else _deep_merge(old, entry)
+                    merged.origin[(section, str(code))] = path
+            else:
+                old = merged.data.get(section)
+                merged.data[section] = copy.deepcopy(value) if old is None else _deep_merge(old, value)
+                if isinstance(value, dict):
+                    for code in value:
+                        merged.origin[(section, str(code))] = path
+            merged.origin[(section,)] = path
+
+
+# ------------------------------------------------------------------------------------------------ validation
+
+
+class _V:
+    """Small helpers that raise PackError naming the file, the key path and what was expected."""
+
+    def __init__(self, merged: _Merged) -> None:
+        self.m = merged
+
+    def fail(self, key: Sequence[str], expected: str, got: object) -> None:
+        path = ".".join(str(k) for k in key)
+        shown = repr(got)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        raise PackError(f"{self.m.where(*[str(k) for k in key])}: {path}: expected {expected}, got {shown}")
+
+    def section(self, name: str, kind: type) -> Any:
+        if name not in self.m.data:
+            raise PackError(f"{self.m.where('')}: {name}: expected this section in the pack, it is missing")
+        value = self.m.data[name]
+        if not isinstance(value, kind):
+            self.fail([name], f"a {'mapping' if kind is dict else 'list'}", value)
+        return value
+
+    def text(self, entry: Mapping[str, Any], key: Sequence[str], field_: str) -> str:
+        value = entry.get(field_)
+        if not isinstance(value, str) or not value.strip():
+            self.fail([*key, field_], "non-empty text", value)
+        assert isinstance(value, str)
+        return value
+
+    def boolean(self, entry: Mapping[str, Any], key: Sequence[str], field_: str) -> bool:
+        value = entry.get(field_)
+        if not isinstance(value, bool):
+            self.fail([*key, field_], "true or false", value)
+        return bool(value)
+
+    def mapping(self, value: Any, key: Sequence[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(key, "a mapping", value)
+        return value  # type: ignore[no-any-return]
+
+    def str_list(self, value: Any, key: Sequence[str], *, allowed: Sequence[str] | None = None) -> list[str]:
+        if not isinstance(value, list):
+            self.fail(key, "a list of text items", value)
+        for i, x in enumerate(value):
+            if not isinstance(x, str):
+                self.fail([*key, f"[{i}]"], 'text (quote words YAML reads otherwise, e.g. "yes", "no")', x)
+        for x in value:
+            if allowed is not None and x not in allowed:
+                self.fail(key, f"items among {', '.join(allowed)}", x)
+        return list(value)
+
+
+def _expand(pattern: str, lexicon: Mapping[str, str], where: str, depth: int = 0) -> str:
+    if depth > 8:
+        raise PackError(f"{where}: expected lexicon entries that do not refer to each other in a loop")
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in lexicon:
+            raise PackError(f"{where}: expected <<{name}>> to be defined in lexicon.yaml")
+        return _expand(lexicon[name], lexicon, where, depth + 1)
+
+    return _MACRO.sub(sub, pattern)
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise PackError(f"{where}: expected a valid regular expression ({exc})") from None
+
+
+def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePack:
+    v = _V(m)
+    # indicators
+    raw_ind = v.section("indicators", dict)
+    missing = [c for c in NATIONAL_CODES if c not in raw_ind]
+    if missing:
+        raise PackError(
+            f"{m.where('indicators')}: indicators: expected all 15 national codes, missing {missing}"
+        )
+    indicators: dict[str, Indicator] = {}
+    for code, entry in raw_ind.items():
+        key = ["indicators", str(code)]
+        if not isinstance(code, str) or not _NAME_RE.match(code):
+            v.fail(key, "a lower_snake_case code", code)
+        e = v.mapping(entry, key)
+        indicators[code] = Indicator(
+            code=code,
+            label=v.text(e, key, "label"),
+            definition=v.text(e, key, "definition"),
+            examples=tuple(v.str_list(e.get("examples", []), [*key, "examples"])),
+            stage=v.text(e, key, "stage"),
+            grooming=v.boolean(e, key, "grooming"),
+            suspicion_counts=v.boolean(e, key, "suspicion_counts"),
+        )
+    codes = list(indicators)
+    # lexicon and cues
+    lexicon = v.mapping(v.section("lexicon", dict), ["lexicon"])
+    for name, pat in lexicon.items():
+        if not isinstance(pat, str) or not re.fullmatch(r"[A-Z][A-Z0-9_]*", str(name)):
+            v.fail(["lexicon", str(name)], "an UPPER_CASE name mapped to a pattern (text)", pat)
+    raw_cues = v.section("cues", dict)
+    cues: dict[str, tuple[re.Pattern[str], ...]] = {}
+    cue_sources: dict[str, tuple[str, ...]] = {}
+    for code, pats in raw_cues.items():
+        key = ["cues", str(code)]
+        if code not in indicators:
+            v.fail(key, "cues only for known indicator codes", code)
+        pats_l = v.str_list(pats, key)
+        compiled = []
+        for i, p in enumerate(pats_l):
+            where = f"{m.where('cues', str(code))}: cues.{code}[{i}] {p!r}"
+            compiled.append(_compile(_expand(p, lexicon, where), where))
+        cues[code] = tuple(compiled)
+        cue_sources[code] = tuple(pats_l)
+    no_cues = [c for c in codes if not cues.get(c)]
+    if no_cues:
+        raise PackError(
+            f"{m.where('cues')}: cues: expected at least one cue per indicator, none for {no_cues}"
+        )
+    # scope and people: compile every pattern now
+    scope = v.mapping(v.section("scope", dict), ["scope"])
+    people = v.mapping(v.section("people", dict), ["people"])
+    compiled_extra = _compile_scope_people(v, m, scope, people, lexicon)
+    # questions
+    questions: dict[str, Question] = {}
+    for qid, entry in v.section("questions", dict).items():
+        key = ["questions", str(qid)]
+        e = v.mapping(entry, key)
+        informs = v.text(e, key, "informs")
+        if informs not in indicators:
+            v.fail([*key, "informs"], "a known indicator code", informs)
+        ask_when = v.str_list(e.get("ask_when", []), [*key, "ask_when"], allowed=[*codes, "any_grooming"])
+        answers_raw = v.mapping(e.get("answers"), [*key, "answers"])
+        if not answers_raw:
+            v.fail([*key, "answers"], "at least one answer value", answers_raw)
+        answers: dict[str, AnswerEffect] = {}
+        for value, eff in answers_raw.items():
+            akey = [*key, "answers", str(value)]
+            eff = v.mapping(eff if eff is not None else {}, akey)
+            extra = set(eff) - {"adds", "fact"}
+            if extra:
+                v.fail(akey, "only 'adds' and 'fact'", sorted(extra))
+            adds = v.str_list(eff.get("adds", []), [*akey, "adds"], allowed=codes)
+            fact = v.mapping(eff.get("fact", {}), [*akey, "fact"])
+            for fname, fval in fact.items():
+                if fname != "contact_age" or fval not in ("adult", "older", "peer", "unknown"):
+                    v.fail([*akey, "fact", str(fname)], "contact_age: adult|older|peer|unknown", fval)
+            answers[str(value)] = AnswerEffect(adds=tuple(adds), fact=MappingProxyType(dict(fact)))
+        questions[str(qid)] = Question(
+            id=str(qid),
+            text=v.text(e, key, "text"),
+            informs=informs,
+            ask_when=tuple(ask_when),
+            answers=MappingProxyType(answers),
+        )
+    q_answers = {q.id: list(q.answers) for q in questions.values()}
+    # actions, referral targets, due times, evidence advice
+    actions: dict[str, Action] = {}
+    for code, entry in v.section("actions", dict).items():
+        key = ["actions", str(code)]
+        e = v.mapping(entry, key)
+        actions[code] = Action(
+            code=code,
+            label=v.text(e, key, "label"),
+            description=v.text(e, key, "description"),
+            may_be_not_applicable=v.boolean(e, key, "may_be_not_applicable"),
+        )
+    missing_a = [a for a in ACTION_CODES if a not in actions]
+    if missing_a:
+        raise PackError(
+            f"{m.where('actions')}: actions: expected the national action codes, missing {missing_a}"
+        )
+    referral_targets = {}
+    for code, name in v.section("referral_targets", dict).items():
+        if not isinstance(name, str) or not name.strip():
+            v.fail(["referral_targets", str(code)], "the target's name (text)", name)
+        referral_targets[str(code)] = name
+    for needed in ("child_protection_team", "mash"):
+        if needed not in referral_targets:
+            v.fail(["referral_targets"], f"a {needed} entry", sorted(referral_targets))
+    due_times: dict[str, Mapping[str, int]] = {}
+    for level, per_action in v.section("due_times", dict).items():
+        key = ["due_times", str(level)]
+        if level not in RISKS:
+            v.fail(key, f"a risk level among {', '.join(RISKS)}", level)
+        pa = v.mapping(per_action, key)
+        for a, hours in pa.items():
+            if a not in actions:
+                v.fail([*key, str(a)], "a known action code", a)
+            if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
+                v.fail([*key, str(a)], "a whole number of hours >= 0", hours)
+        due_times[level] = MappingProxyType(dict(pa))
+    evidence_advice = tuple(v.str_list(v.section("evidence_advice", list), ["evidence_advice"]))
+    # agencies and advice rules
+    agencies: dict[str, Agency] = {}
+    for code, entry in v.section("agencies", dict).items():
+        key = ["agencies", str(code)]
+        e = v.mapping(entry, key)
+        contact = v.mapping(e.get("contact"), [*key, "contact"])
+        if not contact or set(contact) - {"phone", "url"}:
+            v.fail([*key, "contact"], "a mapping with phone and/or url", contact)
+        for ck, cv in contact.items():
+            if not isinstance(cv, str) or not cv.strip():
+                v.fail([*key, "contact", ck], "text (quote phone numbers)", cv)
+        if "url" in contact and not str(contact["url"]).startswith("https://"):
+            v.fail([*key, "contact", "url"], "an https:// address", contact["url"])
+        rd = e.get("review_date")
+        try:
+            review = rd if isinstance(rd, dt.date) else dt.date.fromisoformat(str(rd))
+        except ValueError:
+            v.fail([*key, "review_date"], "a date YYYY-MM-DD", rd)
+        agencies[code] = Agency(
+            code=code,
+            name=v.text(e, key, "name"),
+            purpose=v.text(e, key, "purpose"),
+            contact=MappingProxyType({str(k): str(x) for k, x in contact.items()}),
+            audience=tuple(v.str_list(e.get("audience", []), [*key, "audience"])),
+            review_date=review,
+        )
+    for needed in ("ceop", "nspcc", "childline", "report_remove", "iwf", "internet_matters", "act_early"):
+        if needed not in agencies:
+            v.fail(["agencies"], f"an entry for {needed}", sorted(agencies))
+    if "emergency_999" not in agencies:
+        v.fail(["agencies"], "an entry for emergency_999", sorted(agencies))
+
+    def cond(c: Any, key: list[str], allow_risk: bool) -> Mapping[str, Any]:
+        where = f"{m.where(*key[:2])}: {'.'.join(key)}.when"
+        check_condition(c, where, indicators=codes, questions=q_answers, allow_risk=allow_risk)
+        return c  # type: ignore[no-any-return]
+
+    def rule_list(
+        section: str, value_key: str, allowed: Sequence[str] | None, allow_risk: bool
+    ) -> tuple[Rule, ...]:
+        out = []
+        seen: set[str] = set()
+        for i, entry in enumerate(v.section(section, list)):
+            key = [section, f"[{i}]"]
+            e = v.mapping(entry, key)
+            if isinstance(e.get("id"), str):
+                key = [section, e["id"]]
+            rid = v.text(e, key, "id")
+            if rid in seen:
+                v.fail([*key, "id"], "a rule id not used before in this section", rid)
+            seen.add(rid)
+            val = e.get(value_key)
+            if isinstance(val, list):
+                value: str | tuple[str, ...] = tuple(v.str_list(val, [*key, value_key], allowed=allowed))
+            else:
+                if not isinstance(val, str) or (allowed is not None and val not in allowed):
+                    v.fail([*key, value_key], f"one of {', '.join(allowed or [])}", val)
+                value = str(val)
+            out.append(
+                Rule(id=rid, when=cond(e.get("when"), key, allow_risk), value=value, text=e.get("text", ""))
+            )
+        return tuple(out)
+
+    advice_rules = rule_list("advice_rules", "agencies", list(agencies), True)
+    rr = v.mapping(v.section("risk_rules", dict), ["risk_rules"])
+    risk_rules: dict[str, tuple[Rule, ...]] = {}
+    for level in ("high", "medium"):
+        rules = []
+        for i, entry in enumerate(rr.get(level) or []):
+            key = ["risk_rules", level, f"[{i}]"]
+            e = v.mapping(entry, key)
+            if isinstance(e.get("id"), str):
+                key = ["risk_rules", level, e["id"]]
+            rules.append(
+                Rule(
+                    id=v.text(e, key, "id"),
+                    when=cond(e.get("when"), key, False),
+                    value=level,
+                    text=v.text(e, key, "text"),
+                )
+            )
+        risk_rules[level] = tuple(rules)
+    extra_levels = set(rr) - {"high", "medium", "default"}
+    if extra_levels:
+        v.fail(["risk_rules"], "only high, medium and default", sorted(extra_levels))
+    d = v.mapping(rr.get("default"), ["risk_rules", "default"])
+    risk_default = Rule(
+        id=v.text(d, ["risk_rules", "default"], "id"),
+        when=None,
+        value="standard",
+        text=v.text(d, ["risk_rules", "default"], "text"),
+    )
+    response_rules = rule_list("response_rules", "response", RESPONSES, True)
+    action_rules = rule_list("action_rules", "action", list(actions), True)
+    return GuidancePack(
+        version=version,
+        sources=sources,
+        indicators=MappingProxyType(indicators),
+        questions=MappingProxyType(questions),
+        actions=MappingProxyType(actions),
+        agencies=MappingProxyType(agencies),
+        advice_rules=advice_rules,
+        referral_targets=MappingProxyType(referral_targets),
+        due_times=MappingProxyType(due_times),
+        evidence_advice=evidence_advice,
+        risk_rules=MappingProxyType(risk_rules),
+        risk_default=risk_default,
+        response_rules=response_rules,
+        action_rules=action_rules,
+        cues=MappingProxyType(cues),
+        cue_sources=MappingProxyType(cue_sources),
+        scope=MappingProxyType(scope),
+        people=MappingProxyType(people),
+        compiled=MappingProxyType(compiled_extra),
+    )
+
+
+def _compile_scope_people(
+    v: _V, m: _Merged, scope: Mapping[str, Any], people: Mapping[str, Any], lexicon: Mapping[str, str]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def alternation(section: str, data: Mapping[str, Any], key: str) -> re.Pattern[str]:
+        pats = v.str_list(data.get(key), [section, key])
+        if not pats:
+            v.fail([section, key], "at least one pattern", pats)
+        where = f"{m.where(section)}: {section}.{key}"
+        for i, p in enumerate(pats):
+            _compile(_expand(p, lexicon, f"{where}[{i}]"), f"{where}[{i}]")
+        return _compile("|".join(f"(?:{_expand(p, lexicon, where)})" for p in pats), where)
+
+    def single(section: str, data: Mapping[str, Any], key: str) -> re.Pattern[str]:
+        p = data.get(key)
+        if not isinstance(p, str):
+            v.fail([section, key], "a pattern (text)", p)
+        where = f"{m.where(section)}: {section}.{key}"
+        return _compile(_expand(str(p), lexicon, where), where)
+
+    for k in ("clause_breaks", "negation", "pseudo_negation", "hypothetical", "hypothetical_cancel"):
+        out[k] = alternation("scope", scope, k)
+    for k in ("post_negation", "question_start", "question_yes"):
+        out[k] = single("scope", scope, k)
+    ww = scope.get("window_words")
+    if not isinstance(ww, int) or isinstance(ww, bool) or not 1 <= ww <= 40:
+        v.fail(["scope", "window_words"], "a whole number from 1 to 40", ww)
+    out["window_words"] = ww
+    near = v.mapping(scope.get("near_negation"), ["scope", "near_negation"])
+    nw = near.get("words")
+    if not isinstance(nw, int) or isinstance(nw, bool) or not 0 <= nw <= 10:
+        v.fail(["scope", "near_negation", "words"], "a whole number from 0 to 10", nw)
+    out["near_words"] = nw
+    out["near_negation"] = single("scope.near_negation", near, "pattern")
+
+    for k in (
+        "child_words",
+        "caller_words",
+        "contact_words",
+        "known_roles",
+        "adult_roles",
+        "towns",
+        "not_names",
+    ):
+        v.str_list(people.get(k), ["people", k])
+    out["peer_cues"] = alternation("people", people, "peer_cues")
+    for k in ("age_patterns", "estimated_age_patterns"):
+        pats = v.str_list(people.get(k), ["people", k])
+        comp = []
+        for i, p in enumerate(pats):
+            where = f"{m.where('people')}: people.{k}[{i}]"
+            c = _compile(_expand(p, lexicon, where), where)
+            if "age" not in c.groupindex and "decade" not in c.groupindex:
+                v.fail(
+                    ["people", k, f"[{i}]"], "a pattern with a named group (?P<age>...) or (?P<decade>...)", p
+                )
+            comp.append(c)
+        out[k] = tuple(comp)
+    platforms = v.mapping(people.get("platforms"), ["people", "platforms"])
+    for name, words in platforms.items():
+        v.str_list(words, ["people", "platforms", str(name)])
+
+    def words_re(words: Sequence[str]) -> re.Pattern[str]:
+        alts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+        return re.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
+
+    out["platform_of"] = {w.lower(): str(name) for name, ws in platforms.items() for w in ws}
+    out["platform_re"] = words_re([w for ws in platforms.values() for w in ws])
+    out["town_re"] = words_re(people["towns"])
+    out["child_re"] = words_re(people["child_words"])
+    out["caller_re"] = words_re(people["caller_words"])
+    out["contact_re"] = words_re(people["contact_words"])
+    out["known_role_re"] = words_re(people["known_roles"])
+    out["adult_role_re"] = words_re(people["adult_roles"])
+    out["not_names"] = frozenset(w.lower() for w in people["not_names"])
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- public API
+
+
+def load_pack(path: str | os.PathLike[str] | None = None) -> GuidancePack:
+    """Load the national pack, overlaid by the force pack at ``path`` or, when None, at ``HEED_GUIDANCE``.
+
+    Raises PackError naming the file, key path and what was expected when any file is invalid.
+    """
+    national = _read_dir(NATIONAL_DIR, required=True)
+    merged = _Merged()
+    _merge_files(merged, national)
+    sources = [_stamp(national)]
+    overlay = path if path is not None else os.environ.get("HEED_GUIDANCE") or None
+    if overlay is not None:
+        force = _read_dir(Path(overlay), required=False)
+        _merge_files(merged, force)
+        sources.append(_stamp(force))
+    return _validate(merged, "+".join(sources), tuple(sources))
+
+
+def _stamp(files: Mapping[str, tuple[Path, dict[str, Any]]]) -> str:
+    path, meta = files["pack.yaml"]
+    name, version = meta.get("name"), meta.get("version")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise PackError(f"{path}: name: expected a pack name (letters, digits, - _ .), got {name!r}")
+    if not isinstance(version, str | int) or isinstance(version, bool) or not str(version).strip():
+        raise PackError(f'{path}: version: expected a version (text, e.g. "2026.11.0"), got {version!r}')
+    return f"{name}@{version}"
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_default(overlay: str | None) -> GuidancePack:
+    return load_pack(overlay)
+
+
+def default_pack() -> GuidancePack:
+    """The pack in force: national overlaid by ``HEED_GUIDANCE`` when set; loaded once and cached."""
+    return _cached_default(os.environ.get("HEED_GUIDANCE") or None)

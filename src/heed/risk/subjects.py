@@ -1,0 +1,424 @@
+"""Subjects of a narrative: people (with role and age), handles (with platform), phones, e-mails and towns.
+
+All vocabulary (role words, platforms, towns, words that are never names, age patterns) comes from the pack's
+people.yaml; this module only knows how to apply it. Spans are exact slices of the input.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from heed.risk.pack import GuidancePack
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
+_AT_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
+_DISCORD_TAG = re.compile(r"(?<![\w#])([A-Za-z0-9_.]{2,32}#\d{4})(?!\w)")
+_HANDLE_INTRO = re.compile(
+    r"\b(?:plays? as|playing as|played as|goes by|went by|go(?:es)? by the name|user ?names?(?: is| was)?|"
+    r"user ?id|gamer ?tags?|gamertag|gamer name|tag|handle|account name|profile name|screen ?name|"
+    r"calls (?:him|her)self|known online as|online name|name on (?:xbox|psn|discord|snapchat|"
+    r"snap|insta|instagram|"
+    r"tiktok|roblox|fortnite|minecraft|steam|twitch|kik|telegram)|psn(?: id| name)?|xbl|"
+    r"(?:snap(?:chat)?|insta(?:gram)?|discord|tik ?tok|roblox|xbox|steam|twitch|kik|telegram|fortnite)"
+    r"(?: name| username| user| id| handle| account)?)"
+    r"\s*(?:is|was|:|=|-|called|named)?\s*[\"']?(?P<h>[A-Za-z0-9_][A-Za-z0-9_.\-#]{1,31})",
+    re.IGNORECASE,
+)
+_HANDLE_ON = re.compile(
+    r"(?<![\w@])(?P<h>[A-Za-z0-9_.]{3,32})\s+(?:on|in|via)\s+(?P<p>[A-Za-z][A-Za-z ]{1,15})"
+)
+_STRONG_INTRO = re.compile(
+    r"plays? as|playing as|played as|goes by|went by|user|gamer|tag|handle|account|profile|"
+    r"screen|calls|online|"
+    r"name on|psn|xbl|:",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+_NAME_CUE = re.compile(
+    r"\b(?:called|named|name is|name's|names|known as|son|daughter|grandson|granddaughter|"
+    r"nephew|niece|stepson|"
+    r"stepdaughter|child|male|man|boy|girl|lad|friend|boyfriend|girlfriend|bf|gf|subj|suspect|"
+    r"mother of|father of|"
+    r"mum of|dad of|uncle|aunt|auntie|stepdad|step-dad|coach|teacher|mr|mrs|ms|miss|dr|cousin|brother|sister|"
+    r"grandad|nan|pupil|student|caller|clr)\s+(?P<n>(?-i:[A-Z][A-Za-z'-]+))",
+    re.IGNORECASE,
+)
+_NAME_AGE = re.compile(
+    r"(?P<n>\b[A-Z][A-Za-z'-]+)\s*(?:\(\s*\d{1,2}|,\s*\d{1,2}\s*(?:,|yrs|y/?o|years)|,?\s+aged?\s+\d)"
+)
+_PREP_BEFORE_TOWN = re.compile(
+    r"\b(?:in|from|near|to|at|of|around|outside|towards|lives|living|based|nr|visit|"
+    r"visiting)\s+(?:central\s+)?$",
+    re.IGNORECASE,
+)
+_CALLER_BEFORE = re.compile(
+    r"\b(?:clr|caller|i am|i'm|my name is|rp|reporting person|informant|this is)\s+(?:(?:mrs|mr|"
+    r"ms|miss)\s+)?$",
+    re.IGNORECASE,
+)
+_CLAIMED_BEFORE = re.compile(
+    r"\b(?:says?|said|claims?|claimed|claiming|told \w+|tells \w+|makes out|made out|pretends?|"
+    r"pretending|reckons)"
+    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*(?:only\s+|just\s+)?$",
+    re.IGNORECASE,
+)
+_DECADES = {"teens": 16, "twenties": 25, "20s": 25, "thirties": 35, "30s": 35, "forties": 45, "40s": 45}
+_DECADES |= {"fifties": 55, "50s": 55, "sixties": 65, "60s": 65}
+_DECADE_ADJ = {"early": -3, "mid": 0, "late": 3}
+
+
+@dataclass
+class Subject:
+    """One subject found in the text. ``attrs`` holds the kind-specific attributes of the public shape."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgeMention:
+    """An age in the text and whom it belongs to (role), whether estimated or merely claimed."""
+
+    age: int
+    start: int
+    end: int
+    role: str | None
+    estimated: bool
+    claimed: bool
+    known_role: bool
+
+
+@dataclass
+class Subjects:
+    """Everything the extractor found: subjects in order of position, and the age mentions."""
+
+    items: list[Subject]
+    ages: list[AgeMention]
+
+
+def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < te and ts < e for ts, te in taken)
+
+
+def _e164(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if raw.strip().startswith("+44") or digits.startswith("0044"):
+        national = digits[2:] if digits.startswith("44") else digits[4:]
+        national = national.removeprefix("0")
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        return None
+    if len(national) in (9, 10) and national[0] in "123578":
+        return "+44" + national
+    return None
+
+
+def extract(text: str, pack: GuidancePack) -> Subjects:
+    """Find the subjects of ``text`` (already normalised, same length as the original)."""
+    c: Mapping[str, Any] = pack.compiled
+    items: list[Subject] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, value: str, s: int, e: int, **attrs: Any) -> Subject:
+        subj = Subject(kind, value, s, e, dict(attrs))
+        items.append(subj)
+        taken.append((s, e))
+        return subj
+
+    for m in _EMAIL.finditer(text):
+        add("email", m.group(0).lower(), *m.span())
+    for m in _PHONE.finditer(text):
+        raw = m.group(0).rstrip(" .-)")
+        s, e = m.start(), m.start() + len(raw)
+        if raw.startswith("(") and ")" not in raw:
+            s, raw = s + 1, raw[1:]
+        e164 = _e164(raw)
+        if e164 and not _overlaps(taken, s, e):
+            add("phone", re.sub(r"\s+", " ", raw.strip()), s, e, e164=e164)
+
+    platform_re: re.Pattern[str] = c["platform_re"]
+    platform_of: Mapping[str, str] = c["platform_of"]
+    not_names: frozenset[str] = c["not_names"]
+
+    def platform_near(s: int, e: int) -> str | None:
+        after = text[e : e + 40]
+        m = re.match(r"\s*(?:\)|,)?\s*(?:on|in|via|from|\(|-)?\s*", after)
+        rest = after[m.end() if m else 0 :]
+        pm = platform_re.match(rest)
+        if pm:
+            return platform_of.get(re.sub(r"\s+", " ", pm.group(0).lower()))
+        before = text[max(0, s - 40) : s]
+        found = None
+        for pm in platform_re.finditer(before):
+            found = pm
+        if found is not None and not re.search(r"[.!?\n]", before[found.end() :]):
+            return platform_of.get(re.sub(r"\s+", " ", found.group(0).lower()))
+        # Otherwise the only platform named in the same sentence, if there is one.
+        ss = max(text.rfind(".", 0, s), text.rfind("\n", 0, s)) + 1
+        se_candidates = [i for i in (text.find(".", e), text.find("\n", e)) if i != -1]
+        se = min(se_candidates) if se_candidates else len(text)
+        names = {
+            platform_of.get(re.sub(r"\s+", " ", x.group(0).lower()))
+            for x in platform_re.finditer(text, ss, se)
+        }
+        names.discard(None)
+        return names.pop() if len(names) == 1 else None
+
+    def handle_like(h: str) -> bool:
+        return bool(re.search(r"[\d_.#]", h) or re.search(r"[a-z][A-Z]", h))
+
+    def add_handle(value: str, s: int, e: int) -> None:
+        if _overlaps(taken, s, e) or len(value) < 2:
+            return
+        add("handle", value, s, e, platform=platform_near(s, e))
+
+    for m in _DISCORD_TAG.finditer(text):
+        add_handle(m.group(1), *m.span(1))
+    for m in _AT_HANDLE.finditer(text):
+        add_handle(m.group(1), m.start(), m.end(1))
+    for m in _HANDLE_INTRO.finditer(text):
+        h = m.group("h").rstrip(".-")
+        s = m.start("h")
+        intro = text[m.start() : s]
+        if h.lower() in not_names or platform_re.fullmatch(h):
+            continue
+        strong = bool(_STRONG_INTRO.search(intro))
+        if (strong and (handle_like(h) or not h.islower() or ":" in intro)) or handle_like(h):
+            add_handle(h, s, s + len(h))
+    for m in _HANDLE_ON.finditer(text):
+        h = m.group("h").rstrip(".")
+        ok = handle_like(h) and platform_re.match(m.group("p")) and h.lower() not in not_names
+        if ok and not re.fullmatch(r"[\d.]+", h):
+            add_handle(h, m.start("h"), m.start("h") + len(h))
+
+    town_re: re.Pattern[str] = c["town_re"]
+    seen_towns: set[str] = set()
+    for m in town_re.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper() or _overlaps(taken, *m.span()):
+            continue
+        if not _PREP_BEFORE_TOWN.search(text[max(0, m.start() - 25) : m.start()]):
+            continue
+        key = re.sub(r"\s+", " ", word.lower())
+        if key in seen_towns:
+            continue
+        seen_towns.add(key)
+        add("town", re.sub(r"\s+", " ", word), *m.span())
+
+    _extract_people(text, pack, items, taken, add)
+    ages = _ages(text, pack, items)
+    _assign_roles(text, pack, items, ages)
+    items.sort(key=lambda x: x.start)
+    return Subjects(items, ages)
+
+
+def _extract_people(
+    text: str, pack: GuidancePack, items: list[Subject], taken: list[tuple[int, int]], add: Any
+) -> None:
+    c = pack.compiled
+    not_names: frozenset[str] = c["not_names"]
+    platform_re: re.Pattern[str] = c["platform_re"]
+    town_re: re.Pattern[str] = c["town_re"]
+    letters = [ch for ch in text if ch.isalpha()]
+    upper_ratio = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    log_caps = upper_ratio > 0.6
+
+    def acceptable(word: str) -> bool:
+        w = word.strip("'-")
+        if len(w) < 2 or w.lower() in not_names or w.lower().rstrip("s'") in not_names:
+            return False
+        if platform_re.fullmatch(w) or town_re.fullmatch(w):
+            return False
+        for suffix in ("'s", "s'"):
+            if w.lower().endswith(suffix) and w[:-2].lower() in not_names:
+                return False
+        return not (w.isupper() and len(w) < 3)
+
+    candidates: dict[int, tuple[int, int]] = {}
+    for m in _NAME_CUE.finditer(text):
+        s, e = m.span("n")
+        if acceptable(m.group("n")):
+            candidates[s] = (s, e)
+    for m in _NAME_AGE.finditer(text):
+        s, e = m.span("n")
+        if acceptable(m.group("n")):
+            candidates[s] = (s, e)
+    if not log_caps:
+        sentence_initial: set[int] = set()
+        for m in re.finditer(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])", text):
+            sentence_initial.add(m.start(1))
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        title_non_initial = {w for s, _e, w in tokens if w[0].isupper() and s not in sentence_initial}
+        for s, e, w in tokens:
+            if not w[0].isupper() or not acceptable(w):
+                continue
+            if w.isupper() and len(w) > 12:
+                continue
+            if s in sentence_initial and w not in title_non_initial:
+                continue
+            candidates.setdefault(s, (s, e))
+    # Merge adjacent name tokens ("Kai Brown"), drop what another subject already covers, one per name.
+    spans = sorted(candidates.values())
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if (
+            merged
+            and re.fullmatch(r" ", text[merged[-1][1] : s])
+            and len(merged)
+            and (e - merged[-1][0]) < 40
+        ):
+            prev = text[merged[-1][0] : merged[-1][1]]
+            if not prev.isupper() or text[s:e].isupper():
+                merged[-1] = (merged[-1][0], e)
+                continue
+        merged.append((s, e))
+    seen: set[str] = set()
+    for s, e in merged:
+        if _overlaps(taken, s, e):
+            continue
+        raw = text[s:e]
+        value = raw.removesuffix("'s").removesuffix("'")
+        e = s + len(value)
+        key = value.lower()
+        first = key.split()[0]
+        if key in seen or first in seen:
+            continue
+        seen.add(key)
+        seen.add(first)
+        add("person", value, s, e, role=None, age=None, age_estimated=False)
+
+
+def _entity_before(
+    text: str, pack: GuidancePack, pos: int, items: list[Subject]
+) -> tuple[str | None, int, bool]:
+    """The role of the nearest person word or named person before ``pos`` in the same sentence."""
+    c = pack.compiled
+    ss = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
+    window_start = max(ss, pos - 80)
+    best: tuple[int, str | None, bool] = (-1, None, False)
+    for key, role in (("child_re", "child"), ("caller_re", "caller"), ("contact_re", "contact")):
+        for m in c[key].finditer(text, window_start, pos):
+            if m.end() > best[0]:
+                best = (m.end(), role, False)
+    for m in c["known_role_re"].finditer(text, window_start, pos):
+        if m.end() >= best[0]:
+            best = (m.end(), "other", True)
+    for subj in items:
+        if subj.kind == "person" and window_start <= subj.start and subj.end <= pos and subj.end >= best[0]:
+            best = (subj.end, f"@{subj.start}", False)
+    # "mother of SAM (14)": the caller word governs the name, not the age.
+    return best[1], best[0], best[2]
+
+
+def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMention]:
+    c = pack.compiled
+    found: list[AgeMention] = []
+    taken: list[tuple[int, int]] = [(x.start, x.end) for x in items if x.kind in ("phone", "email", "handle")]
+    for estimated, key in ((True, "estimated_age_patterns"), (False, "age_patterns")):
+        for pattern in c[key]:
+            for m in pattern.finditer(text):
+                if "decade" in pattern.groupindex and m.group("decade"):
+                    s, e = m.span("decade")
+                    phrase = m.group("decade").lower().replace("'", "")
+                    adj = next((v for k, v in _DECADE_ADJ.items() if phrase.startswith(k)), 0)
+                    base = next((v for k, v in _DECADES.items() if phrase.endswith(k)), None)
+                    if base is None:
+                        continue
+                    age = base + adj
+                else:
+                    s, e = m.span("age")
+                    age = int(m.group("age"))
+                if not 1 <= age <= 99 or _overlaps(taken, s, e):
+                    continue
+                taken.append((s, e))
+                claimed = bool(_CLAIMED_BEFORE.search(text[max(0, m.start() - 40) : s]))
+                role, _pos, known = _entity_before(text, pack, m.start(), items)
+                if role is None:
+                    # "14-year-old Sam": look just after for the person it describes.
+                    after = [x for x in items if x.kind == "person" and e <= x.start <= e + 25]
+                    if after:
+                        role = f"@{after[0].start}"
+                found.append(AgeMention(age, s, e, role, estimated, claimed, known))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _assign_roles(text: str, pack: GuidancePack, items: list[Subject], ages: list[AgeMention]) -> None:
+    c = pack.compiled
+    people = [x for x in items if x.kind == "person"]
+    by_start = {x.start: x for x in people}
+    for p in people:
+        before = text[max(0, p.start - 40) : p.start]
+        sentence_before = re.split(r"[.!?\n;]", before)[-1]
+        if _CALLER_BEFORE.search(before):
+            p.attrs["role"] = "caller"
+            continue
+        nearest: tuple[int, str] = (-1, "")
+        for key, role in (("child_re", "child"), ("contact_re", "contact"), ("known_role_re", "other")):
+            for m in c[key].finditer(sentence_before):
+                if m.end() > nearest[0] or (m.end() == nearest[0] and role == "other"):
+                    nearest = (m.end(), role)
+        gap = sentence_before[nearest[0] :] if nearest[0] >= 0 else ""
+        if nearest[0] >= 0 and re.fullmatch(
+            r"\W*(?:(?:called|named|is|was|known as|aka|,)\W*)?", gap, re.IGNORECASE
+        ):
+            p.attrs["role"] = nearest[1]
+            if nearest[1] == "child" and re.search(
+                r"\b(?:mother|father|mum|dad|parent)\s+of\s*$", sentence_before, re.I
+            ):
+                p.attrs["role"] = "child"
+    for a in ages:
+        target = by_start.get(int(a.role[1:])) if a.role and a.role.startswith("@") else None
+        if target is None or target.attrs.get("age") is not None or a.claimed:
+            continue
+        target.attrs["age"] = a.age
+        target.attrs["age_estimated"] = a.estimated
+        if target.attrs.get("role") is None:
+            target.attrs["role"] = "contact" if a.age >= 18 else None
+    child_ages = [p for p in people if p.attrs.get("role") == "child"]
+    for p in people:
+        if p.attrs.get("role") is not None:
+            continue
+        age = p.attrs.get("age")
+        if age is not None and age < 18 and not child_ages:
+            p.attrs["role"] = "child"
+            child_ages.append(p)
+    for p in people:
+        if p.attrs.get("role") is None:
+            p.attrs["role"] = "contact" if child_ages or _acts_as_contact(text, p) else "other"
+            if p.attrs["role"] == "other" and not child_ages and _is_object_of_contact(text, p):
+                p.attrs["role"] = "child"
+                child_ages.append(p)
+    # A handle given right after a named person ("Kai ... plays as NightHawk") belongs to the contact.
+    _ = bisect
+
+
+_CONTACT_VERB_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:\w+\s+){0,2}?(?:sent|sends|asked|asks|told|tells|says|said|keeps|kept|"
+    r"offered|offers|wants|wanted|"
+    r"messag\w*|bought|buys|threaten\w*|promised|promises|gave|gives|added|adds|"
+    r"has been (?:messaging|talking|sending))\b",
+    re.IGNORECASE,
+)
+_OBJECT_VERB_BEFORE = re.compile(
+    r"\b(?:sent|send|sends|asked|asks|told|tells|messag\w*|bought|buys|threaten\w*|promised|gave|gives|added|"
+    r"groom\w*|contact\w*|talking to|chatting to|chatting with)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _acts_as_contact(text: str, p: Subject) -> bool:
+    return bool(_CONTACT_VERB_AFTER.match(text[p.end : p.end + 60]))
+
+
+def _is_object_of_contact(text: str, p: Subject) -> bool:
+    return bool(_OBJECT_VERB_BEFORE.search(text[max(0, p.start - 30) : p.start]))
