@@ -1,3 +1,3 @@
-"""Heed: safeguarding support for police contact centres taking calls about the online grooming of children."""
+"""Heed: safeguarding support for police contact centres taking calls about online grooming of children."""
 
 __version__ = "0.1.0"
