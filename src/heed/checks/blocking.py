@@ -12,10 +12,12 @@ are scored first.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from heed.checks.dates import birth_years_for_ages, parse_partial_date
 from heed.checks.identifiers import email_keys, handle_keys
@@ -44,10 +46,43 @@ KEY_WEIGHTS: dict[str, float] = {
 }
 
 
+KEY_BYTES = 64
+"""Bytes of a key's UTF-8 text that are hashed; longer keys share a hash with their prefix (only costing a few
+extra candidates, since every candidate is scored)."""
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+def hash_keys(texts: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """Stable 38-bit hashes of key texts, vectorised (FNV-1a over the bytes, then a SplitMix64 finaliser).
+
+    Hashing one key at a time in Python cost more than a third of a 13-million-record build; this does a
+    column of bytes for every key at once. The same in every process and on every backend.
+    """
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    encoded = [t.encode("utf-8") for t in texts]
+    # Only as wide as the longest key present: padding bytes are skipped anyway, so the hash is unchanged.
+    raw = np.array(encoded, dtype=f"S{max(1, min(KEY_BYTES, max(map(len, encoded))))}")
+    width = raw.dtype.itemsize
+    columns = np.asfortranarray(raw.view(np.uint8).reshape(len(texts), width))
+    h = np.full(len(texts), _FNV_OFFSET, dtype=np.uint64)
+    for j in range(width):
+        byte = columns[:, j].astype(np.uint64)
+        # Zero bytes are padding: skipping them keeps a key's hash independent of the batch it is in.
+        h = np.where(byte != 0, (h ^ byte) * _FNV_PRIME, h)
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    result: npt.NDArray[np.uint64] = h >> np.uint64(64 - HASH_BITS)
+    return result
+
+
 def key_hash(key: str) -> int:
-    """Stable 38-bit hash of a key (the same in every process and on every backend)."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") >> (64 - HASH_BITS)
+    """Stable 38-bit hash of one key."""
+    return int(hash_keys([key])[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +154,9 @@ def record_key_texts(record: dict[str, Any]) -> Iterator[str]:
             yield f"iw|{weak}"
 
 
-def record_key_hashes(record: dict[str, Any]) -> set[int]:
+def record_key_hashes(record: dict[str, Any]) -> list[int]:
     """The distinct key hashes of a record."""
-    return {key_hash(text) for text in record_key_texts(record)}
+    return sorted({int(h) for h in hash_keys(sorted(set(record_key_texts(record))))})
 
 
 def query_keys(q: Query) -> list[QueryKey]:

@@ -23,12 +23,12 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 
-from heed.checks.blocking import MAX_RECORDS, RECORD_BITS, QueryKey, key_hash, record_key_hashes
+from heed.checks.blocking import MAX_RECORDS, RECORD_BITS, QueryKey, hash_keys, record_key_texts
 from heed.checks.index import PersonIndex
 from heed.checks.query import Query
 from heed.checks.records import Record
@@ -39,6 +39,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # A key filed under this many records (a very common first name alone) is only used when nothing narrower is.
 WIDE_POSTING = 50_000
+_HASH_BATCH = 1_000_000
 _RECORD_MASK = np.uint64((1 << RECORD_BITS) - 1)
 
 
@@ -76,9 +77,11 @@ def build(records: Iterable[Record], index_dir: str | Path) -> int:
         shutil.rmtree(gen_dir)
     gen_dir.mkdir()
     offsets = array("Q", [0])
-    packed = array("Q")
     count = 0
-    with open(gen_dir / "records.bin", "wb") as out:
+    texts: list[str] = []
+    owners = array("Q")
+    pairs_path = gen_dir / "pairs.tmp"
+    with open(gen_dir / "records.bin", "wb") as out, open(pairs_path, "wb") as pairs:
         position = 0
         for record in records:
             if count >= MAX_RECORDS:
@@ -87,13 +90,21 @@ def build(records: Iterable[Record], index_dir: str | Path) -> int:
             out.write(blob)
             position += len(blob)
             offsets.append(position)
-            packed.extend((h << RECORD_BITS) | count for h in record_key_hashes(record))
+            distinct = set(record_key_texts(record))
+            texts.extend(distinct)
+            owners.extend([count] * len(distinct))
             count += 1
-    keys = np.frombuffer(packed, dtype=np.uint64) if packed else np.zeros(0, dtype=np.uint64)
-    keys = np.sort(keys, kind="stable") if len(keys) < 1_000_000 else _sort_in_place(keys)
+            if len(texts) >= _HASH_BATCH:
+                _flush(texts, owners, pairs)
+                texts, owners = [], array("Q")
+        _flush(texts, owners, pairs)
+    # Pairs were spilled to disk in batches so the build holds one copy of the key table, sorted in place.
+    keys = np.fromfile(pairs_path, dtype=np.uint64)
+    keys.sort()
     np.save(gen_dir / "keys.npy", keys)
     np.save(gen_dir / "offsets.npy", np.frombuffer(offsets, dtype=np.uint64))
-    del packed, keys
+    del keys
+    pairs_path.unlink()
     manifest = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -109,10 +120,11 @@ def build(records: Iterable[Record], index_dir: str | Path) -> int:
     return count
 
 
-def _sort_in_place(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    # frombuffer over an array('Q') is writable: sorting in place avoids a second copy of the largest array.
-    keys.sort()
-    return keys
+def _flush(texts: list[str], owners: array[int], pairs: BinaryIO) -> None:
+    if not texts:
+        return
+    packed = (hash_keys(texts) << np.uint64(RECORD_BITS)) | np.frombuffer(owners, dtype=np.uint64)
+    pairs.write(packed.tobytes())
 
 
 class EmbeddedIndex(PersonIndex):
@@ -163,8 +175,8 @@ class EmbeddedIndex(PersonIndex):
     def candidates(self, q: Query, keys: Sequence[QueryKey], limit: int) -> list[dict[str, Any]]:
         postings: list[tuple[npt.NDArray[np.uint64], float]] = []
         wide: list[tuple[npt.NDArray[np.uint64], float]] = []
-        for key in keys:
-            posting = self._posting(key_hash(key.text))
+        for key, hashed in zip(keys, hash_keys([k.text for k in keys]), strict=True):
+            posting = self._posting(int(hashed))
             if len(posting) == 0:
                 continue
             (wide if len(posting) > WIDE_POSTING else postings).append((posting, key.weight))

@@ -35,7 +35,8 @@ class IdentifierKeys:
     display: str
 
 
-_XX_WRAP = re.compile(r"^[xX]{1,3}[._-]*(.+?)[._-]*[xX]{1,3}$")
+# Decorative wrappers: "xX" / "xxx" at both ends, or a single x set off by a separator ("x_kai_x").
+_XX_WRAP = re.compile(r"^(?:x{2,}[._-]*|x[._-]+)(.+?)(?:[._-]*x{2,}|[._-]+x)$")
 _TAG = re.compile(r"#\d{1,6}$")
 _SEPARATORS = re.compile(r"[\s._\-~*·•|'\"]+")
 _TRAILING_DIGITS = re.compile(r"(?<=[a-z])\d+$")
@@ -56,9 +57,8 @@ def handle_skeleton(handle: str) -> str:
     text = _TAG.sub("", text)
     confusables = char_table("confusables.txt")
     text = "".join(confusables.get(ch, ch) for ch in text.casefold())
-    wrapped = _XX_WRAP.match(text)
-    # Only strip x..x when both ends carry it, so that "xavier" or "max" keep their letters.
-    if wrapped and text[0] == "x" and text[-1] == "x" and len(wrapped.group(1)) >= 3:
+    # Only strip x..x when both ends carry it, so that "xavier" or "max" keep their letters; wrappers nest.
+    while (wrapped := _XX_WRAP.match(text)) and len(wrapped.group(1)) >= 3:
         text = wrapped.group(1)
     text = _SEPARATORS.sub("", text)
     return text
@@ -93,12 +93,22 @@ def handle_keys(handle: str, platform: str | None) -> IdentifierKeys:
     return IdentifierKeys(strong, tuple(dict.fromkeys(w for w in weak if w != strong)), display)
 
 
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+# The common shapes of UK numbers (10 national digits after 0, +44 or 0044) are read without phonenumbers,
+# which costs ~70 microseconds a number: at 13 million records that alone would be minutes of the build.
+_UK_COMMON = re.compile(r"^(?:\+44|0044|0)(?:\(0\))?([1237]\d{9})$")
+
+
 @lru_cache(maxsize=100_000)
 def phone_e164(text: str) -> str:
     """Any UK way of writing a number (07..., +44 7..., 0044..., with spaces or brackets) → E.164.
 
     Raises ValueError when it is not a possible phone number.
     """
+    compact = _PHONE_PUNCTUATION.sub("", text.replace("(0)", ""))
+    common = _UK_COMMON.match(compact)
+    if common:
+        return f"+44{common.group(1)}"
     try:
         parsed = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
