@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,3 +241,22 @@ def test_no_match_gives_advice_not_an_error(index: PersonIndex) -> None:
     result = index.search({"given_name": "Xanthippe", "family_name": "Quorlby"}, reference_date=ON)
     assert result["results"] == []
     assert result["advice"][0].startswith("no record matched")
+
+
+def test_wide_keys_only_rank_candidates_found_by_narrower_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heed.checks import embedded, import_csv, open_index
+
+    from .conftest import NOMINALS
+
+    import_csv(NOMINALS, tmp_path / "idx")
+    # Make every key held by more than two records "wide", as "James in London" is at 13 million.
+    monkeypatch.setattr(embedded, "WIDE_POSTING", 2)
+    with open_index(tmp_path / "idx") as index:
+        result = index.search({"given_name": "Kai", "age": 19, "town": "Maidstone"}, reference_date=ON)
+        assert result["results"][0]["record_id"] == "SYN-0003"
+        # Nothing narrower than "Kai": the wide key is used, capped at WIDE_POSTING records.
+        only_first = index.search({"given_name": "Kai"}, reference_date=ON)["results"]
+        assert len(only_first) == 2
+        assert {r["record_id"] for r in only_first} < {"SYN-0003", "SYN-0004", "SYN-0005", "SYN-0021"}

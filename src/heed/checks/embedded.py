@@ -39,6 +39,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # A key filed under this many records (a very common first name alone) is only used when nothing narrower is.
 WIDE_POSTING = 50_000
+FILTER_POSTING = 2_000_000
 _HASH_BATCH = 1_000_000
 _RECORD_MASK = np.uint64((1 << RECORD_BITS) - 1)
 
@@ -188,6 +189,13 @@ class EmbeddedIndex(PersonIndex):
         weights = np.concatenate([np.full(len(p), w, dtype=np.float32) for p, w in postings])
         unique, inverse = np.unique(numbers, return_inverse=True)
         sums = np.bincount(inverse, weights=weights)
+        # A wide key (James in London) still tells the narrower candidates apart: it adds its weight to those
+        # it also holds, by binary search in its sorted record numbers, without widening the candidate set.
+        for posting, weight in wide:
+            if len(posting) <= FILTER_POSTING:
+                members = posting & _RECORD_MASK
+                found = np.minimum(np.searchsorted(members, unique), len(members) - 1)
+                sums += weight * (members[found] == unique)
         top = np.argpartition(-sums, limit - 1)[:limit] if len(unique) > limit else np.arange(len(unique))
         order = top[np.lexsort((unique[top], -sums[top]))]
         return [self.record(int(unique[i])) for i in order]

@@ -9,6 +9,7 @@ from datetime import date
 from heed.checks.dates import PartialDate, age_range, parse_partial_date
 from heed.checks.identifiers import IdentifierKeys, email_keys, handle_keys, normalise_platform, phone_keys
 from heed.checks.names import family_key, given_key
+from heed.checks.places import normalise_postcode, normalise_town
 
 TEXT_FIELDS = (
     "given_name",
@@ -177,8 +178,6 @@ def _dates(q: Query, query: Mapping[str, object], raw: dict[str, str | int]) -> 
 
 
 def _places_and_ids(q: Query, raw: Mapping[str, str | int]) -> None:
-    from heed.checks.places import normalise_postcode, normalise_town
-
     sex = str(raw.get("sex", "")).lower()
     if sex:
         if sex not in {"m", "male", "f", "female", "u", "unknown"}:

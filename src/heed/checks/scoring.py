@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -320,6 +320,4 @@ def advice(q: Query, results: list[dict[str, Any]]) -> list[str]:
 
 def today_utc() -> date:
     """Today's date in UTC, the default reference date for ages."""
-    from datetime import UTC, datetime
-
     return datetime.now(UTC).date()
