@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit eval bench clean
+.PHONY: install run test lint typecheck unit eval bench bench-checks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_assess.py
+
+## Person-check benchmarks (printed figures): FEBRL 4, then SYNTHETIC records at CHECKS_RECORDS, each beside a
+## PostgreSQL trigram reference (needs the server at 127.0.0.1:5432). 13 M: make bench-checks CHECKS_RECORDS=13000000
+CHECKS_RECORDS ?= 1000000
+bench-checks: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/checks_febrl.py --reference pg
+	$(BIN)/python benchmarks/checks_scale.py --records $(CHECKS_RECORDS) --queries 300 --reference pg
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
