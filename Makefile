@@ -4,7 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit eval bench bench-checks clean
+VENDOR := src/heed/web/static/vendor
+ASSETS := $(VENDOR)/.built
+CHROMIUM := /usr/bin/chromium
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# One test database per checkout, so two clones (CI and a developer) never drop each other's.
+PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
+
+.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-checks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,14 +19,34 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+## GOV.UK Frontend and htmx from the npm registry, compiled and copied into the package (served locally).
+$(ASSETS): frontend/package.json frontend/package-lock.json frontend/heed.scss
+	cd frontend && npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)/assets
+	frontend/node_modules/.bin/sass --pkg-importer=node --no-source-map --style=compressed \
+		--quiet-deps frontend/heed.scss $(VENDOR)/heed.css
+	cp frontend/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/
+	cp -r frontend/node_modules/govuk-frontend/dist/govuk/assets/images $(VENDOR)/assets/
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	@touch $(ASSETS)
 
-## The main job.
-run: $(STAMP)
-	$(BIN)/heed assess --format text examples/demo_narrative.txt
+assets: $(ASSETS)
 
-## The whole suite: lint, types, tests.
-test: lint typecheck unit
+## Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+$(CHROMIUM):
+	command -v apt-get >/dev/null || { echo "chromium is missing and apt-get is not available" >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+browser: $(CHROMIUM)
+
+install: $(STAMP) $(ASSETS)
+
+## The main job: the call handler's web application with SYNTHETIC demo data at http://127.0.0.1:8000
+run: $(STAMP) $(ASSETS)
+	$(BIN)/heed serve --demo
+
+## The whole suite: lint, types, migrations in step with models, tests on SQLite and then on PostgreSQL.
+test: lint typecheck migrations-check unit unit-pg
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -28,8 +55,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+migrations-check: $(STAMP)
+	HEED_VAR_DIR=$$(mktemp -d) $(BIN)/heed manage makemigrations --check --dry-run
+
+unit: $(STAMP) $(ASSETS) $(CHROMIUM)
 	$(BIN)/pytest -q
+
+## The Django tests again on PostgreSQL (the server at 127.0.0.1:5432); the pure packages need no database.
+unit-pg: $(STAMP) $(ASSETS) $(CHROMIUM)
+	HEED_DATABASE_URL=$(PG_URL) HEED_TEST_DATABASE_NAME=$(PG_TEST_DB) $(BIN)/pytest -q -m "django_db or pg"
 
 eval: $(STAMP)
 	$(BIN)/python -m heed.risk.evaluate
@@ -46,4 +80,4 @@ bench-checks: $(STAMP)
 	$(BIN)/python benchmarks/checks_scale.py --records $(CHECKS_RECORDS) --queries 300 --reference pg
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(VENDOR) frontend/node_modules

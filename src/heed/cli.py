@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 
 # Each module registers its own sub-commands; the list is the only place that knows them all.
-COMMAND_MODULES: tuple[str, ...] = ("heed.commands.assess", "heed.commands.records", "heed.commands.check")
+COMMAND_MODULES: tuple[str, ...] = (
+    "heed.commands.assess",
+    "heed.commands.records",
+    "heed.commands.check",
+    "heed.commands.web",
+)
 
 
 class CommandError(Exception):

@@ -1,0 +1,57 @@
+"""Forces, users (one role each, one force each) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from heed.accounts.roles import Role
+
+
+class Force(models.Model):
+    """A police force: every call, user and record belongs to exactly one."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class User(AbstractUser):
+    """A member of staff of one force, with one role. Users are never deleted, only deactivated."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.HANDLER)
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored only as their SHA-256: a leaked table does not leak a usable token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API, belonging to one user; stored hashed, shown once when made."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,90 @@
+"""The API at /api/v1/ (OpenAPI schema at /api/v1/openapi.json). Every error is JSON that says what was
+wrong and where; "not found" and "not allowed" are the same 404."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from heed.accounts.access import CallNotFound
+from heed.api.auth import TokenAuth
+from heed.api.calls import router as calls_router
+from heed.calls.services import CallError
+
+log = logging.getLogger("heed.api")
+
+api = NinjaAPI(
+    title="Heed API",
+    version="1",
+    description="Calls about the online grooming of children: assessment, checks and the audit trail. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens from `heed token USERNAME`).",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/calls", calls_router)
+
+
+def _loc(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _loc(e.get("loc", ())), "reason": str(e.get("msg", "invalid"))} for e in exc.errors]
+    return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(CallError)
+def _call_error(request: HttpRequest, exc: CallError) -> HttpResponse:
+    status = 409 if exc.code in ("closed", "awaiting_review", "stale", "refused") else 422
+    if exc.code == "index_unavailable":
+        status = 503
+    errors = [{"field": exc.field, "reason": str(exc)}] if exc.field else []
+    return api.create_response(request, {"detail": str(exc), "errors": errors}, status=status)
+
+
+@api.exception_handler(CallNotFound)
+def _not_found(request: HttpRequest, exc: CallNotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found.", "errors": []}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "A valid bearer token is required.", "errors": []}, status=401
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "The request body is too large (the limit is 2.5 MB).", "errors": []}, status=413
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged with the request id; the client gets the id to quote, never a traceback.
+    log.exception("unexpected API error (request %s)", getattr(request, "request_id", ""))
+    return api.create_response(
+        request,
+        {
+            "detail": f"Something went wrong; quote request {getattr(request, 'request_id', '')}.",
+            "errors": [],
+        },
+        status=500,
+    )

@@ -1,0 +1,90 @@
+"""The API's view of stored rows (plain dictionaries matching the schemas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
+from heed.calls.selectors import current_entries
+
+
+def actions_out(call: Call) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": a.code,
+            "status": a.status,
+            "rule": a.rule,
+            "due_at": a.due_at,
+            "done_by": a.done_by.username if a.done_by else None,
+            "done_at": a.done_at,
+            "record": f"{a.record_type}:{a.record_id}" if a.record_type else None,
+            "reason": a.reason,
+        }
+        for a in RequiredAction.objects.filter(call=call).select_related("done_by")
+    ]
+
+
+def call_out(call: Call) -> dict[str, Any]:
+    a = call.assessment
+    return {
+        "id": call.pk,
+        "reference": call.reference,
+        "status": call.status,
+        "version": call.version,
+        "created_at": call.created_at,
+        "created_by": call.created_by.username,
+        "caller": {
+            "name": call.caller_name,
+            "relation": call.caller_relation,
+            "contact": call.caller_contact,
+        },
+        "child": {"name": call.child_name, "age": call.child_age},
+        "answers": call.answers,
+        "risk": call.risk,
+        "engine_risk": call.engine_risk,
+        "response": call.response,
+        "pack_version": call.pack_version,
+        "indicators": a.get("indicators", []),
+        "subjects": a.get("subjects", []),
+        "required_actions": actions_out(call),
+        "reasons": a.get("reasons", []),
+        "follow_up_questions": a.get("follow_up_questions", []),
+        "suggested_agencies": a.get("suggested_agencies", []),
+        "notes": [
+            {
+                "entry_no": e.entry_no,
+                "version": e.version,
+                "text": e.text,
+                "author": e.author.username,
+                "created_at": e.created_at,
+            }
+            for e in current_entries(call)
+        ],
+    }
+
+
+def person_check_out(check: PersonCheck, call: Call) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "subject": check.subject,
+        "query": check.query,
+        "results": check.results,
+        "advice": check.advice,
+        "top_band": check.top_band,
+        "marker_alert": check.marker_alert,
+        "run_by": check.run_by.username,
+        "run_at": check.run_at,
+        "required_actions": actions_out(call),
+    }
+
+
+def identifier_check_out(check: IdentifierCheck) -> dict[str, Any]:
+    return {
+        "id": check.pk,
+        "kind": check.kind,
+        "value": check.value,
+        "display": check.display,
+        "earlier": check.earlier,
+        "run_by": check.run_by.username,
+        "run_at": check.run_at,
+    }

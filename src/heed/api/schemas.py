@@ -1,0 +1,147 @@
+"""Request and response shapes of the API (kept apart from models and endpoints)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldError(Schema):
+    field: str = Field(description="Where the problem is, e.g. 'narrative' or 'query.date_of_birth'")
+    reason: str = Field(description="What is wrong, in plain words")
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class CallerIn(Strict):
+    name: str = ""
+    relation: str = Field("", description="parent, relative, teacher, professional, child, friend or other")
+    contact: str = ""
+
+
+class ChildIn(Strict):
+    name: str = ""
+    age: int | None = Field(None, ge=0, le=17)
+
+
+class CallIn(Strict):
+    narrative: str = Field(description="What the caller said, as typed by the handler (up to 1 MB)")
+    caller: CallerIn | None = None
+    child: ChildIn | None = None
+    answers: dict[str, str] | None = Field(None, description="Guided answers: question id to answer value")
+
+
+class NoteIn(Strict):
+    text: str
+
+
+class PersonQueryIn(Strict):
+    given_name: str | None = None
+    family_name: str | None = None
+    alias: str | None = None
+    date_of_birth: str | None = Field(None, description="YYYY-MM-DD, YYYY-MM or YYYY")
+    age: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    handle: str | None = None
+    platform: str | None = None
+    subject: str | None = Field(None, description="Which person named on the call this check is for")
+    limit: int = Field(10, ge=1, le=50)
+
+
+class IdentifierCheckIn(Strict):
+    kind: Literal["handle", "phone", "email"] | None = None
+    value: str | None = None
+    platform: str | None = None
+    all: bool = Field(False, description="Check every identifier named on the call")
+
+
+class ActionOut(Schema):
+    code: str
+    status: str
+    rule: str
+    due_at: datetime | None
+    done_by: str | None
+    done_at: datetime | None
+    record: str | None
+    reason: str
+
+
+class CallOut(Schema):
+    id: int
+    reference: str
+    status: str
+    version: int
+    created_at: datetime
+    created_by: str
+    caller: dict[str, Any]
+    child: dict[str, Any]
+    answers: dict[str, str]
+    risk: str
+    engine_risk: str
+    response: str
+    pack_version: str
+    indicators: list[dict[str, Any]]
+    subjects: list[dict[str, Any]]
+    required_actions: list[ActionOut]
+    reasons: list[dict[str, Any]]
+    follow_up_questions: list[dict[str, Any]]
+    suggested_agencies: list[str]
+    notes: list[dict[str, Any]]
+
+
+class PersonCheckOut(Schema):
+    id: int
+    subject: str
+    query: dict[str, Any]
+    results: list[dict[str, Any]]
+    advice: list[str]
+    top_band: str
+    marker_alert: bool
+    run_by: str
+    run_at: datetime
+    required_actions: list[ActionOut]
+
+
+class IdentifierCheckOut(Schema):
+    id: int
+    kind: str
+    value: str
+    display: str
+    earlier: list[dict[str, Any]]
+    run_by: str
+    run_at: datetime
+
+
+class IdentifierChecksOut(Schema):
+    checks: list[IdentifierCheckOut]
+    required_actions: list[ActionOut]
+
+
+class EventOut(Schema):
+    seq: int
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    actor_role: str
+    request_id: str
+    object_type: str
+    object_id: str
+    before: Any
+    after: Any
+    hash: str

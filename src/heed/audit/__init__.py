@@ -1,0 +1,1 @@
+"""The audit trail: typed events in one hash chain that the database itself keeps append-only."""

@@ -1,0 +1,34 @@
+"""Every kind of event the audit trail records. Free text is never the only record of an action."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    CALL_CREATED = "call.created", "Call created"
+    CALL_VIEWED = "call.viewed", "Call viewed"
+    CALL_UPDATED = "call.updated", "Call details changed"
+    NOTE_ADDED = "note.added", "Note added"
+    NOTE_EDITED = "note.edited", "Note edited (new version)"
+    ANSWERS_RECORDED = "answers.recorded", "Guided answers recorded"
+    CALL_ASSESSED = "call.assessed", "Call assessed"
+    ACTION_UPDATED = "action.updated", "Required action changed"
+    CHECK_PERSON = "check.person", "Person check run"
+    CHECK_IDENTIFIER = "check.identifier", "Identifier check run"
+    ADVICE_RECORDED = "advice.recorded", "Advice given recorded"
+    REFERRAL_MADE = "referral.made", "Referral made"
+    REFERRAL_UPDATED = "referral.updated", "Referral status changed"
+    CLOSURE_REQUESTED = "closure.requested", "Closure requested"
+    CLOSURE_REFUSED = "closure.refused", "Closure refused"
+    REVIEW_DECIDED = "review.decided", "Review decided"
+    TRANSITION_REFUSED = "transition.refused", "Change refused"
+    STALE_EDIT_REFUSED = "edit.stale_refused", "Edit refused: the call had changed"
+    TIMELINE_VIEWED = "timeline.viewed", "Timeline viewed"
+    LOGIN = "auth.login", "Logged in"
+    LOGIN_FAILED = "auth.login_failed", "Login failed"
+    LOGOUT = "auth.logout", "Logged out"
+    USER_CREATED = "user.created", "User created"
+    TOKEN_CREATED = "token.created", "API token created"
+    RECORDS_IMPORTED = "records.imported", "Nominal records imported"
+    DEMO_SEEDED = "demo.seeded", "Demo data seeded"

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CallsConfig(AppConfig):
+    name = "heed.calls"
+    label = "calls"
+    verbose_name = "Calls"

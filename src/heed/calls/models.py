@@ -1,0 +1,214 @@
+"""A grooming-concern call and everything recorded on it. Rows change only through ``heed.calls.services``.
+
+Notes are append-only: an edit adds a version, nothing typed is ever overwritten. Checks keep the query and
+the results exactly as shown to the handler.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from heed.accounts.models import Force
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting supervisor review"
+    RETURNED = "returned", "Returned to handler"
+    CLOSED = "closed", "Closed"
+
+
+class CallerRelation(models.TextChoices):
+    PARENT = "parent", "Parent or carer"
+    RELATIVE = "relative", "Other relative"
+    TEACHER = "teacher", "Teacher or school staff"
+    PROFESSIONAL = "professional", "Social worker or other professional"
+    CHILD = "child", "The child"
+    FRIEND = "friend", "Friend"
+    OTHER = "other", "Other"
+
+
+class Risk(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    STANDARD = "standard", "Standard"
+
+
+RISK_ORDER = {"": 0, Risk.STANDARD: 1, Risk.MEDIUM: 2, Risk.HIGH: 3}
+
+
+class Call(models.Model):
+    """One call about a child: who rang, about whom, what was said, how it is graded, where it stands.
+
+    ``version`` rises with every change to the call's decisions; a form or request carrying an older version
+    is refused rather than overwriting a newer decision (no last-write-wins on risk).
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="calls")
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+    caller_name = models.CharField(max_length=200, blank=True)
+    caller_relation = models.CharField(max_length=20, choices=CallerRelation.choices, blank=True)
+    caller_contact = models.CharField(max_length=200, blank=True)
+    child_name = models.CharField(max_length=200, blank=True)
+    child_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    engine_risk = models.CharField(max_length=10, choices=Risk.choices, blank=True)
+    response = models.CharField(max_length=40, blank=True)
+    pack_version = models.CharField(max_length=200, blank=True)
+    assessment = models.JSONField(default=dict, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["force", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class NoteEntry(models.Model):
+    """One version of one entry in the handler's log. Entry N's current text is its highest version."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="note_entries")
+    entry_no = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry_no", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "entry_no", "version"], name="note_entry_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} entry {self.entry_no} v{self.version}"
+
+
+class NoteDraft(models.Model):
+    """What a handler has typed but not yet added to the log, saved as they type so nothing is lost."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "author"], name="note_draft_one_per_author")]
+
+    def __str__(self) -> str:
+        return f"draft {self.call_id}/{self.author_id}"
+
+
+class ActionStatus(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    DONE = "done", "Done"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class RequiredAction(models.Model):
+    """An action the guidance requires on this call, and its state (who did it, when, with what record)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="required_actions")
+    code = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.OUTSTANDING)
+    rule = models.CharField(max_length=80, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    record_type = models.CharField(max_length=40, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["call", "code"], name="required_action_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.status}"
+
+
+class PersonCheck(models.Model):
+    """A search of nominal records run from the call: the query, the results exactly as shown, who, when."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="person_checks")
+    subject = models.CharField(max_length=200, blank=True)
+    query = models.JSONField()
+    results = models.JSONField()
+    advice = models.JSONField(default=list)
+    top_band = models.CharField(max_length=10, blank=True)
+    marker_alert = models.BooleanField(default=False)
+    index_location = models.CharField(max_length=500)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"person check {self.pk} on {self.call_id}"
+
+
+class IdentifierSighting(models.Model):
+    """An online identity, phone or e-mail named on a call: the register that links repeat reports."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="identifier_sightings")
+    kind = models.CharField(max_length=10)
+    value = models.CharField(max_length=320)
+    platform = models.CharField(max_length=40, blank=True)
+    display = models.CharField(max_length=320)
+    strong_key = models.CharField(max_length=400)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind", "strong_key"], name="sighting_once_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.display} on {self.call_id}"
+
+
+class IdentifierKey(models.Model):
+    """A strong or weak key of a sighting (``heed.checks.identifier_keys``), indexed for look-up."""
+
+    sighting = models.ForeignKey(IdentifierSighting, on_delete=models.PROTECT, related_name="keys")
+    key = models.CharField(max_length=400, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sighting", "key"], name="sighting_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class IdentifierCheck(models.Model):
+    """A look-up of one identifier against earlier reports: what was found, as shown, who, when."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="identifier_checks")
+    kind = models.CharField(max_length=10)
+    value = models.CharField(max_length=320)
+    platform = models.CharField(max_length=40, blank=True)
+    display = models.CharField(max_length=320)
+    strong_key = models.CharField(max_length=400)
+    earlier = models.JSONField(default=list)
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"identifier check {self.kind} {self.display}"

@@ -1,0 +1,92 @@
+"""Turning a call's stored data into what the pages show: highlighted log text, prefilled check forms."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from heed.calls.selectors import Segment
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    segment: Segment
+    html: SafeString
+    codes: frozenset[str]
+
+
+def highlight(segments: Sequence[Segment], indicators: Sequence[Mapping[str, Any]]) -> list[Highlighted]:
+    """Each segment's text as HTML with every evidence span wrapped in ``<mark>`` naming its indicators.
+
+    Spans index the joined text (``selectors.call_text``); overlapping spans of different indicators are cut
+    at their boundaries so every character is marked with all the indicators it is evidence for.
+    """
+    spans: list[tuple[int, int, str, str]] = []
+    for ind in indicators:
+        for ev in ind.get("evidence", []):
+            if ev.get("start") is not None and ev.get("end") is not None:
+                spans.append((int(ev["start"]), int(ev["end"]), str(ind["code"]), str(ind["label"])))
+    out: list[Highlighted] = []
+    for seg in segments:
+        inside = [
+            (max(s, seg.start), min(e, seg.end), c, lbl)
+            for s, e, c, lbl in spans
+            if s < seg.end and e > seg.start
+        ]
+        cuts = sorted({seg.start, seg.end, *(s for s, _, _, _ in inside), *(e for _, e, _, _ in inside)})
+        parts: list[str] = []
+        codes_here: set[str] = set()
+        for a, b in itertools.pairwise(cuts):
+            piece = escape(seg.text[a - seg.start : b - seg.start])
+            codes = sorted({c for s, e, c, _ in inside if s <= a and e >= b})
+            if codes:
+                labels = sorted({lbl for s, e, c, lbl in inside if s <= a and e >= b})
+                codes_here.update(codes)
+                parts.append(
+                    f'<mark class="heed-mark" data-indicators="{" ".join(codes)}" '
+                    f'title="{escape("; ".join(labels))}">{piece}</mark>'
+                )
+            else:
+                parts.append(str(piece))
+        out.append(Highlighted(seg, mark_safe("".join(parts)), frozenset(codes_here)))  # noqa: S308 - escaped above
+    return out
+
+
+QUERY_FIELDS = ("given_name", "family_name", "age", "town", "phone", "email", "handle", "platform")
+
+
+def prefill_person_query(
+    person: Mapping[str, Any], subjects: Sequence[Mapping[str, Any]], *, only_person: bool
+) -> dict[str, Any]:
+    """A person-check query from what the caller said: the name, age and town, and, when this is the only
+    person to check, the phone, e-mail and handle given on the call."""
+    name = str(person.get("value", "")).strip()
+    if name.isupper():
+        name = name.title()
+    parts = name.split()
+    query: dict[str, Any] = {"given_name": parts[0] if parts else ""}
+    if len(parts) > 1:
+        query["family_name"] = " ".join(parts[1:])
+    if person.get("age") is not None:
+        query["age"] = person["age"]
+    town = next((s for s in subjects if s.get("kind") == "town"), None)
+    if town is not None:
+        query["town"] = town["value"]
+    if only_person:
+        phone = next((s for s in subjects if s.get("kind") == "phone"), None)
+        email = next((s for s in subjects if s.get("kind") == "email"), None)
+        handle = next((s for s in subjects if s.get("kind") == "handle"), None)
+        if phone is not None:
+            query["phone"] = phone.get("e164") or phone["value"]
+        if email is not None:
+            query["email"] = email["value"]
+        if handle is not None:
+            query["handle"] = handle["value"]
+            if handle.get("platform"):
+                query["platform"] = handle["platform"]
+    return query

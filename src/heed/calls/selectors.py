@@ -1,0 +1,104 @@
+"""Reading calls: the assessed text and its parts, current notes, checks, subjects still to check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from heed.accounts.access import restrict_calls
+from heed.accounts.models import User
+from heed.accounts.roles import Action
+from heed.calls.models import Call, NoteDraft, NoteEntry
+
+ENTRY_SEPARATOR = "\n\n"
+IDENTIFIER_KINDS = ("handle", "phone", "email")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of the assessed text: one log entry (its current version) or the live draft."""
+
+    entry_no: int | None  # None: the draft
+    version: int
+    start: int
+    text: str
+    author: str
+    created_at: Any
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def calls_for_user(user: User, action: str = Action.VIEW) -> QuerySet[Call]:
+    return restrict_calls(Call.objects.select_related("created_by"), user, action)
+
+
+def current_entries(call: Call) -> list[NoteEntry]:
+    """Each log entry at its latest version, in entry order."""
+    latest: dict[int, NoteEntry] = {}
+    for entry in NoteEntry.objects.filter(call=call).select_related("author").order_by("entry_no", "version"):
+        latest[entry.entry_no] = entry
+    return [latest[n] for n in sorted(latest)]
+
+
+def entry_history(call: Call) -> dict[int, list[NoteEntry]]:
+    """Every version of every entry (oldest first), for showing what was changed."""
+    out: dict[int, list[NoteEntry]] = {}
+    for entry in NoteEntry.objects.filter(call=call).select_related("author").order_by("entry_no", "version"):
+        out.setdefault(entry.entry_no, []).append(entry)
+    return out
+
+
+def draft_for(call: Call, user: User) -> str:
+    row = NoteDraft.objects.filter(call=call, author=user).first()
+    return row.text if row is not None else ""
+
+
+def call_text(call: Call, draft: str = "") -> tuple[str, list[Segment]]:
+    """The text the engine assesses: current entries, then the draft, joined by blank lines.
+
+    Evidence offsets of an assessment index this text; the segments map them back to entries.
+    """
+    segments: list[Segment] = []
+    pos = 0
+    for entry in current_entries(call):
+        segments.append(
+            Segment(entry.entry_no, entry.version, pos, entry.text, entry.author.username, entry.created_at)
+        )
+        pos += len(entry.text) + len(ENTRY_SEPARATOR)
+    if draft.strip():
+        segments.append(Segment(None, 0, pos, draft, "", None))
+    return ENTRY_SEPARATOR.join(s.text for s in segments), segments
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def persons_to_check(call: Call) -> list[dict[str, Any]]:
+    """Named people other than the child and the caller: each needs a person check."""
+    exclude = {_norm(n) for n in (call.child_name, call.caller_name) if n.strip()}
+    exclude |= {n.split()[0] for n in exclude if n}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for s in call.assessment.get("subjects", []):
+        if s.get("kind") != "person" or s.get("role") in ("child", "caller"):
+            continue
+        key = _norm(str(s.get("value", "")))
+        if not key or key in exclude or key.split()[0] in exclude or key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+    return out
+
+
+def identifiers_to_check(call: Call) -> list[dict[str, Any]]:
+    """Handles, phone numbers and e-mail addresses named on the call."""
+    return [s for s in call.assessment.get("subjects", []) if s.get("kind") in IDENTIFIER_KINDS]
+
+
+def subject_key(value: str) -> str:
+    return _norm(value)

@@ -1,0 +1,313 @@
+"""Call pages. Thin: read input, reach the call through the access helper, call one service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from heed.accounts.access import CallNotFound, access_call_by_id, actor_of, may
+from heed.accounts.roles import Action
+from heed.audit.models import AuditEvent
+from heed.calls import services, workflow
+from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
+from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
+from heed.calls.presenters import highlight, prefill_person_query
+from heed.calls.selectors import (
+    call_text,
+    calls_for_user,
+    draft_for,
+    entry_history,
+    identifiers_to_check,
+    persons_to_check,
+)
+from heed.checks import identifier_keys
+from heed.risk import default_pack
+
+View = Callable[..., HttpResponse]
+
+
+def _call_view(action: str) -> Callable[[View], View]:
+    """Reach the call named in the URL for ``action``; missing and forbidden are the same 404."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, call_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                call = access_call_by_id(actor_of(request), call_id, action)
+            except CallNotFound:
+                raise Http404("No such call") from None
+            return view(request, call, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _back(call: Call, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("calls:detail", args=[call.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _error(request: HttpRequest, exc: services.CallError) -> None:
+    where = f" ({exc.field.replace('query.', '').replace('_', ' ')})" if exc.field else ""
+    messages.error(request, f"{exc}{where}")
+
+
+@login_required
+@require_GET
+def call_list(request: HttpRequest) -> HttpResponse:
+    qs = calls_for_user(actor_of(request))
+    status = request.GET.get("status", "")
+    if status in workflow.STATUSES:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    return render(request, "calls/list.html", {"page": page, "status": status, "statuses": workflow.STATUSES})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_new(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, Action.CREATE):
+        raise Http404("No such page")
+    form = NewCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            call = services.call_create(
+                actor=actor_of(request),
+                narrative=d["narrative"],
+                caller_name=d["caller_name"],
+                caller_relation=d["caller_relation"],
+                caller_contact=d["caller_contact"],
+                child_name=d["child_name"],
+                child_age=d["child_age"],
+            )
+        except services.CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("calls:detail", call_id=call.pk)
+    return render(request, "calls/new.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
+    user = actor_of(request)
+    pack = default_pack()
+    draft = draft_for(call, user)
+    _, segments = call_text(call)
+    stored_inds = call.assessment.get("indicators", [])
+    history = entry_history(call)
+    entries = [
+        {"h": h, "versions": history.get(h.segment.entry_no or 0, [])}
+        for h in highlight(segments, stored_inds)
+    ]
+    subjects = call.assessment.get("subjects", [])
+    persons = persons_to_check(call)
+    person_checks = list(PersonCheck.objects.filter(call=call).select_related("run_by"))
+    checked_subjects = {c.subject.casefold() for c in person_checks if c.subject}
+    person_forms = [
+        {
+            "person": p,
+            "checked": str(p["value"]).casefold() in checked_subjects,
+            "form": PersonCheckForm(
+                initial={
+                    "subject": p["value"],
+                    **prefill_person_query(p, subjects, only_person=len(persons) == 1),
+                }
+            ),
+        }
+        for p in persons
+    ]
+    identifier_checks = list(IdentifierCheck.objects.filter(call=call).select_related("run_by"))
+    done_keys = {(c.kind, c.strong_key) for c in identifier_checks}
+    identifiers = []
+    for s in identifiers_to_check(call):
+        try:
+            keys = identifier_keys(s["kind"], s.get("e164") or s["value"], s.get("platform"))
+        except ValueError:
+            continue
+        identifiers.append(
+            {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
+        )
+    alerts = [c for c in person_checks if c.marker_alert]
+    return {
+        "call": call,
+        "pack": pack,
+        "entries": entries,
+        "draft": draft,
+        "editable": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
+        "person_forms": person_forms,
+        "free_person_form": PersonCheckForm(),
+        "person_checks": person_checks,
+        "identifiers": identifiers,
+        "identifier_checks": identifier_checks,
+        "alerts": alerts,
+        "questions": list(pack.questions.values()),
+        **_panel_context(call, draft, user),
+    }
+
+
+def _panel_context(call: Call, draft: str, user: Any) -> dict[str, Any]:
+    """The live panel: the assessment of the log plus the draft, with the stored actions and their state."""
+    live, _text = services.live_assessment(call, draft)
+    live_d = live.to_dict() if live is not None else None
+    actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
+    stored_codes = {a.code for a in actions}
+    pending = [c for c in (live_d or {}).get("required_actions", []) if c not in stored_codes]
+    pack = default_pack()
+    _, segments = call_text(call, draft)
+    draft_seg = [s for s in segments if s.entry_no is None]
+    draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
+    return {
+        "call": call,
+        "live": live_d,
+        "actions": actions,
+        "action_labels": {c: a.label for c, a in pack.actions.items()},
+        "pending_actions": pending,
+        "draft_preview": draft_html,
+        "has_draft": bool(draft.strip()),
+        "lowering": live_d is not None and _order(live_d["risk"]) < _order(call.risk),
+    }
+
+
+def _order(risk: str) -> int:
+    return {"": 0, "standard": 1, "medium": 2, "high": 3}.get(risk, 0)
+
+
+@_call_view(Action.VIEW)
+@require_GET
+def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
+    services.call_viewed(actor=actor_of(request), call=call)
+    return render(request, "calls/detail.html", _detail_context(request, call))
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
+    """Autosave what is being typed; answer with the live panel (htmx)."""
+    text = request.POST.get("text", "")
+    try:
+        services.draft_save(actor=actor_of(request), call=call, text=text)
+    except services.CallError as exc:
+        return render(
+            request,
+            "calls/_panel.html",
+            {**_panel_context(call, "", actor_of(request)), "panel_error": str(exc)},
+        )
+    return render(
+        request,
+        "calls/_panel.html",
+        {**_panel_context(call, text, actor_of(request)), "saved": True, "oob_preview": True},
+    )
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def note_add(request: HttpRequest, call: Call) -> HttpResponse:
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Type something in the log box before adding it (nothing was added).")
+        return _back(call, "note-text")
+    try:
+        services.note_add(actor=actor_of(request), call=call, text=form.cleaned_data["text"])
+    except services.CallError as exc:
+        _error(request, exc)
+    return _back(call, "note-text")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A corrected entry cannot be empty (the entry was not changed).")
+        return _back(call, f"entry-{entry_no}")
+    try:
+        services.note_edit(
+            actor=actor_of(request), call=call, entry_no=entry_no, text=form.cleaned_data["text"]
+        )
+    except services.CallError as exc:
+        _error(request, exc)
+    return _back(call, f"entry-{entry_no}")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def answers(request: HttpRequest, call: Call) -> HttpResponse:
+    given = {k.removeprefix("q_"): str(v) for k, v in request.POST.items() if k.startswith("q_") and v}
+    try:
+        services.answers_record(actor=actor_of(request), call=call, answers=given)
+    except services.CallError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "Answers recorded and the call reassessed.")
+    return _back(call, "questions")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def person_check(request: HttpRequest, call: Call) -> HttpResponse:
+    form = PersonCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The person check form could not be read: " + form.errors.as_text())
+        return _back(call, "checks")
+    try:
+        check = services.person_check_run(
+            actor=actor_of(request),
+            call=call,
+            query=form.query(),
+            subject=form.cleaned_data.get("subject", ""),
+        )
+    except services.CallError as exc:
+        _error(request, exc)
+        return _back(call, "checks")
+    return _back(call, f"person-check-{check.pk}")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        if request.POST.get("all"):
+            services.identifier_checks_run_all(actor=actor_of(request), call=call)
+        else:
+            form = IdentifierCheckForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "The identifier check could not be read: " + form.errors.as_text())
+                return _back(call, "identifiers")
+            d = form.cleaned_data
+            services.identifier_check_run(
+                actor=actor_of(request),
+                call=call,
+                kind=d["kind"],
+                value=d["value"],
+                platform=d["platform"],
+            )
+    except services.CallError as exc:
+        _error(request, exc)
+    return _back(call, "identifiers")
+
+
+@_call_view(Action.TIMELINE)
+@require_GET
+def timeline(request: HttpRequest, call: Call) -> HttpResponse:
+    services.timeline_viewed(actor=actor_of(request), call=call)
+    events = list(AuditEvent.objects.filter(call_id=call.pk).order_by("seq"))
+    viewers: dict[str, dict[str, Any]] = {}
+    for ev in events:
+        if ev.event_type in ("call.viewed", "timeline.viewed"):
+            v = viewers.setdefault(ev.actor_label, {"who": ev.actor_label, "role": ev.actor_role, "count": 0})
+            v["count"] += 1
+            v.setdefault("first", ev.occurred_at)
+            v["last"] = ev.occurred_at
+    return render(
+        request, "calls/timeline.html", {"call": call, "events": events, "viewers": list(viewers.values())}
+    )

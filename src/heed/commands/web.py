@@ -1,0 +1,165 @@
+"""``heed serve``, ``heed user add``, ``heed token``, ``heed audit verify`` and ``heed manage``: the
+commands that run or administer the web application."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from heed.cli import CommandError
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="run the web application (migrates the database first)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--demo", action="store_true", help="seed the SYNTHETIC demo force, users and records (idempotent)"
+    )
+    serve.add_argument("--no-serve", action="store_true", help=argparse.SUPPRESS)
+    serve.set_defaults(func=_serve)
+
+    user = subparsers.add_parser("user", help="manage users")
+    uact = user.add_subparsers(dest="user_command", metavar="ACTION")
+    uact.required = True
+    add = uact.add_parser("add", help="add a user to a force with one role")
+    add.add_argument("username")
+    add.add_argument("--force", required=True, help="force code, e.g. DEMO")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=("handler", "supervisor", "safeguarding_officer", "auditor", "force_admin"),
+    )
+    add.add_argument(
+        "--password-stdin", action="store_true", required=True, help="read the password from stdin"
+    )
+    add.set_defaults(func=_user_add)
+
+    token = subparsers.add_parser("token", help="print a new API bearer token for a user")
+    token.add_argument("username")
+    token.set_defaults(func=_token)
+
+    audit = subparsers.add_parser("audit", help="the audit trail")
+    aact = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    aact.required = True
+    verify = aact.add_parser("verify", help="check the whole hash chain; name the first broken event")
+    verify.set_defaults(func=_audit_verify)
+
+    manage = subparsers.add_parser("manage", help="run a Django management command (migrate, check, ...)")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=_manage)
+
+
+def _django(job: str) -> str:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from heed.config import setup_django
+
+    try:
+        setup_django()
+    except ImproperlyConfigured as exc:
+        raise CommandError(f"configuration: {exc}") from None
+    from heed.audit.context import job_id
+
+    return job_id(f"cli:{job}")
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:
+        raise CommandError(f"the database could not be prepared: {exc}") from None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if args.demo:
+        os.environ["HEED_DEMO"] = "1"
+    if not 1 <= args.port <= 65535:
+        raise CommandError(f"--port {args.port}: expected 1 to 65535")
+    rid = _django("serve")
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from heed.audit.context import request_context
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _migrate()
+    if args.demo:
+        from heed.demo import seed_demo
+
+        with request_context(rid):
+            report = seed_demo()
+        print("Heed demo – every person, record and call here is SYNTHETIC.")
+        print(f"Person index: {report.index} ({report.records_loaded} SYNTHETIC record(s) loaded this time)")
+        print(f"An earlier SYNTHETIC report to link to: {report.earlier_call}")
+        print("DEMO users (demo passwords, for this demo only):")
+        for username, role, password in report.users:
+            print(f"  {username:<20} {role:<22} password: {password}")
+        print("Paste the demo narrative from src/heed/demo/narrative.txt into a new call.")
+    if args.no_serve:
+        return 0
+    print(f"Serving Heed at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    rid = _django("user-add")
+    from heed.accounts.services import AccountError, user_create
+    from heed.audit.context import request_context
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CommandError("no password on standard input")
+    _migrate()
+    try:
+        with request_context(rid):
+            user = user_create(
+                username=args.username, force_code=args.force, role=args.role, password=password
+            )
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"added {user.username} ({user.role}) to force {args.force.upper()}")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    rid = _django("token")
+    from heed.accounts.models import User
+    from heed.accounts.services import AccountError, token_create
+    from heed.audit.context import request_context
+
+    _migrate()
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        raise CommandError(f"no user called {args.username!r}")
+    try:
+        with request_context(rid):
+            token = token_create(user=user)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(token)
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    _django("audit-verify")
+    from heed.audit.services import audit_verify
+
+    _migrate()
+    result = audit_verify()
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def _manage(args: argparse.Namespace) -> int:
+    _django("manage")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["heed manage", *args.args])
+    return 0

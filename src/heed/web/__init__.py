@@ -1,0 +1,1 @@
+"""The pages' shared parts: layout, login, home, static assets."""

@@ -1,0 +1,21 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from heed.accounts.access import may
+from heed.accounts.roles import Action
+
+
+def heed(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "heed_demo": settings.HEED_DEMO,
+        "may_create": may(user, Action.CREATE),
+        "may_timeline": may(user, Action.TIMELINE),
+        "request_id": getattr(request, "request_id", ""),
+    }

@@ -1,0 +1,24 @@
+// Keyboard use on the call page: F2 runs the first person check, F3 checks every identifier,
+// Ctrl+Enter (or Cmd+Enter) adds what is typed to the log. Function keys never clash with typing.
+(function () {
+  "use strict";
+  function click(id) {
+    var el = document.getElementById(id);
+    if (el) { el.focus(); el.click(); return true; }
+    return false;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "F2" && click("person-check-submit")) { event.preventDefault(); }
+    else if (event.key === "F3" && click("identifier-check-all")) { event.preventDefault(); }
+    else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target && event.target.id === "note-text") {
+      event.preventDefault();
+      var form = document.getElementById("note-form");
+      if (form && event.target.value.trim()) { form.requestSubmit(); }
+    }
+  });
+  // After a marker alert is shown, move focus to it so a screen reader and the eye both land on it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var alert = document.getElementById("marker-alert");
+    if (alert && window.location.hash.indexOf("person-check-") === 1) { alert.focus(); }
+  });
+})();

@@ -1,0 +1,121 @@
+"""Shared fixtures for the web application's tests: a fixed cast of users per role, and a person index.
+
+The cast (after healthchecks' personas): a handler, a second handler, a supervisor, a second supervisor, a
+safeguarding officer, an auditor and a force administrator of force TST, a handler of another force (OTH),
+and anonymous. Every permission test is written against this cast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import factory
+import pytest
+
+NOMINALS = Path(__file__).resolve().parents[1] / "src" / "heed" / "demo" / "nominals.csv"
+DEMO_NARRATIVE = Path(__file__).resolve().parents[1] / "src" / "heed" / "demo" / "narrative.txt"
+PASSWORD = "Correct-Horse-Battery-9"  # test-only
+
+
+class ForceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Force"
+        django_get_or_create = ("code",)
+
+    code = "TST"
+    name = factory.LazyAttribute(lambda o: f"Test force {o.code} (SYNTHETIC)")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    force = factory.SubFactory(ForceFactory)
+    role = "handler"
+    # One Argon2 hash for the whole session: hashing is slow by design, and every persona shares it.
+    password = factory.LazyFunction(lambda: _password_hash())
+
+
+_HASH: list[str] = []
+
+
+def _password_hash() -> str:
+    if not _HASH:
+        from django.contrib.auth.hashers import make_password
+
+        _HASH.append(make_password(PASSWORD))
+    return _HASH[0]
+
+
+CAST = {
+    "handler": ("TST", "handler"),
+    "handler2": ("TST", "handler"),
+    "supervisor": ("TST", "supervisor"),
+    "supervisor2": ("TST", "supervisor"),
+    "safeguarding": ("TST", "safeguarding_officer"),
+    "auditor": ("TST", "auditor"),
+    "admin": ("TST", "force_admin"),
+    "other_handler": ("OTH", "handler"),
+}
+
+
+@pytest.fixture
+def cast(db: Any) -> dict[str, Any]:
+    """The fixed cast of users, by persona name."""
+    return {
+        name: UserFactory(username=f"t.{name}", force=ForceFactory(code=code), role=role)
+        for name, (code, role) in CAST.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def person_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SYNTHETIC demo nominal records, indexed once for the session."""
+    from heed.checks import import_csv
+
+    location = tmp_path_factory.mktemp("person-index") / "index"
+    report = import_csv(NOMINALS, location)
+    assert report.refused == 0, report.errors
+    return location
+
+
+@pytest.fixture(autouse=True)
+def _person_index(request: pytest.FixtureRequest, person_index_dir: Path) -> Iterator[None]:
+    """Point the app at the session's person index (only for tests that use Django settings)."""
+    if "settings" not in request.fixturenames and "db" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.HEED_INDEX_DIR = str(person_index_dir)
+    yield
+    from heed.calls.person_index import reset
+
+    reset()
+
+
+@pytest.fixture
+def demo_narrative() -> str:
+    return DEMO_NARRATIVE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_call(cast: dict[str, Any], demo_narrative: str) -> Any:
+    """Open a call through the service, as the handler by default."""
+    from heed.calls.services import call_create
+
+    def make(narrative: str | None = None, actor: str = "handler", **kwargs: Any) -> Any:
+        return call_create(
+            actor=cast[actor],
+            narrative=demo_narrative if narrative is None else narrative,
+            caller_name=kwargs.pop("caller_name", "SYNTHETIC caller"),
+            caller_relation=kwargs.pop("caller_relation", "parent"),
+            child_name=kwargs.pop("child_name", "SAM"),
+            child_age=kwargs.pop("child_age", 14),
+            **kwargs,
+        )
+
+    return make
