@@ -269,7 +269,7 @@ def person_check(request: HttpRequest, call: Call) -> HttpResponse:
     except services.CallError as exc:
         _error(request, exc)
         return _back(call, "checks")
-    return _back(call, f"person-check-{check.pk}")
+    return _back(call, "marker-alert" if check.marker_alert else f"person-check-{check.pk}")
 
 
 @_call_view(Action.EDIT)

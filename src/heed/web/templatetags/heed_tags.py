@@ -22,3 +22,9 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@register.filter
+def words(code: Any) -> str:
+    """A code as words: ``date_of_birth`` → ``date of birth``."""
+    return str(code).replace("_", " ")

@@ -19,6 +19,6 @@
   // After a marker alert is shown, move focus to it so a screen reader and the eye both land on it.
   document.addEventListener("DOMContentLoaded", function () {
     var alert = document.getElementById("marker-alert");
-    if (alert && window.location.hash.indexOf("person-check-") === 1) { alert.focus(); }
+    if (alert && window.location.hash === "#marker-alert") { alert.focus(); }
   });
 })();

@@ -1,0 +1,109 @@
+"""The web application's commands, run as a user would run them (a child process, its own var directory)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def heed(var: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HEED_VAR_DIR": str(var), "HEED_INDEX_DIR": str(var / "index")}
+    env.pop("HEED_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "heed", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("var")
+    out = heed(path, "serve", "--demo", "--no-serve")
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def test_demo_seed_prints_demo_users_and_is_idempotent(var: Path) -> None:
+    again = heed(var, "serve", "--demo", "--no-serve")
+    assert again.returncode == 0
+    assert "SYNTHETIC" in again.stdout and "demo.handler" in again.stdout and "password:" in again.stdout
+    assert "(0 SYNTHETIC record(s) loaded this time)" in again.stdout
+    with sqlite3.connect(var / "heed.sqlite3") as db:
+        assert (
+            db.execute("SELECT count(*) FROM accounts_user WHERE username LIKE 'demo.%'").fetchone()[0] == 7
+        )
+        assert db.execute("SELECT count(*) FROM calls_call").fetchone()[0] == 1
+
+
+def test_user_add_token_and_audit_verify(var: Path) -> None:
+    added = heed(
+        var,
+        "user",
+        "add",
+        "sam.supervisor",
+        "--force",
+        "demo",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+        stdin="A-long-enough-pass-42\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "added sam.supervisor (supervisor) to force DEMO" in added.stdout
+    token = heed(var, "token", "sam.supervisor")
+    assert token.returncode == 0 and token.stdout.strip().startswith("heed_")
+    verify = heed(var, "audit", "verify")
+    assert verify.returncode == 0 and "audit chain intact" in verify.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ("user", "add", "x1", "--force", "NOPE", "--role", "handler", "--password-stdin"),
+            "A-long-enough-pass-42\n",
+            "no force with code",
+        ),
+        (
+            ("user", "add", "x2", "--force", "DEMO", "--role", "handler", "--password-stdin"),
+            "short\n",
+            "password refused",
+        ),
+        (
+            ("user", "add", "demo.handler", "--force", "DEMO", "--role", "handler", "--password-stdin"),
+            "A-long-enough-pass-42\n",
+            "already exists",
+        ),
+        (
+            ("user", "add", "x3", "--force", "DEMO", "--role", "handler", "--password-stdin"),
+            "",
+            "no password",
+        ),
+        (("token", "nobody"), None, "no user called"),
+    ],
+)
+def test_command_errors_are_one_clear_line(
+    var: Path, args: tuple[str, ...], stdin: str | None, message: str
+) -> None:
+    out = heed(var, *args, stdin=stdin)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_audit_verify_names_the_first_broken_event(tmp_path: Path) -> None:
+    assert heed(tmp_path, "serve", "--demo", "--no-serve").returncode == 0
+    with sqlite3.connect(tmp_path / "heed.sqlite3") as db:
+        db.execute("DROP TRIGGER audit_event_no_update")
+        db.execute("UPDATE audit_event SET actor_label = 'someone else' WHERE seq = 3")
+    out = heed(tmp_path, "audit", "verify")
+    assert out.returncode == 1
+    assert "BROKEN at event #3" in out.stdout
