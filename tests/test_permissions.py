@@ -23,6 +23,10 @@ PERSONAS = ("anonymous", "handler", "supervisor", "safeguarding", "auditor", "ad
 VIEWERS = {"handler", "supervisor", "safeguarding", "auditor"}
 EDITORS = {"handler", "supervisor"}
 TIMELINE = {"supervisor", "auditor"}
+REVIEWERS = {"supervisor"}
+QUEUE = {"supervisor", "auditor"}
+REFERRALS = {"safeguarding", "supervisor"}
+WHY = "SYNTHETIC reason long enough to be a real reason."
 
 # (name, method, path template, body, who may, status when allowed). The other force's handler may take
 # calls of their own force (new, create) but never reach this force's call.
@@ -52,6 +56,26 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ),
     ("calls:identifier_check", "post", "/calls/{id}/identifier-check", {"all": "1"}, EDITORS, 302),
     ("calls:timeline", "get", "/calls/{id}/timeline", None, TIMELINE, 200),
+    ("calls:close", "post", "/calls/{id}/close", {"outcome": "referred", "rationale": WHY}, EDITORS, 302),
+    ("calls:review", "post", "/calls/{id}/review", {"decision": "approve", "rationale": WHY}, REVIEWERS, 302),
+    ("calls:risk", "post", "/calls/{id}/risk", {"risk": "high", "rationale": WHY}, EDITORS, 302),
+    ("calls:not_applicable", "post", "/calls/{id}/actions/person_check", {"reason": WHY}, EDITORS, 302),
+    ("calls:deployment", "post", "/calls/{id}/deployment", {"reference": "INC-1"}, EDITORS, 302),
+    ("calls:vulnerability_flag", "post", "/calls/{id}/vulnerability-flag", {"reason": WHY}, EDITORS, 302),
+    (
+        "calls:advice",
+        "post",
+        "/calls/{id}/advice",
+        {"agencies": ["ceop"], "method": "read_out"},
+        EDITORS,
+        302,
+    ),
+    ("calls:advice_sheet", "get", "/calls/{id}/advice-sheet.pdf", None, VIEWERS, 200),
+    ("calls:advice_text", "get", "/calls/{id}/advice-sheet.txt", None, VIEWERS, 200),
+    ("calls:referral", "post", "/calls/{id}/referrals", {"to": "mash", "reason": WHY}, EDITORS, 302),
+    ("queue", "get", "/queue", None, QUEUE, 200),
+    ("referrals", "get", "/referrals/", None, REFERRALS, 200),
+    ("referral_status", "post", "/referrals/{rid}/status", {"status": "accepted"}, REFERRALS, 302),
 ]
 API: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     (
@@ -67,6 +91,44 @@ API: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("api:person_check", "post", "/api/v1/calls/{id}/person-checks", {"given_name": "Kai"}, EDITORS, 201),
     ("api:identifier_checks", "post", "/api/v1/calls/{id}/identifier-checks", {"all": True}, EDITORS, 201),
     ("api:timeline", "get", "/api/v1/calls/{id}/timeline", None, TIMELINE, 200),
+    (
+        "api:advice",
+        "post",
+        "/api/v1/calls/{id}/advice",
+        {"agencies": ["ceop"], "method": "sms"},
+        EDITORS,
+        201,
+    ),
+    ("api:referral", "post", "/api/v1/calls/{id}/referrals", {"to": "mash", "reason": WHY}, EDITORS, 201),
+    (
+        "api:action",
+        "post",
+        "/api/v1/calls/{id}/actions/person_check",
+        {"status": "not_applicable", "reason": WHY},
+        EDITORS,
+        200,
+    ),
+    (
+        "api:close",
+        "post",
+        "/api/v1/calls/{id}/close",
+        {"outcome": "referred", "rationale": WHY},
+        EDITORS,
+        409,
+    ),
+    (
+        "api:review",
+        "post",
+        "/api/v1/calls/{id}/reviews",
+        {"decision": "approve", "rationale": WHY},
+        REVIEWERS,
+        409,
+    ),
+    ("api:risk", "post", "/api/v1/calls/{id}/risk", {"risk": "high", "rationale": WHY}, EDITORS, 200),
+    ("api:deployment", "post", "/api/v1/calls/{id}/deployments", {"reference": "INC-1"}, EDITORS, 201),
+    ("api:flag", "post", "/api/v1/calls/{id}/vulnerability-flag", {"reason": WHY}, EDITORS, 201),
+    ("api:referral_status", "post", "/api/v1/referrals/{rid}/status", {"status": "accepted"}, REFERRALS, 200),
+    ("api:queue", "get", "/api/v1/queue", None, QUEUE, 200),
 ]
 # Pages that are not about a call and are checked elsewhere (sign-in, health, the OpenAPI schema).
 NOT_CALL_PAGES = {"home", "login", "logout", "healthz", "api:openapi-json", "api:api-root"}
@@ -93,14 +155,21 @@ def call(make_call: Any) -> Any:
     return make_call()
 
 
+@pytest.fixture
+def rid(call: Any, cast: dict[str, Any]) -> int:
+    from heed.support.services import referral_make
+
+    return int(referral_make(actor=cast["handler2"], call=call, to="child_protection_team", reason=WHY).pk)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
-def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any) -> None:
+def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int) -> None:
     name, method, path, body, allowed, ok = row
     client = Client()
     if persona != "anonymous":
         client.force_login(cast[persona])
-    response = getattr(client, method)(path.format(id=call.pk), body or {})
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid), body or {})
     if persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login")
     elif persona in allowed:
@@ -113,13 +182,13 @@ def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any) -> None:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", API, ids=[r[0] for r in API])
-def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any) -> None:
+def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int) -> None:
     name, method, path, body, allowed, ok = row
     headers = {}
     if persona != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token_create(user=cast[persona])}"
     client = Client()
-    url = path.format(id=call.pk)
+    url = path.format(id=call.pk, rid=rid)
     if method == "get":
         response = client.get(url, **headers)
     else:

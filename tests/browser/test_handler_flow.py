@@ -43,8 +43,8 @@ def test_handler_types_the_demo_narrative_checks_the_person_and_sees_the_marker(
     assert page.locator("#draft-preview mark.heed-mark").count() >= 5
 
     # Ctrl+Enter adds it to the log: the evidence is highlighted in the notes, the person check outstanding.
-    page.get_by_label("Add to the log").press("Control+Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("Add to the log").press("Control+Enter")
     marks = page.locator(".heed-log mark.heed-mark")
     assert marks.count() >= 8
     assert "older male" in marks.all_inner_texts()
@@ -67,8 +67,8 @@ def test_handler_types_the_demo_narrative_checks_the_person_and_sees_the_marker(
     assert "Done" in page.locator("#live-panel [data-action='person_check']").inner_text()
 
     # F3 checks the identifiers: the handle links to the earlier SYNTHETIC report about xX_N1GHTHAWK_Xx.
-    page.keyboard.press("F3")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("F3")
     earlier = page.locator(".heed-check-result").filter(has_text="NightHawk (xbox)")
     assert "reported before on" in earlier.inner_text()
     assert "Done" in page.locator("#live-panel [data-action='identifier_check']").inner_text()

@@ -16,6 +16,7 @@ from heed.accounts.roles import Action, role_may
 if TYPE_CHECKING:
     from heed.accounts.models import User
     from heed.calls.models import Call
+    from heed.support.models import Referral
 
 
 class CallNotFound(Exception):
@@ -54,6 +55,26 @@ def access_call_by_id(
     if call is None:
         raise CallNotFound(call_id)
     return call
+
+
+def access_referral_by_id(user: User, referral_id: object, action: str = Action.REFERRALS) -> Referral:
+    """A referral of the user's force that the role may answer; else CallNotFound (as for calls)."""
+    from heed.support.models import Referral
+
+    try:
+        pk = int(str(referral_id))
+    except ValueError:
+        raise CallNotFound(referral_id) from None
+    if not user_active(user) or not role_may(user.role, action):
+        raise CallNotFound(referral_id)
+    referral = (
+        Referral.objects.select_related("call", "call__force")
+        .filter(pk=pk, call__force_id=user.force_id or 0)
+        .first()
+    )
+    if referral is None:
+        raise CallNotFound(referral_id)
+    return referral
 
 
 def actor_of(request: HttpRequest) -> User:

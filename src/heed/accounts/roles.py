@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     EDIT = "edit", "Add notes, answers and checks"
     TIMELINE = "timeline", "Read the call's audit timeline"
     REVIEW = "review", "Decide a supervisor review"
+    REFERRALS = "referrals", "Answer referrals (accept or return)"
+    QUEUE = "queue", "See the supervisor's queue"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -29,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.EDIT: frozenset({Role.HANDLER, Role.SUPERVISOR}),
     Action.TIMELINE: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
     Action.REVIEW: frozenset({Role.SUPERVISOR}),
+    Action.REFERRALS: frozenset({Role.SAFEGUARDING_OFFICER, Role.SUPERVISOR}),
+    Action.QUEUE: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
 }
 
 

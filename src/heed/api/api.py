@@ -14,7 +14,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from heed.accounts.access import CallNotFound
 from heed.api.auth import TokenAuth
 from heed.api.calls import router as calls_router
-from heed.calls.services import CallError
+from heed.api.decisions import other_router
+from heed.api.decisions import router as decisions_router
+from heed.calls.services import CallError, ClosureRefused
 
 log = logging.getLogger("heed.api")
 
@@ -28,6 +30,8 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/calls", calls_router)
+api.add_router("/calls", decisions_router)
+api.add_router("/", other_router)
 
 
 def _loc(loc: Any) -> str:
@@ -39,6 +43,13 @@ def _loc(loc: Any) -> str:
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [{"field": _loc(e.get("loc", ())), "reason": str(e.get("msg", "invalid"))} for e in exc.errors]
     return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(ClosureRefused)
+def _closure_refused(request: HttpRequest, exc: ClosureRefused) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "outstanding": list(exc.outstanding), "errors": []}, status=409
+    )
 
 
 @api.exception_handler(CallError)

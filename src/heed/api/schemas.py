@@ -145,3 +145,91 @@ class EventOut(Schema):
     before: Any
     after: Any
     hash: str
+
+
+class AdviceIn(Strict):
+    agencies: list[str] = Field(description="Agency codes from the guidance pack, e.g. ceop, nspcc")
+    method: Literal["read_out", "sms", "email", "printed"]
+    evidence_advice: bool = True
+
+
+class AdviceOut(Schema):
+    id: int
+    agencies: list[str]
+    method: str
+    evidence_advice: bool
+    given_by: str
+    given_at: datetime
+    missing_agencies: list[str] = Field(description="Required agencies the caller has still not been given")
+    required_actions: list[ActionOut]
+
+
+class ReferralIn(Strict):
+    to: str = Field(description="child_protection_team or mash (the pack's referral targets)")
+    reason: str
+
+
+class ReferralOut(Schema):
+    id: int
+    call_id: int
+    to: str
+    reason: str
+    status: str
+    due_at: datetime | None
+    made_by: str
+    made_at: datetime
+    status_note: str
+
+
+class ReferralStatusIn(Strict):
+    status: Literal["accepted", "returned"]
+    note: str = ""
+
+
+class ActionIn(Strict):
+    status: Literal["not_applicable"]
+    reason: str
+    version: int | None = Field(None, description="The call version you saw; a newer call refuses with 409")
+
+
+class CloseIn(Strict):
+    outcome: str = Field(description="referred, advice_given, crime_recorded, deployed or no_further_action")
+    rationale: str
+    version: int | None = None
+
+
+class ReviewIn(Strict):
+    decision: Literal["approve", "return"]
+    rationale: str
+    ndm: dict[str, str] | None = Field(
+        None, description="Optional NDM stages: information, assessment, powers_policy, options, decision"
+    )
+    version: int | None = None
+
+
+class RiskIn(Strict):
+    risk: Literal["high", "medium", "standard"]
+    rationale: str
+    version: int | None = None
+
+
+class DeploymentIn(Strict):
+    reference: str
+    note: str = ""
+
+
+class FlagIn(Strict):
+    reason: str
+
+
+class RefusedOut(Schema):
+    detail: str
+    outstanding: list[str] = Field(description="Required actions (codes) still outstanding")
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class QueueOut(Schema):
+    awaiting_review: list[dict[str, Any]]
+    returned: list[dict[str, Any]]
+    overdue_actions: list[dict[str, Any]]
+    overdue_referrals: list[dict[str, Any]]

@@ -212,3 +212,115 @@ class IdentifierCheck(models.Model):
 
     def __str__(self) -> str:
         return f"identifier check {self.kind} {self.display}"
+
+
+class Deployment(models.Model):
+    """Officers sent to an emergency: the incident or dispatch reference, who recorded it, when."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="deployments")
+    reference = models.CharField(max_length=80)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"deployment {self.reference}"
+
+
+class VulnerabilityFlag(models.Model):
+    """A vulnerability flag placed on the child, so later calls and checks see the concern."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="vulnerability_flags")
+    child_name = models.CharField(max_length=200, blank=True)
+    reason = models.TextField()
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    flagged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["flagged_at", "id"]
+
+    def __str__(self) -> str:
+        return f"vulnerability flag on {self.call_id}"
+
+
+class RiskDecision(models.Model):
+    """A person's decision to change the recorded risk, with the reason: risk is never lowered silently."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="risk_decisions")
+    from_risk = models.CharField(max_length=10)
+    to_risk = models.CharField(max_length=10)
+    engine_risk = models.CharField(max_length=10)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"risk {self.from_risk} -> {self.to_risk}"
+
+
+class ClosureRequest(models.Model):
+    """A handler's request to close the call with an outcome and rationale, and what became of it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        CLOSED = "closed", "Closed"
+        RETURNED = "returned", "Returned"
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="closure_requests")
+    outcome = models.CharField(max_length=40)
+    rationale = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"closure {self.outcome}: {self.state}"
+
+
+class ReviewDecision(models.Model):
+    """A supervisor's decision on a closure request, with an NDM-style rationale."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve closure"
+        RETURN = "return", "Return to the handler"
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="review_decisions")
+    request = models.ForeignKey(ClosureRequest, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    rationale = models.TextField()
+    ndm = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"review {self.decision}"
+
+
+class Reminder(models.Model):
+    """A reminder raised by a background task when an action or a referral passes its due time."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=20)  # "action" or "referral"
+    subject = models.CharField(max_length=80)  # the action code or the referral id
+    due_at = models.DateTimeField()
+    raised_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "kind", "subject"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"reminder {self.kind} {self.subject}"

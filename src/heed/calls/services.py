@@ -7,7 +7,6 @@ field at fault, so the pages and the API can say what was wrong and where.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +16,14 @@ from heed.accounts.models import Force, User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import workflow
+from heed.calls.actions import actions_refresh, actions_sync, identifier_keys_of, set_action
 from heed.calls.models import (
     RISK_ORDER,
     ActionStatus,
     Call,
     CallerRelation,
+    ClosureRequest,
+    Deployment,
     IdentifierCheck,
     IdentifierKey,
     IdentifierSighting,
@@ -29,21 +31,22 @@ from heed.calls.models import (
     NoteEntry,
     PersonCheck,
     RequiredAction,
+    ReviewDecision,
+    RiskDecision,
+    VulnerabilityFlag,
 )
 from heed.calls.person_index import get_person_index
 from heed.calls.selectors import (
     call_text,
     identifiers_to_check,
-    persons_to_check,
-    subject_key,
 )
 from heed.checks import IndexUnavailable, QueryError, identifier_keys
 from heed.checks.identifiers import normalise_platform
 from heed.risk import Assessment, GuidancePack, InputError, assess, default_pack
+from heed.risk.conditions import Facts, evaluate
 from heed.risk.engine import check_text
 
 MAX_NAME = 200
-RESPONSE_ORDER = {"": 0, "resolution_without_deployment": 1, "scheduled": 2, "priority": 3, "emergency": 4}
 BAND_ORDER = {"": 0, "weak": 1, "possible": 2, "strong": 3}
 
 
@@ -84,7 +87,7 @@ def _clean_note(text: object, field: str = "text") -> str:
     return checked.strip("\n")
 
 
-def _ensure_editable(call: Call) -> None:
+def ensure_editable(call: Call) -> None:
     refusal = workflow.may_edit(call.status)
     if refusal is not None:
         raise CallError(refusal.message, None, refusal.code)
@@ -236,7 +239,7 @@ def _entry_add(call: Call, actor: User, text: str) -> NoteEntry:
 def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
     """Add an entry to the call's log and reassess. The actor's draft is cleared (it is now in the log)."""
     clean = _clean_note(text)
-    _ensure_editable(call)
+    ensure_editable(call)
     with transaction.atomic():
         entry = _entry_add(call, actor, clean)
         NoteDraft.objects.filter(call=call, author=actor).update(text="", updated_at=timezone.now())
@@ -247,7 +250,7 @@ def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
 def note_edit(*, actor: User, call: Call, entry_no: int, text: object) -> NoteEntry:
     """Correct an entry by adding a new version; every earlier version stays in the record."""
     clean = _clean_note(text)
-    _ensure_editable(call)
+    ensure_editable(call)
     with transaction.atomic():
         latest = NoteEntry.objects.filter(call=call, entry_no=entry_no).order_by("-version").first()
         if latest is None:
@@ -281,7 +284,7 @@ def draft_save(*, actor: User, call: Call, text: object) -> str:
         raise CallError("the draft must be text", "text")
     if "\x00" in text or len(text.encode("utf-8")) > 1_000_000:
         raise CallError("the draft must be text of at most 1 MB", "text")
-    _ensure_editable(call)
+    ensure_editable(call)
     with transaction.atomic():
         NoteDraft.objects.update_or_create(
             call=call, author=actor, defaults={"text": text, "updated_at": timezone.now()}
@@ -292,7 +295,7 @@ def draft_save(*, actor: User, call: Call, text: object) -> str:
 def answers_record(*, actor: User, call: Call, answers: Mapping[str, str]) -> Call:
     """Record guided answers (merged over earlier ones) and reassess."""
     clean = _clean_answers(answers)
-    _ensure_editable(call)
+    ensure_editable(call)
     with transaction.atomic():
         before = dict(call.answers)
         merged = {**before, **clean}
@@ -325,11 +328,47 @@ def live_assessment(call: Call, draft: str) -> tuple[Assessment | None, str]:
         return None, text
 
 
+def _effective_risk(call: Call, engine: str) -> str:
+    """The call's risk after a new reading by the engine.
+
+    Without a person's decision the risk never falls (the higher of the recorded and the engine's reading).
+    After a decision, the person's risk stands unless the engine now reads higher than it did when they
+    decided: new danger always raises the grade.
+    """
+    last = RiskDecision.objects.filter(call=call).order_by("decided_at", "id").last()
+    if last is None:
+        return engine if RISK_ORDER[engine] >= RISK_ORDER.get(call.risk, 0) else call.risk
+    if RISK_ORDER[engine] > RISK_ORDER.get(last.engine_risk, 0):
+        return engine if RISK_ORDER[engine] >= RISK_ORDER[last.to_risk] else last.to_risk
+    return last.to_risk
+
+
+def _grade_at(
+    pack: GuidancePack, data: Mapping[str, Any], answers: Mapping[str, str], risk: str
+) -> tuple[str, list[Any]]:
+    """The pack's response and action rules applied at ``risk`` (when a person's risk differs from the
+    engine's): returns the response and the matching action rules."""
+    facts = Facts(
+        indicators=frozenset(i["code"] for i in data["indicators"]),
+        grooming=pack.grooming_codes,
+        facts=data.get("facts", {}),
+        answers=answers,
+        subjects=[(s["kind"], s.get("role")) for s in data["subjects"]],
+        risk=risk,
+    )
+    response = next(
+        (str(r.value) for r in pack.response_rules if r.when is not None and evaluate(r.when, facts)),
+        "resolution_without_deployment",
+    )
+    rules = [r for r in pack.action_rules if r.when is not None and evaluate(r.when, facts)]
+    return response, rules
+
+
 def _reassess(call: Call, actor: User) -> None:
     """Assess the log and answers, store the result and bring the required actions up to date.
 
     The engine may lower its own view of the risk (``engine_risk``) but the call's risk is never lowered
-    here: lowering takes a recorded decision.
+    silently: see ``_effective_risk``. Actions once required stay on the call.
     """
     text, _ = call_text(call)
     before = _summary(call)
@@ -343,13 +382,20 @@ def _reassess(call: Call, actor: User) -> None:
         return
     data = result.to_dict()
     data["facts"] = dict(result.facts)
-    risk = result.risk
+    risk = _effective_risk(call, result.risk)
     response = result.response
-    if RISK_ORDER.get(call.risk, 0) > RISK_ORDER[risk]:
-        risk = call.risk
-    if RESPONSE_ORDER.get(call.response, 0) > RESPONSE_ORDER.get(response, 0):
-        response = call.response
-    data["suggested_agencies"] = pack.suggest_agencies([i["code"] for i in data["indicators"]], risk)
+    required = list(result.required_actions)
+    if risk != result.risk:
+        response, rules = _grade_at(pack, data, call.answers, risk)
+        required = list(dict.fromkeys([*required, *(str(r.value) for r in rules)]))
+        data["reasons"] = [
+            *data["reasons"],
+            *({"rule": r.id, "effect": f"action={r.value}", "text": r.text} for r in rules),
+        ]
+    codes = [i["code"] for i in data["indicators"]]
+    advice = pack.advice_for(codes, risk, caller_audience(call.caller_relation))
+    data["suggested_agencies"] = [code for code, _ in advice]
+    data["required_agencies"] = [code for code, required_ in advice if required_]
     call.assessment = data
     call.engine_risk = result.risk
     call.risk = risk
@@ -366,113 +412,13 @@ def _reassess(call: Call, actor: User) -> None:
         after=_summary(call) | {"reasons": [r["rule"] for r in data["reasons"]]},
     )
     _register_identifiers(call)
-    _actions_sync(call, actor, list(result.required_actions), pack)
-
-
-def _actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePack) -> None:
-    existing = {a.code: a for a in RequiredAction.objects.filter(call=call)}
-    due = pack.due_times.get(call.risk, {})
-    rules = {r["effect"].removeprefix("action="): r["rule"] for r in call.assessment.get("reasons", [])}
-    for code in required:
-        if code in existing:
-            continue
-        hours = due.get(code)
-        action = RequiredAction.objects.create(
-            call=call,
-            code=code,
-            rule=rules.get(code, ""),
-            due_at=call.created_at + timedelta(hours=hours) if hours is not None else None,
-            created_at=timezone.now(),
-        )
-        audit_record(
-            event_type=EventType.ACTION_UPDATED,
-            actor=actor,
-            call_id=call.pk,
-            obj=action,
-            after={"code": code, "status": action.status, "due_at": action.due_at, "rule": action.rule},
-        )
-    _refresh_check_actions(call, actor)
-
-
-def _set_action(
-    call: Call,
-    actor: User,
-    action: RequiredAction,
-    status: str,
-    *,
-    record: Any = None,
-    by: User | None = None,
-) -> None:
-    before = {"status": action.status, "record": f"{action.record_type}:{action.record_id}".strip(":")}
-    action.status = status
-    if status == ActionStatus.DONE:
-        action.done_by = by or actor
-        action.done_at = timezone.now()
-        action.record_type = record._meta.model_name if record is not None else ""
-        action.record_id = str(record.pk) if record is not None else ""
-    else:
-        action.done_by, action.done_at, action.record_type, action.record_id = None, None, "", ""
-    action.save(update_fields=["status", "done_by", "done_at", "record_type", "record_id"])
-    audit_record(
-        event_type=EventType.ACTION_UPDATED,
-        actor=actor,
-        call_id=call.pk,
-        obj=action,
-        before=before,
-        after={
-            "code": action.code,
-            "status": status,
-            "record": f"{action.record_type}:{action.record_id}".strip(":"),
-        },
-    )
-
-
-def _refresh_check_actions(call: Call, actor: User) -> None:
-    """person_check is done when every named person has been checked; identifier_check when every
-    identifier has. A newly named person or identifier makes the action outstanding again."""
-    actions = {
-        a.code: a
-        for a in RequiredAction.objects.filter(call=call, code__in=["person_check", "identifier_check"])
-    }
-    person = actions.get("person_check")
-    if person is not None and person.status != ActionStatus.NOT_APPLICABLE:
-        checks = list(PersonCheck.objects.filter(call=call).order_by("run_at", "id"))
-        checked = {subject_key(c.subject) for c in checks if c.subject}
-        needed = {subject_key(str(s["value"])) for s in persons_to_check(call)}
-        complete = bool(checks) and needed <= checked
-        _settle(call, actor, person, complete, checks[-1] if checks else None)
-    ident = actions.get("identifier_check")
-    if ident is not None and ident.status != ActionStatus.NOT_APPLICABLE:
-        ichecks = list(IdentifierCheck.objects.filter(call=call).order_by("run_at", "id"))
-        done_keys = {(c.kind, c.strong_key) for c in ichecks}
-        needed_keys = set()
-        for s in identifiers_to_check(call):
-            keys = _keys_or_none(s)
-            if keys is not None:
-                needed_keys.add((s["kind"], keys.strong))
-        complete = bool(ichecks) and needed_keys <= done_keys
-        _settle(call, actor, ident, complete, ichecks[-1] if ichecks else None)
-
-
-def _settle(call: Call, actor: User, action: RequiredAction, complete: bool, record: Any) -> None:
-    if complete and action.status != ActionStatus.DONE:
-        _set_action(call, actor, action, ActionStatus.DONE, record=record, by=getattr(record, "run_by", None))
-    elif not complete and action.status == ActionStatus.DONE:
-        _set_action(call, actor, action, ActionStatus.OUTSTANDING)
-
-
-def _keys_or_none(subject: Mapping[str, Any]) -> Any:
-    value = subject.get("e164") or subject.get("value")
-    try:
-        return identifier_keys(str(subject["kind"]), str(value), subject.get("platform"))
-    except ValueError:
-        return None
+    actions_sync(call, actor, required, pack)
 
 
 def _register_identifiers(call: Call) -> None:
     """Put every identifier named on the call in the register, so later reports of it link to this one."""
     for s in identifiers_to_check(call):
-        keys = _keys_or_none(s)
+        keys = identifier_keys_of(s)
         if keys is None:
             continue
         sighting, created = IdentifierSighting.objects.get_or_create(
@@ -503,7 +449,7 @@ def person_check_run(
     *, actor: User, call: Call, query: Mapping[str, Any], subject: str = "", k: int = 10
 ) -> PersonCheck:
     """Search nominal records, keep the query and results as shown, and update the person_check action."""
-    _ensure_editable(call)
+    ensure_editable(call)
     if not isinstance(query, Mapping):
         raise CallError("the query must be an object of search fields", "query")
     clean = {key: v for key, v in query.items() if v not in (None, "")}
@@ -551,7 +497,7 @@ def person_check_run(
                 "marker_alert": alert,
             },
         )
-        _refresh_check_actions(call, actor)
+        actions_refresh(call, actor)
     return check
 
 
@@ -559,7 +505,7 @@ def identifier_check_run(
     *, actor: User, call: Call, kind: object, value: object, platform: object = None
 ) -> IdentifierCheck:
     """Look an identifier up in the force's register of earlier reports and record what was shown."""
-    _ensure_editable(call)
+    ensure_editable(call)
     kind_s = _clean_text(kind, "kind")
     value_s = _clean_text(value, "value", max_len=320)
     platform_s = _clean_text(platform, "platform", max_len=40) or None
@@ -615,7 +561,7 @@ def identifier_check_run(
                 "earlier": [e["reference"] for e in found],
             },
         )
-        _refresh_check_actions(call, actor)
+        actions_refresh(call, actor)
     return check
 
 
@@ -655,3 +601,361 @@ def timeline_viewed(*, actor: User, call: Call, via: str = "page") -> None:
         audit_record(
             event_type=EventType.TIMELINE_VIEWED, actor=actor, call_id=call.pk, obj=call, after={"via": via}
         )
+
+
+# --------------------------------------------------------------------------------------- decisions on a call
+
+AUDIENCE_OF = {
+    "child": "child",
+    "teacher": "professional",
+    "professional": "professional",
+}
+
+
+def caller_audience(relation: str) -> str:
+    """Whom the advice is for: the child, a professional, or (by default) a parent or other adult."""
+    return AUDIENCE_OF.get(relation, "parent")
+
+
+class ClosureRefused(CallError):
+    """Closing (or reviewing) was refused; ``outstanding`` lists what must be done first."""
+
+    def __init__(self, message: str, outstanding: tuple[str, ...] = (), code: str = "refused") -> None:
+        super().__init__(message, None, code)
+        self.outstanding = outstanding
+
+
+def _clean_rationale(value: object, field: str = "rationale") -> str:
+    if not isinstance(value, str):
+        raise CallError(f"{field} must be text", field)
+    if "\x00" in value or len(value) > 20_000:
+        raise CallError(f"{field} must be text of at most 20,000 characters", field)
+    return value.strip()
+
+
+def _locked(call: Call, actor: User, expected_version: object) -> Call:
+    """The call locked for a decision, or CallError(stale) when it changed since the actor last saw it.
+
+    The refusal is audited and committed before the error is raised: a lost race is itself a fact.
+    """
+    if expected_version is not None and not isinstance(expected_version, int):
+        raise CallError("version must be a whole number", "version")
+    stale_by = None
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().select_related("force", "created_by").get(pk=call.pk)
+        if expected_version is None or locked.version == expected_version:
+            return locked
+        stale_by = locked.version
+        audit_record(
+            event_type=EventType.STALE_EDIT_REFUSED,
+            actor=actor,
+            call_id=call.pk,
+            obj=locked,
+            before={"version": expected_version},
+            after={"version": locked.version, "updated_at": locked.updated_at},
+        )
+    raise CallError(
+        f"This call was changed by someone else at {timezone.localtime(locked.updated_at):%H:%M:%S} "
+        f"(version {stale_by}; you had version {expected_version}). Nothing of yours was overwritten and "
+        "your "
+        "text is kept: check the latest state, then submit again.",
+        "version",
+        "stale",
+    )
+
+
+def _snapshot(call: Call) -> workflow.Snapshot:
+    from heed.support.models import AdviceRecord
+
+    actions = list(RequiredAction.objects.filter(call=call))
+    pending = call.closure_requests.filter(state=ClosureRequest.State.PENDING).last()
+    approvals: tuple[int, ...] = ()
+    if pending is not None:
+        approvals = tuple(
+            pending.decisions.filter(decision=ReviewDecision.Decision.APPROVE).values_list(
+                "decided_by_id", flat=True
+            )
+        )
+    return workflow.Snapshot(
+        status=call.status,
+        risk=call.risk,
+        response=call.response,
+        created_by=call.created_by_id,
+        outstanding=tuple(
+            a.code for a in actions if a.status == ActionStatus.OUTSTANDING and a.code != "supervisor_review"
+        ),
+        review_required=any(a.code == "supervisor_review" for a in actions),
+        advice_recorded=AdviceRecord.objects.filter(call=call).exists(),
+        deployment_recorded=Deployment.objects.filter(call=call).exists(),
+        requested_by=pending.requested_by_id if pending else None,
+        outcome=pending.outcome if pending else None,
+        approvals=approvals,
+    )
+
+
+def _set_status(call: Call, actor: User, status: str, event: EventType, after: dict[str, Any]) -> None:
+    before = {"status": call.status, "version": call.version}
+    call.status = status
+    _touch(call, "status")
+    audit_record(
+        event_type=event,
+        actor=actor,
+        call_id=call.pk,
+        obj=call,
+        before=before,
+        after={"status": status, "version": call.version, **after},
+    )
+
+
+def closure_request(
+    *, actor: User, call: Call, outcome: object, rationale: object, expected_version: object = None
+) -> Call:
+    """Ask to close: refused with the outstanding list, sent for review, or closed (see workflow)."""
+    outcome_s = outcome if isinstance(outcome, str) else ""
+    text = _clean_rationale(rationale)
+    call = _locked(call, actor, expected_version)
+    refused: workflow.Refusal | None = None
+    with transaction.atomic():
+        decision = workflow.decide(_snapshot(call), "request_close", actor.pk, outcome_s, text)
+        if isinstance(decision, workflow.Refusal):
+            refused = decision
+            audit_record(
+                event_type=EventType.CLOSURE_REFUSED,
+                actor=actor,
+                call_id=call.pk,
+                obj=call,
+                after={
+                    "outcome": outcome_s,
+                    "reason": decision.code,
+                    "message": decision.message,
+                    "outstanding": list(decision.outstanding),
+                },
+            )
+        else:
+            request = ClosureRequest.objects.create(
+                call=call,
+                outcome=outcome_s,
+                rationale=text,
+                state=ClosureRequest.State.CLOSED
+                if decision.to_status == workflow.CLOSED
+                else ClosureRequest.State.PENDING,
+                requested_by=actor,
+                requested_at=timezone.now(),
+            )
+            _set_status(
+                call,
+                actor,
+                decision.to_status,
+                EventType.CLOSURE_REQUESTED,
+                {"outcome": outcome_s, "rationale": text, "request": request.pk, "note": decision.note},
+            )
+    if refused is not None:
+        field = (
+            "rationale"
+            if refused.code == "rationale_needed"
+            else "outcome"
+            if refused.code == "bad_outcome"
+            else None
+        )
+        if refused.code == "outstanding":
+            raise ClosureRefused(refused.message, refused.outstanding, "outstanding")
+        raise CallError(refused.message, field, "refused" if field is None else "invalid")
+    return call
+
+
+def review_decide(
+    *,
+    actor: User,
+    call: Call,
+    decision: object,
+    rationale: object,
+    ndm: Mapping[str, str] | None = None,
+    expected_version: object = None,
+) -> Call:
+    """A supervisor approves (closing, or the first of two approvals of 'no further action') or returns it."""
+    choice = decision if isinstance(decision, str) else ""
+    text = _clean_rationale(rationale)
+    ndm_clean = {k: _clean_rationale(v, f"ndm.{k}") for k, v in (ndm or {}).items() if k in NDM_STAGES and v}
+    call = _locked(call, actor, expected_version)
+    refused: workflow.Refusal | None = None
+    with transaction.atomic():
+        snap = _snapshot(call)
+        outcome = workflow.decide(snap, "review", actor.pk, choice, text)
+        if isinstance(outcome, workflow.Refusal):
+            refused = outcome
+            audit_record(
+                event_type=EventType.TRANSITION_REFUSED,
+                actor=actor,
+                call_id=call.pk,
+                obj=call,
+                after={
+                    "event": "review",
+                    "decision": choice,
+                    "reason": outcome.code,
+                    "message": outcome.message,
+                },
+            )
+        else:
+            request = call.closure_requests.get(state=ClosureRequest.State.PENDING)
+            review = ReviewDecision.objects.create(
+                call=call,
+                request=request,
+                decision=choice,
+                rationale=text,
+                ndm=ndm_clean,
+                decided_by=actor,
+                decided_at=timezone.now(),
+            )
+            if outcome.to_status == workflow.CLOSED:
+                request.state = ClosureRequest.State.CLOSED
+            elif outcome.to_status == workflow.RETURNED:
+                request.state = ClosureRequest.State.RETURNED
+            request.save(update_fields=["state"])
+            details = {"decision": choice, "rationale": text, "ndm": ndm_clean, "review": review.pk}
+            if outcome.to_status == call.status:
+                audit_record(
+                    event_type=EventType.REVIEW_DECIDED,
+                    actor=actor,
+                    call_id=call.pk,
+                    obj=review,
+                    after={**details, "note": outcome.note, "status": call.status},
+                )
+                _touch(call)
+            else:
+                _set_status(
+                    call,
+                    actor,
+                    outcome.to_status,
+                    EventType.REVIEW_DECIDED,
+                    {**details, "note": outcome.note},
+                )
+            actions_refresh(call, actor)
+    if refused is not None:
+        raise CallError(
+            refused.message, "rationale" if refused.code == "rationale_needed" else None, "refused"
+        )
+    return call
+
+
+NDM_STAGES = tuple(workflow.NDM_LABELS)
+
+
+def action_not_applicable(
+    *, actor: User, call: Call, code: str, reason: object, expected_version: object = None
+) -> RequiredAction:
+    """Mark a required action not applicable, with a written reason, where the pack allows it."""
+    text = _clean_rationale(reason, "reason")
+    pack = _pack()
+    ensure_editable(call)
+    if code not in pack.actions:
+        raise CallError(f"unknown action {code!r}", "code")
+    if not pack.actions[code].may_be_not_applicable:
+        raise CallError(
+            f"'{pack.actions[code].label}' cannot be marked not applicable: the guidance requires it.",
+            "status",
+            "refused",
+        )
+    if len(text) < workflow.MIN_RATIONALE:
+        raise CallError(f"Write a reason of at least {workflow.MIN_RATIONALE} characters.", "reason")
+    call = _locked(call, actor, expected_version)
+    with transaction.atomic():
+        action = RequiredAction.objects.filter(call=call, code=code).first()
+        if action is None:
+            raise CallError(f"this call does not require {code!r}", "code", "not_found")
+        if action.status == ActionStatus.NOT_APPLICABLE:
+            return action
+        set_action(call, actor, action, ActionStatus.NOT_APPLICABLE, reason=text)
+        _touch(call)
+    return action
+
+
+def risk_set(
+    *, actor: User, call: Call, risk: object, rationale: object, expected_version: object = None
+) -> Call:
+    """Record a person's decision on the risk. Lowering it below the engine's reading takes a supervisor;
+    every change needs a rationale. Actions already required stay on the call."""
+    from heed.accounts.roles import Role
+
+    text = _clean_rationale(rationale)
+    if not isinstance(risk, str) or risk not in ("high", "medium", "standard"):
+        raise CallError("risk must be high, medium or standard", "risk")
+    if len(text) < workflow.MIN_RATIONALE:
+        raise CallError(f"Write a rationale of at least {workflow.MIN_RATIONALE} characters.", "rationale")
+    ensure_editable(call)
+    call = _locked(call, actor, expected_version)
+    if risk == call.risk:
+        return call
+    lowering = RISK_ORDER[risk] < RISK_ORDER.get(call.risk, 0)
+    if lowering and RISK_ORDER[risk] < RISK_ORDER.get(call.engine_risk, 0) and actor.role != Role.SUPERVISOR:
+        raise CallError(
+            "Only a supervisor can set the risk lower than the engine reads it; ask a supervisor.",
+            "risk",
+            "refused",
+        )
+    with transaction.atomic():
+        decision = RiskDecision.objects.create(
+            call=call,
+            from_risk=call.risk,
+            to_risk=str(risk),
+            engine_risk=call.engine_risk,
+            rationale=text,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        before = _summary(call)
+        call.risk = str(risk)
+        _touch(call, "risk")
+        audit_record(
+            event_type=EventType.RISK_CHANGED,
+            actor=actor,
+            call_id=call.pk,
+            obj=decision,
+            before=before,
+            after=_summary(call) | {"rationale": text, "lowered": lowering},
+        )
+        # Raising the risk may require more: re-grade with the new risk so the actions follow it.
+        _reassess(call, actor)
+    return call
+
+
+def deployment_record(*, actor: User, call: Call, reference: object, note: object = "") -> Deployment:
+    """Record that officers were deployed (the incident or dispatch reference)."""
+    ref = _clean_text(reference, "reference", max_len=80)
+    if not ref:
+        raise CallError("give the incident or dispatch reference", "reference")
+    text = _clean_rationale(note, "note")
+    ensure_editable(call)
+    with transaction.atomic():
+        dep = Deployment.objects.create(
+            call=call, reference=ref, note=text, recorded_by=actor, recorded_at=timezone.now()
+        )
+        audit_record(
+            event_type=EventType.DEPLOYMENT_RECORDED,
+            actor=actor,
+            call_id=call.pk,
+            obj=dep,
+            after={"reference": ref, "note": text},
+        )
+        actions_refresh(call, actor)
+    return dep
+
+
+def vulnerability_flag_record(*, actor: User, call: Call, reason: object) -> VulnerabilityFlag:
+    """Flag the child as vulnerable, with the reason."""
+    text = _clean_rationale(reason, "reason")
+    if len(text) < 10:
+        raise CallError("say why the child is vulnerable (at least 10 characters)", "reason")
+    ensure_editable(call)
+    with transaction.atomic():
+        flag = VulnerabilityFlag.objects.create(
+            call=call, child_name=call.child_name, reason=text, flagged_by=actor, flagged_at=timezone.now()
+        )
+        audit_record(
+            event_type=EventType.VULNERABILITY_FLAGGED,
+            actor=actor,
+            call_id=call.pk,
+            obj=flag,
+            after={"child": call.child_name, "reason": text},
+        )
+        actions_refresh(call, actor)
+    return flag

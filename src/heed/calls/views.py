@@ -69,8 +69,19 @@ def call_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in workflow.STATUSES:
         qs = qs.filter(status=status)
+    from heed.calls.decision_views import overdue_for_handler
+
     page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
-    return render(request, "calls/list.html", {"page": page, "status": status, "statuses": workflow.STATUSES})
+    return render(
+        request,
+        "calls/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": workflow.STATUSES,
+            "overdue": overdue_for_handler(actor_of(request)),
+        },
+    )
 
 
 @login_required
@@ -139,6 +150,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         )
     alerts = [c for c in person_checks if c.marker_alert]
     return {
+        **_decision_context(request, call, user),
         "call": call,
         "pack": pack,
         "entries": entries,
@@ -152,6 +164,41 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "alerts": alerts,
         "questions": list(pack.questions.values()),
         **_panel_context(call, draft, user),
+    }
+
+
+def _decision_context(request: HttpRequest, call: Call, user: Any) -> dict[str, Any]:
+    """Support, referral, other actions, risk, closure and review: what the lower half of the page needs."""
+    from heed.calls.decision_views import kept
+    from heed.calls.workflow import NDM_LABELS, OUTCOMES
+    from heed.support.models import AdviceMethod, AdviceRecord, Referral
+    from heed.support.services import advice_missing
+    from heed.support.sheets import sheet_agencies, sms_text
+
+    pack = default_pack()
+    codes = set(RequiredAction.objects.filter(call=call).values_list("code", flat=True))
+    pending = call.closure_requests.filter(state="pending").select_related("requested_by").last()
+    return {
+        "sheet_agencies": sheet_agencies(call),
+        "advice_missing": advice_missing(call),
+        "advice_records": AdviceRecord.objects.filter(call=call).select_related("given_by"),
+        "advice_methods": AdviceMethod.choices,
+        "evidence_advice": pack.evidence_advice,
+        "sms": sms_text(call),
+        "referrals": Referral.objects.filter(call=call).select_related("made_by", "status_by"),
+        "referral_targets": pack.referral_targets.items(),
+        "needs_flag": "vulnerability_flag" in codes,
+        "needs_deployment": "emergency_deployment" in codes or call.response == "emergency",
+        "flags": call.vulnerability_flags.select_related("flagged_by"),
+        "deployments": call.deployments.select_related("recorded_by"),
+        "risk_decisions": call.risk_decisions.select_related("decided_by"),
+        "outcomes": OUTCOMES.items(),
+        "pending": pending,
+        "reviews": call.review_decisions.select_related("decided_by", "request"),
+        "closures": call.closure_requests.select_related("requested_by"),
+        "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
+        "ndm_labels": NDM_LABELS.items(),
+        "kept": kept(request, call),
     }
 
 
@@ -170,6 +217,8 @@ def _panel_context(call: Call, draft: str, user: Any) -> dict[str, Any]:
         "call": call,
         "live": live_d,
         "actions": actions,
+        "na_allowed": {c for c, a in pack.actions.items() if a.may_be_not_applicable},
+        "editable_panel": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
         "action_labels": {c: a.label for c, a in pack.actions.items()},
         "pending_actions": pending,
         "draft_preview": draft_html,

@@ -18,8 +18,15 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--demo", action="store_true", help="seed the SYNTHETIC demo force, users and records (idempotent)"
     )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start the background worker (reminders) alongside"
+    )
     serve.add_argument("--no-serve", action="store_true", help=argparse.SUPPRESS)
     serve.set_defaults(func=_serve)
+
+    worker = subparsers.add_parser("worker", help="run background tasks (reminders for overdue work)")
+    worker.add_argument("--batch", action="store_true", help="run what is due now, then exit")
+    worker.set_defaults(func=_worker)
 
     user = subparsers.add_parser("user", help="manage users")
     uact = user.add_subparsers(dest="user_command", metavar="ACTION")
@@ -103,8 +110,29 @@ def _serve(args: argparse.Namespace) -> int:
         print("Paste the demo narrative from src/heed/demo/narrative.txt into a new call.")
     if args.no_serve:
         return 0
+    worker = None
+    if not args.no_worker:
+        import subprocess
+
+        # The worker handles its own signals, so it runs as a child process, stopped with the server.
+        worker = subprocess.Popen([sys.executable, "-m", "heed", "worker"])  # noqa: S603 - our own command
     print(f"Serving Heed at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    _django("worker")
+    from django.core.management import call_command
+
+    _migrate()
+    options = {"batch": True} if args.batch else {}
+    call_command("db_worker", "--no-startup-delay", "--queue-name", "*", verbosity=0, **options)
     return 0
 
 

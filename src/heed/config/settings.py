@@ -52,11 +52,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "heed.accounts",
     "heed.audit",
     "heed.calls",
+    "heed.support",
     "heed.web",
 ]
+
+# Reminders and other background work: django-tasks with its database backend (no extra server). The worker is
+# `heed worker` (started by `heed serve` unless --no-worker).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -117,6 +124,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+# Locking by user name only is deliberate: a contact centre's staff share one public address, and locking it
+# would lock out every handler at once. axes warns about this choice (W006); it is made knowingly.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: every request pushes the expiry on, so a handler mid-call is never logged out while typing.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

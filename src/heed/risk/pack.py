@@ -132,6 +132,7 @@ class Rule:
     when: Mapping[str, Any] | None
     value: str | tuple[str, ...]
     text: str
+    required: bool = False  # advice rules only: the caller must be given these agencies
 
 
 @dataclass(frozen=True)
@@ -163,16 +164,38 @@ class GuidancePack:
         """Codes that count as grooming indicators in the rules."""
         return frozenset(c for c, i in self.indicators.items() if i.grooming)
 
-    def suggest_agencies(self, indicators: Sequence[str], risk: str) -> list[str]:
-        """Agency codes the advice rules suggest for these indicators and risk, in first-seen order."""
+    def suggest_agencies(
+        self, indicators: Sequence[str], risk: str, audience: str | None = None
+    ) -> list[str]:
+        """Agency codes the advice rules suggest for these indicators and risk, in first-seen order; with an
+        ``audience`` (parent, child, professional), only the agencies meant for that caller."""
+        return [code for code, _ in self.advice_for(indicators, risk, audience)]
+
+    def advice_for(
+        self, indicators: Sequence[str], risk: str, audience: str | None = None
+    ) -> list[tuple[str, bool]]:
+        """``(agency code, required)`` for every agency the advice rules give, in first-seen order. An
+        agency is required when any rule marked ``required`` that holds names it."""
         from heed.risk.conditions import Facts, evaluate
 
         facts = Facts(indicators=frozenset(indicators), grooming=self.grooming_codes, risk=risk)
-        out: list[str] = []
+        order: list[str] = []
+        required: set[str] = set()
         for rule in self.advice_rules:
-            if rule.when is not None and evaluate(rule.when, facts):
-                out.extend(a for a in rule.value if a not in out)
-        return out
+            if rule.when is None or not evaluate(rule.when, facts):
+                continue
+            for code in rule.value:
+                if (
+                    audience is not None
+                    and self.agencies[code].audience
+                    and audience not in self.agencies[code].audience
+                ):
+                    continue
+                if code not in order:
+                    order.append(code)
+                if rule.required:
+                    required.add(code)
+        return [(code, code in required) for code in order]
 
 
 # --------------------------------------------------------------------------------------------------- loading
@@ -531,8 +554,17 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
                 if not isinstance(val, str) or (allowed is not None and val not in allowed):
                     v.fail([*key, value_key], f"one of {', '.join(allowed or [])}", val)
                 value = str(val)
+            required = e.get("required", False)
+            if not isinstance(required, bool) or (required and section != "advice_rules"):
+                v.fail([*key, "required"], "true or false (advice rules only)", required)
             out.append(
-                Rule(id=rid, when=cond(e.get("when"), key, allow_risk), value=value, text=e.get("text", ""))
+                Rule(
+                    id=rid,
+                    when=cond(e.get("when"), key, allow_risk),
+                    value=value,
+                    text=e.get("text", ""),
+                    required=required,
+                )
             )
         return tuple(out)
 

@@ -17,5 +17,7 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "heed_demo": settings.HEED_DEMO,
         "may_create": may(user, Action.CREATE),
         "may_timeline": may(user, Action.TIMELINE),
+        "may_queue": may(user, Action.QUEUE),
+        "may_referrals": may(user, Action.REFERRALS),
         "request_id": getattr(request, "request_id", ""),
     }

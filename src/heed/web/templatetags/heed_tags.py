@@ -28,3 +28,9 @@ def pretty_json(value: Any) -> str:
 def words(code: Any) -> str:
     """A code as words: ``date_of_birth`` → ``date of birth``."""
     return str(code).replace("_", " ")
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    """Words of a string, for small fixed lists in templates."""
+    return str(value).split()

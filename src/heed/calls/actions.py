@@ -1,0 +1,210 @@
+"""Required actions: created from the assessment, completed by the records that prove them.
+
+Each action is done only when its proving record exists (one table below): a person check for every named
+person, an identifier check for every identifier, advice covering every required agency, a referral that has
+not been returned, a vulnerability flag, a deployment, an approving review. A new name, a returned referral
+or new required advice makes a done action outstanding again. ``not_applicable`` is a person's decision with
+a written reason, only for actions the pack allows, and is never undone by the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import User
+from heed.audit.events import EventType
+from heed.audit.services import audit_record
+from heed.calls.models import (
+    ActionStatus,
+    Call,
+    Deployment,
+    IdentifierCheck,
+    PersonCheck,
+    RequiredAction,
+    ReviewDecision,
+    VulnerabilityFlag,
+)
+from heed.calls.selectors import identifiers_to_check, persons_to_check, subject_key
+from heed.checks import IdentifierKeys, identifier_keys
+from heed.risk import GuidancePack
+
+# What an action's proof is: (complete?, the record that proves it, who made it).
+Proof = tuple[bool, Any, User | None]
+
+
+def identifier_keys_of(subject: Mapping[str, Any]) -> IdentifierKeys | None:
+    """The linking keys of an identifier named on a call (None when it is not a usable identifier)."""
+    value = subject.get("e164") or subject.get("value")
+    try:
+        return identifier_keys(str(subject["kind"]), str(value), subject.get("platform"))
+    except ValueError:
+        return None
+
+
+def _person_check(call: Call) -> Proof:
+    checks = list(PersonCheck.objects.filter(call=call).select_related("run_by").order_by("run_at", "id"))
+    checked = {subject_key(c.subject) for c in checks if c.subject}
+    needed = {subject_key(str(s["value"])) for s in persons_to_check(call)}
+    last = checks[-1] if checks else None
+    return bool(checks) and needed <= checked, last, last.run_by if last else None
+
+
+def _identifier_check(call: Call) -> Proof:
+    checks = list(IdentifierCheck.objects.filter(call=call).select_related("run_by").order_by("run_at", "id"))
+    done = {(c.kind, c.strong_key) for c in checks}
+    needed = set()
+    for s in identifiers_to_check(call):
+        keys = identifier_keys_of(s)
+        if keys is not None:
+            needed.add((s["kind"], keys.strong))
+    last = checks[-1] if checks else None
+    return bool(checks) and needed <= done, last, last.run_by if last else None
+
+
+def _specialist_advice(call: Call) -> Proof:
+    from heed.support.models import AdviceRecord
+
+    records = list(AdviceRecord.objects.filter(call=call).select_related("given_by"))
+    given = {code for r in records for code in r.agencies}
+    required = set(call.assessment.get("required_agencies", []))
+    last = records[-1] if records else None
+    return bool(records) and required <= given, last, last.given_by if last else None
+
+
+def _referral(call: Call) -> Proof:
+    from heed.support.models import Referral, ReferralStatus
+
+    live = list(
+        Referral.objects.filter(call=call, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
+        .select_related("made_by")
+        .order_by("made_at", "id")
+    )
+    last = live[-1] if live else None
+    return bool(live), last, last.made_by if last else None
+
+
+def _vulnerability_flag(call: Call) -> Proof:
+    flag = VulnerabilityFlag.objects.filter(call=call).select_related("flagged_by").last()
+    return flag is not None, flag, flag.flagged_by if flag else None
+
+
+def _deployment(call: Call) -> Proof:
+    dep = Deployment.objects.filter(call=call).select_related("recorded_by").last()
+    return dep is not None, dep, dep.recorded_by if dep else None
+
+
+def _supervisor_review(call: Call) -> Proof:
+    approval = (
+        ReviewDecision.objects.filter(
+            call=call, decision=ReviewDecision.Decision.APPROVE, request__state="closed"
+        )
+        .select_related("decided_by")
+        .last()
+    )
+    return approval is not None, approval, approval.decided_by if approval else None
+
+
+PROOFS: dict[str, Callable[[Call], Proof]] = {
+    "person_check": _person_check,
+    "identifier_check": _identifier_check,
+    "specialist_advice": _specialist_advice,
+    "safeguarding_referral": _referral,
+    "vulnerability_flag": _vulnerability_flag,
+    "emergency_deployment": _deployment,
+    "supervisor_review": _supervisor_review,
+}
+
+
+def actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePack) -> None:
+    """Create the actions the assessment requires (an action once required stays on the call)."""
+    existing = set(RequiredAction.objects.filter(call=call).values_list("code", flat=True))
+    due = pack.due_times.get(call.risk, {})
+    rules = {r["effect"].removeprefix("action="): r["rule"] for r in call.assessment.get("reasons", [])}
+    for code in required:
+        if code in existing:
+            continue
+        hours = due.get(code)
+        action = RequiredAction.objects.create(
+            call=call,
+            code=code,
+            rule=rules.get(code, ""),
+            due_at=call.created_at + timedelta(hours=hours) if hours is not None else None,
+            created_at=timezone.now(),
+        )
+        audit_record(
+            event_type=EventType.ACTION_UPDATED,
+            actor=actor,
+            call_id=call.pk,
+            obj=action,
+            after={"code": code, "status": action.status, "due_at": action.due_at, "rule": action.rule},
+        )
+        if action.due_at is not None:
+            schedule_reminder("action", action.pk, action.due_at)
+    actions_refresh(call, actor)
+
+
+def actions_refresh(call: Call, actor: User) -> None:
+    """Bring every action's state in line with the records that prove it."""
+    for action in RequiredAction.objects.filter(call=call):
+        if action.status == ActionStatus.NOT_APPLICABLE:
+            continue
+        prove = PROOFS.get(action.code)
+        if prove is None:
+            continue
+        complete, record, by = prove(call)
+        if complete and action.status != ActionStatus.DONE:
+            set_action(call, actor, action, ActionStatus.DONE, record=record, by=by)
+        elif not complete and action.status == ActionStatus.DONE:
+            set_action(call, actor, action, ActionStatus.OUTSTANDING)
+
+
+def set_action(
+    call: Call,
+    actor: User,
+    action: RequiredAction,
+    status: str,
+    *,
+    record: Any = None,
+    by: User | None = None,
+    reason: str = "",
+) -> None:
+    before = {"status": action.status, "record": f"{action.record_type}:{action.record_id}".strip(":")}
+    action.status = status
+    action.reason = reason
+    if status == ActionStatus.OUTSTANDING:
+        action.done_by, action.done_at, action.record_type, action.record_id = None, None, "", ""
+    else:
+        action.done_by = by or actor
+        action.done_at = timezone.now()
+        action.record_type = record._meta.model_name if record is not None else ""
+        action.record_id = str(record.pk) if record is not None else ""
+    action.save(update_fields=["status", "done_by", "done_at", "record_type", "record_id", "reason"])
+    audit_record(
+        event_type=EventType.ACTION_UPDATED,
+        actor=actor,
+        call_id=call.pk,
+        obj=action,
+        before=before,
+        after={
+            "code": action.code,
+            "status": status,
+            "record": f"{action.record_type}:{action.record_id}".strip(":"),
+            "reason": reason,
+        },
+    )
+
+
+def schedule_reminder(kind: str, object_id: int, due_at: Any) -> None:
+    """Enqueue a reminder for when ``due_at`` passes, once the current transaction has committed."""
+
+    def enqueue() -> None:
+        from heed.calls.tasks import remind
+
+        remind.using(run_after=max(due_at, timezone.now())).enqueue(kind, object_id)
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,222 @@
+"""Pages that decide: close, review, risk, not applicable, deployment, vulnerability flag; and the queue.
+
+Each form carries the call's version; a decision made on an out-of-date page is refused, and what the user
+typed is kept and shown again (no last-write-wins, nothing lost).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from heed.accounts.access import actor_of, may, restrict_calls
+from heed.accounts.roles import Action
+from heed.calls import services
+from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
+from heed.calls.views import _back, _call_view, _error
+from heed.risk import default_pack
+
+KEEP = "heed-kept"
+
+
+def keep(request: HttpRequest, call: Call, form: str, data: dict[str, str]) -> None:
+    """Remember what was typed in a refused form so the page shows it again."""
+    request.session.setdefault(KEEP, {})[f"{call.pk}:{form}"] = data
+    request.session.modified = True
+
+
+def kept(request: HttpRequest, call: Call) -> dict[str, dict[str, str]]:
+    """What was typed in refused forms of this call (shown once, then forgotten)."""
+    store = request.session.get(KEEP, {})
+    out = {k.split(":", 1)[1]: v for k, v in store.items() if k.startswith(f"{call.pk}:")}
+    if out:
+        request.session[KEEP] = {k: v for k, v in store.items() if not k.startswith(f"{call.pk}:")}
+    return out
+
+
+def _posted(request: HttpRequest) -> dict[str, str]:
+    return {k: str(request.POST.get(k, "")) for k in request.POST if k != "csrfmiddlewaretoken"}
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _refused(request: HttpRequest, call: Call, form: str, exc: services.CallError) -> None:
+    keep(request, call, form, _posted(request))
+    if isinstance(exc, services.ClosureRefused) and exc.outstanding:
+        labels = _labels()
+        todo = "; ".join(labels.get(c, c) for c in exc.outstanding)
+        messages.error(request, f"{exc} Still to do: {todo}.")
+    else:
+        _error(request, exc)
+
+
+def _labels() -> dict[str, str]:
+    labels = {c: a.label for c, a in default_pack().actions.items()}
+    labels["advice_given"] = "Record the advice given to the caller"
+    return labels
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def close(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        call = services.closure_request(
+            actor=actor_of(request),
+            call=call,
+            outcome=request.POST.get("outcome", ""),
+            rationale=request.POST.get("rationale", ""),
+            expected_version=_version(request),
+        )
+    except services.CallError as exc:
+        _refused(request, call, "close", exc)
+        return _back(call, "close")
+    if call.status == CallStatus.CLOSED:
+        messages.success(request, "The call is closed.")
+    else:
+        messages.success(request, "Sent to a supervisor for review.")
+    return _back(call)
+
+
+@_call_view(Action.REVIEW)
+@require_POST
+def review(request: HttpRequest, call: Call) -> HttpResponse:
+    ndm = {
+        k.removeprefix("ndm_"): v for k, v in _posted(request).items() if k.startswith("ndm_") and v.strip()
+    }
+    rationale = request.POST.get("rationale", "").strip() or "\n".join(f"{k}: {v}" for k, v in ndm.items())
+    try:
+        call = services.review_decide(
+            actor=actor_of(request),
+            call=call,
+            decision=request.POST.get("decision", ""),
+            rationale=rationale,
+            ndm=ndm,
+            expected_version=_version(request),
+        )
+    except services.CallError as exc:
+        _refused(request, call, "review", exc)
+        return _back(call, "review")
+    messages.success(request, f"Review recorded: the call is now {call.get_status_display().lower()}.")
+    return _back(call)
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
+    try:
+        services.action_not_applicable(
+            actor=actor_of(request),
+            call=call,
+            code=code,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
+    except services.CallError as exc:
+        _refused(request, call, f"na-{code}", exc)
+    return _back(call, "live-panel")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def risk(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        services.risk_set(
+            actor=actor_of(request),
+            call=call,
+            risk=request.POST.get("risk", ""),
+            rationale=request.POST.get("rationale", ""),
+            expected_version=_version(request),
+        )
+    except services.CallError as exc:
+        _refused(request, call, "risk", exc)
+    return _back(call, "risk")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def deployment(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        services.deployment_record(
+            actor=actor_of(request),
+            call=call,
+            reference=request.POST.get("reference", ""),
+            note=request.POST.get("note", ""),
+        )
+    except services.CallError as exc:
+        _refused(request, call, "deployment", exc)
+    return _back(call, "other-actions")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        services.vulnerability_flag_record(
+            actor=actor_of(request), call=call, reason=request.POST.get("reason", "")
+        )
+    except services.CallError as exc:
+        _refused(request, call, "flag", exc)
+    return _back(call, "other-actions")
+
+
+def queue_items(user: Any) -> dict[str, Any]:
+    """The supervisor's queue: awaiting review, returned, overdue actions and referrals, oldest first."""
+    from heed.support.models import Referral, ReferralStatus
+
+    now = timezone.now()
+    calls = restrict_calls(Call.objects.select_related("created_by"), user, Action.QUEUE)
+    overdue_actions = (
+        RequiredAction.objects.filter(call__in=calls, status=ActionStatus.OUTSTANDING, due_at__lt=now)
+        .exclude(call__status=CallStatus.CLOSED)
+        .select_related("call", "call__created_by")
+        .order_by("due_at")
+    )
+    overdue_referrals = (
+        Referral.objects.filter(call__in=calls, status=ReferralStatus.SENT, due_at__lt=now)
+        .select_related("call", "made_by")
+        .order_by("due_at")
+    )
+    return {
+        "awaiting": calls.filter(status=CallStatus.AWAITING_REVIEW).order_by("updated_at"),
+        "returned": calls.filter(status=CallStatus.RETURNED).order_by("updated_at"),
+        "overdue_actions": overdue_actions,
+        "overdue_referrals": overdue_referrals,
+        "reminders": Reminder.objects.filter(call__in=calls, cleared_at__isnull=True).count(),
+        "labels": _labels(),
+        "now": now,
+    }
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
+    if not may(user, Action.QUEUE):
+        raise Http404("No such page")
+    return render(request, "calls/queue.html", queue_items(user))
+
+
+def overdue_for_handler(user: Any) -> list[RequiredAction]:
+    """Outstanding actions past due on calls this user took (shown on their list of calls)."""
+    now: datetime = timezone.now()
+    return list(
+        RequiredAction.objects.filter(
+            call__in=restrict_calls(Call.objects.all(), user),
+            call__created_by=user,
+            status=ActionStatus.OUTSTANDING,
+        )
+        .filter(due_at__lt=now)
+        .exclude(call__status=CallStatus.CLOSED)
+        .select_related("call")
+        .order_by("due_at")[:20]
+    )

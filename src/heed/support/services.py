@@ -1,0 +1,134 @@
+"""Recording the support given to the caller and the referrals made (each in one audited transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import User
+from heed.audit.events import EventType
+from heed.audit.services import audit_record
+from heed.calls.actions import actions_refresh, schedule_reminder
+from heed.calls.models import Call
+from heed.calls.services import CallError, ensure_editable
+from heed.risk import default_pack
+from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
+
+MIN_REASON = 20
+
+
+def advice_record(
+    *, actor: User, call: Call, agencies: object, method: object, evidence_advice: bool = True
+) -> AdviceRecord:
+    """Record which agencies the caller was given and how; completes specialist_advice once every required
+    agency has been given."""
+    pack = default_pack()
+    if not isinstance(agencies, Sequence) or isinstance(agencies, str) or not agencies:
+        raise CallError("choose at least one agency the caller was given", "agencies")
+    unknown = [a for a in agencies if a not in pack.agencies]
+    if unknown:
+        raise CallError(f"unknown agency {unknown[0]!r}; known: {', '.join(pack.agencies)}", "agencies")
+    if method not in AdviceMethod.values:
+        raise CallError(f"method must be one of {', '.join(AdviceMethod.values)}", "method")
+    ensure_editable(call)
+    codes = list(dict.fromkeys(str(a) for a in agencies))
+    with transaction.atomic():
+        record = AdviceRecord.objects.create(
+            call=call,
+            agencies=codes,
+            method=str(method),
+            evidence_advice=bool(evidence_advice),
+            pack_version=pack.version,
+            given_by=actor,
+            given_at=timezone.now(),
+        )
+        missing = [a for a in call.assessment.get("required_agencies", []) if a not in _given(call)]
+        audit_record(
+            event_type=EventType.ADVICE_RECORDED,
+            actor=actor,
+            call_id=call.pk,
+            obj=record,
+            after={
+                "agencies": codes,
+                "method": method,
+                "evidence_advice": bool(evidence_advice),
+                "required_still_missing": missing,
+            },
+        )
+        actions_refresh(call, actor)
+    return record
+
+
+def _given(call: Call) -> set[str]:
+    return {code for r in AdviceRecord.objects.filter(call=call) for code in r.agencies}
+
+
+def advice_missing(call: Call) -> list[str]:
+    """Required agencies the caller has not yet been given."""
+    given = _given(call)
+    return [a for a in call.assessment.get("required_agencies", []) if a not in given]
+
+
+def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Referral:
+    """Refer to the force's child-protection team or the MASH; due time from the pack by risk."""
+    pack = default_pack()
+    if to not in pack.referral_targets:
+        raise CallError(f"'to' must be one of {', '.join(pack.referral_targets)}", "to")
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON:
+        raise CallError(f"give the reason for the referral (at least {MIN_REASON} characters)", "reason")
+    if "\x00" in reason or len(reason) > 20_000:
+        raise CallError("the reason must be text of at most 20,000 characters", "reason")
+    ensure_editable(call)
+    hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
+    now = timezone.now()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            call=call,
+            target=str(to),
+            reason=reason.strip(),
+            due_at=now + timedelta(hours=hours) if hours is not None else None,
+            made_by=actor,
+            made_at=now,
+        )
+        audit_record(
+            event_type=EventType.REFERRAL_MADE,
+            actor=actor,
+            call_id=call.pk,
+            obj=referral,
+            after={"to": to, "reason": referral.reason, "status": referral.status, "due_at": referral.due_at},
+        )
+        actions_refresh(call, actor)
+        if referral.due_at is not None:
+            schedule_reminder("referral", referral.pk, referral.due_at)
+    return referral
+
+
+def referral_update(*, actor: User, referral: Referral, status: object, note: object = "") -> Referral:
+    """The receiving team accepts or returns a referral (a returned referral reopens the referral action)."""
+    if status not in (ReferralStatus.ACCEPTED, ReferralStatus.RETURNED):
+        raise CallError("status must be accepted or returned", "status")
+    text = note.strip() if isinstance(note, str) else ""
+    if status == ReferralStatus.RETURNED and len(text) < MIN_REASON:
+        raise CallError(f"say why the referral is returned (at least {MIN_REASON} characters)", "note")
+    if referral.status != ReferralStatus.SENT:
+        raise CallError(f"this referral was already {referral.status}", "status", "refused")
+    with transaction.atomic():
+        before = {"status": referral.status}
+        referral.status = str(status)
+        referral.status_by = actor
+        referral.status_at = timezone.now()
+        referral.status_note = text
+        referral.save(update_fields=["status", "status_by", "status_at", "status_note"])
+        audit_record(
+            event_type=EventType.REFERRAL_UPDATED,
+            actor=actor,
+            call_id=referral.call_id,
+            obj=referral,
+            before=before,
+            after={"status": referral.status, "note": text},
+        )
+        actions_refresh(referral.call, actor)
+    return referral

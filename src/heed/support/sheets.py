@@ -1,0 +1,83 @@
+"""The advice sheet for the caller: a PDF (WeasyPrint) and a plain text short enough for two text messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from heed.calls.models import Call
+from heed.risk import default_pack
+
+SMS_LIMIT = 306  # two concatenated GSM-7 text messages
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def sheet_agencies(call: Call) -> list[dict[str, Any]]:
+    """The agencies for this caller, required ones first, with their public contacts."""
+    pack = default_pack()
+    required = set(call.assessment.get("required_agencies", []))
+    codes = call.assessment.get("suggested_agencies", []) or pack.suggest_agencies([], "standard")
+    ordered = [c for c in codes if c in required] + [c for c in codes if c not in required]
+    out = []
+    for code in ordered:
+        a = pack.agencies[code]
+        out.append(
+            {
+                "code": code,
+                "name": a.name,
+                "purpose": a.purpose,
+                "phone": a.contact.get("phone", ""),
+                "url": a.contact.get("url", ""),
+                "required": code in required,
+                "review_date": a.review_date,
+            }
+        )
+    return out
+
+
+def _short_url(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
+
+
+def sms_text(call: Call) -> str:
+    """Plain English, at most two text messages: the reference, the agencies (required first), 999."""
+    parts = [f"Police ref {call.reference}."]
+    if "emergency_999" in call.assessment.get("suggested_agencies", []):
+        parts.append("If a child is in danger now call 999.")
+    for a in sheet_agencies(call):
+        if a["code"] == "emergency_999":
+            continue
+        contact = a["phone"] or _short_url(a["url"])
+        candidate = f"{a['name'].split(' (')[0]}: {contact}."
+        if len(" ".join([*parts, candidate])) > SMS_LIMIT - 60:
+            break
+        parts.append(candidate)
+    parts.append("Keep the messages, don't delete or confront. Never forward images.")
+    if "emergency_999" not in call.assessment.get("suggested_agencies", []):
+        parts.append("Danger now: 999.")
+    text = " ".join(parts)
+    text = "".join(ch if ch in _GSM7 else "-" for ch in text)
+    return text[:SMS_LIMIT]
+
+
+def sheet_context(call: Call) -> dict[str, Any]:
+    pack = default_pack()
+    return {
+        "call": call,
+        "agencies": sheet_agencies(call),
+        "evidence_advice": pack.evidence_advice,
+        "pack_version": pack.version,
+    }
+
+
+def advice_sheet_pdf(call: Call) -> bytes:
+    """The printable advice sheet as PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string("support/advice_sheet.html", sheet_context(call))
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,114 @@
+"""Support pages: record advice, the advice sheet (PDF and text), referrals and the referrals list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from heed.accounts.access import CallNotFound, access_referral_by_id, actor_of, may, restrict_calls
+from heed.accounts.roles import Action
+from heed.calls.decision_views import _refused
+from heed.calls.models import Call
+from heed.calls.services import CallError
+from heed.calls.views import _back, _call_view
+from heed.support import services
+from heed.support.models import Referral
+from heed.support.sheets import advice_sheet_pdf, sms_text
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def advice(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        services.advice_record(
+            actor=actor_of(request),
+            call=call,
+            agencies=request.POST.getlist("agencies"),
+            method=request.POST.get("method", ""),
+            evidence_advice=request.POST.get("evidence_advice") == "1",
+        )
+    except CallError as exc:
+        _refused(request, call, "advice", exc)
+        return _back(call, "support")
+    missing = services.advice_missing(call)
+    if missing:
+        messages.error(
+            request, "Recorded. The caller still needs to be told about: " + ", ".join(missing) + "."
+        )
+    else:
+        messages.success(request, "Advice recorded.")
+    return _back(call, "support")
+
+
+@_call_view(Action.VIEW)
+@require_GET
+def advice_sheet(request: HttpRequest, call: Call) -> HttpResponse:
+    response = HttpResponse(advice_sheet_pdf(call), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="advice-{call.reference}.pdf"'
+    return response
+
+
+@_call_view(Action.VIEW)
+@require_GET
+def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
+    return HttpResponse(sms_text(call), content_type="text/plain; charset=utf-8")
+
+
+@_call_view(Action.EDIT)
+@require_POST
+def referral(request: HttpRequest, call: Call) -> HttpResponse:
+    try:
+        services.referral_make(
+            actor=actor_of(request),
+            call=call,
+            to=request.POST.get("to", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except CallError as exc:
+        _refused(request, call, "referral", exc)
+        return _back(call, "referral")
+    messages.success(request, "Referral sent.")
+    return _back(call, "referral")
+
+
+@login_required
+@require_POST
+def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
+    try:
+        item = access_referral_by_id(actor_of(request), referral_id)
+    except CallNotFound:
+        raise Http404("No such referral") from None
+    try:
+        services.referral_update(
+            actor=actor_of(request),
+            referral=item,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
+    except CallError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Referral for {item.call.reference} {item.status}.")
+    return redirect(reverse("referrals"))
+
+
+@login_required
+@require_GET
+def referrals(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
+    if not may(user, Action.REFERRALS):
+        raise Http404("No such page")
+    calls = restrict_calls(Call.objects.all(), user, Action.REFERRALS)
+    items = Referral.objects.filter(call__in=calls).select_related("call", "made_by", "status_by")
+    return render(
+        request,
+        "support/referrals.html",
+        {
+            "open": items.filter(status="sent").order_by("due_at", "made_at"),
+            "answered": items.exclude(status="sent").order_by("-status_at")[:50],
+        },
+    )
