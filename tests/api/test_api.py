@@ -131,6 +131,8 @@ def test_person_check_errors_name_the_query_field(api: Any, make_call: Any) -> N
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.date_of_birth"
+    nul = api("post", f"/calls/{call.pk}/person-checks", {"given_name": "Ka\u0000i"})
+    assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "query.given_name"
     empty = api("post", f"/calls/{call.pk}/person-checks", {})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "query"
 

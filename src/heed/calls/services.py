@@ -453,6 +453,9 @@ def person_check_run(
     if not isinstance(query, Mapping):
         raise CallError("the query must be an object of search fields", "query")
     clean = {key: v for key, v in query.items() if v not in (None, "")}
+    for key, v in clean.items():
+        if isinstance(v, str) and ("\x00" in v or len(v) > 320):
+            raise CallError(f"{key} must be text of at most 320 characters, without NUL", f"query.{key}")
     subject = _clean_text(subject, "subject")
     try:
         location, index = get_person_index()
