@@ -126,7 +126,7 @@ def test_api_never_answers_500(world: dict[str, Any], path: str, body: Any) -> N
 @given(
     path=st.sampled_from(PAGE_POSTS),
     form=st.dictionaries(
-        st.sampled_from(FIELDS + ["q_asked_to_meet", "subject"]), st.text(max_size=60), max_size=6
+        st.sampled_from([*FIELDS, "q_asked_to_meet", "subject"]), st.text(max_size=60), max_size=6
     ),
 )
 def test_pages_never_answer_500(world: dict[str, Any], path: str, form: dict[str, str]) -> None:
