@@ -19,54 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from heed.accounts.access import actor_of, may, restrict_calls
 from heed.accounts.roles import Action
 from heed.calls import services
+from heed.calls.edges import action_labels, back_to_call, call_view, posted, posted_version, refuse
 from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
-from heed.calls.views import _back, _call_view, _error
-from heed.risk import default_pack
-
-KEEP = "heed-kept"
 
 
-def keep(request: HttpRequest, call: Call, form: str, data: dict[str, str]) -> None:
-    """Remember what was typed in a refused form so the page shows it again."""
-    request.session.setdefault(KEEP, {})[f"{call.pk}:{form}"] = data
-    request.session.modified = True
-
-
-def kept(request: HttpRequest, call: Call) -> dict[str, dict[str, str]]:
-    """What was typed in refused forms of this call (shown once, then forgotten)."""
-    store = request.session.get(KEEP, {})
-    out = {k.split(":", 1)[1]: v for k, v in store.items() if k.startswith(f"{call.pk}:")}
-    if out:
-        request.session[KEEP] = {k: v for k, v in store.items() if not k.startswith(f"{call.pk}:")}
-    return out
-
-
-def _posted(request: HttpRequest) -> dict[str, str]:
-    return {k: str(request.POST.get(k, "")) for k in request.POST if k != "csrfmiddlewaretoken"}
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
-def _refused(request: HttpRequest, call: Call, form: str, exc: services.CallError) -> None:
-    keep(request, call, form, _posted(request))
-    if isinstance(exc, services.ClosureRefused) and exc.outstanding:
-        labels = _labels()
-        todo = "; ".join(labels.get(c, c) for c in exc.outstanding)
-        messages.error(request, f"{exc} Still to do: {todo}.")
-    else:
-        _error(request, exc)
-
-
-def _labels() -> dict[str, str]:
-    labels = {c: a.label for c, a in default_pack().actions.items()}
-    labels["advice_given"] = "Record the advice given to the caller"
-    return labels
-
-
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def close(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -75,23 +32,23 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
             call=call,
             outcome=request.POST.get("outcome", ""),
             rationale=request.POST.get("rationale", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except services.CallError as exc:
-        _refused(request, call, "close", exc)
-        return _back(call, "close")
+        refuse(request, call, "close", exc)
+        return back_to_call(call, "close")
     if call.status == CallStatus.CLOSED:
         messages.success(request, "The call is closed.")
     else:
         messages.success(request, "Sent to a supervisor for review.")
-    return _back(call)
+    return back_to_call(call)
 
 
-@_call_view(Action.REVIEW)
+@call_view(Action.REVIEW)
 @require_POST
 def review(request: HttpRequest, call: Call) -> HttpResponse:
     ndm = {
-        k.removeprefix("ndm_"): v for k, v in _posted(request).items() if k.startswith("ndm_") and v.strip()
+        k.removeprefix("ndm_"): v for k, v in posted(request).items() if k.startswith("ndm_") and v.strip()
     }
     rationale = request.POST.get("rationale", "").strip() or "\n".join(f"{k}: {v}" for k, v in ndm.items())
     try:
@@ -101,16 +58,16 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
             decision=request.POST.get("decision", ""),
             rationale=rationale,
             ndm=ndm,
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except services.CallError as exc:
-        _refused(request, call, "review", exc)
-        return _back(call, "review")
+        refuse(request, call, "review", exc)
+        return back_to_call(call, "review")
     messages.success(request, f"Review recorded: the call is now {call.get_status_display().lower()}.")
-    return _back(call)
+    return back_to_call(call)
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
     try:
@@ -119,14 +76,14 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
             call=call,
             code=code,
             reason=request.POST.get("reason", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except services.CallError as exc:
-        _refused(request, call, f"na-{code}", exc)
-    return _back(call, "live-panel")
+        refuse(request, call, f"na-{code}", exc)
+    return back_to_call(call, "live-panel")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def risk(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -135,14 +92,14 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
             call=call,
             risk=request.POST.get("risk", ""),
             rationale=request.POST.get("rationale", ""),
-            expected_version=_version(request),
+            expected_version=posted_version(request),
         )
     except services.CallError as exc:
-        _refused(request, call, "risk", exc)
-    return _back(call, "risk")
+        refuse(request, call, "risk", exc)
+    return back_to_call(call, "risk")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def deployment(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -153,11 +110,11 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except services.CallError as exc:
-        _refused(request, call, "deployment", exc)
-    return _back(call, "other-actions")
+        refuse(request, call, "deployment", exc)
+    return back_to_call(call, "other-actions")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -165,8 +122,8 @@ def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
             actor=actor_of(request), call=call, reason=request.POST.get("reason", "")
         )
     except services.CallError as exc:
-        _refused(request, call, "flag", exc)
-    return _back(call, "other-actions")
+        refuse(request, call, "flag", exc)
+    return back_to_call(call, "other-actions")
 
 
 def queue_items(user: Any) -> dict[str, Any]:
@@ -192,7 +149,7 @@ def queue_items(user: Any) -> dict[str, Any]:
         "overdue_actions": overdue_actions,
         "overdue_referrals": overdue_referrals,
         "reminders": Reminder.objects.filter(call__in=calls, cleared_at__isnull=True).count(),
-        "labels": _labels(),
+        "labels": action_labels(),
         "now": now,
     }
 

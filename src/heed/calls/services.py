@@ -7,9 +7,9 @@ field at fault, so the pages and the API can say what was wrong and where.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from heed.accounts.models import Force, User
@@ -47,6 +47,7 @@ from heed.risk.conditions import Facts, evaluate
 from heed.risk.engine import check_text
 
 MAX_NAME = 200
+ModelT = TypeVar("ModelT", bound=models.Model)
 BAND_ORDER = {"": 0, "weak": 1, "possible": 2, "strong": 3}
 
 
@@ -118,6 +119,21 @@ def _next_reference(force: Force) -> str:
     prefix = f"{force.code}-{today:%Y%m%d}-"
     n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1
     return f"{prefix}{n:04d}"
+
+
+def record_on_call(
+    model: type[ModelT],
+    *,
+    event_type: EventType,
+    actor: User,
+    call: Call,
+    after: dict[str, Any],
+    **fields: Any,
+) -> ModelT:
+    """Create a record on ``call`` and its audit event together (the caller holds the transaction)."""
+    row = model._default_manager.create(call=call, **fields)
+    audit_record(event_type=event_type, actor=actor, call_id=call.pk, obj=row, after=after)
+    return row
 
 
 # ------------------------------------------------------------------------------------------------ creation
@@ -468,23 +484,11 @@ def person_check_run(
     top = max((r["band"] for r in results), key=lambda b: BAND_ORDER.get(b, 0), default="")
     alert = any(r["markers"] and r["band"] in ("strong", "possible") for r in results)
     with transaction.atomic():
-        check = PersonCheck.objects.create(
-            call=call,
-            subject=subject,
-            query=clean,
-            results=results,
-            advice=found.get("advice", []),
-            top_band=top,
-            marker_alert=alert,
-            index_location=location if not location.startswith("postgres") else location.split("@")[-1],
-            run_by=actor,
-            run_at=timezone.now(),
-        )
-        audit_record(
+        check = record_on_call(
+            PersonCheck,
             event_type=EventType.CHECK_PERSON,
             actor=actor,
-            call_id=call.pk,
-            obj=check,
+            call=call,
             after={
                 "subject": subject,
                 "query": clean,
@@ -499,6 +503,15 @@ def person_check_run(
                 ],
                 "marker_alert": alert,
             },
+            subject=subject,
+            query=clean,
+            results=results,
+            advice=found.get("advice", []),
+            top_band=top,
+            marker_alert=alert,
+            index_location=location if not location.startswith("postgres") else location.split("@")[-1],
+            run_by=actor,
+            run_at=timezone.now(),
         )
         actions_refresh(call, actor)
     return check
@@ -541,8 +554,17 @@ def identifier_check_run(
         # Strong links first; within each, the most recent report first.
         found = sorted(earlier.values(), key=lambda e: e["seen_at"], reverse=True)
         found.sort(key=lambda e: e["strength"] != "strong")
-        check = IdentifierCheck.objects.create(
+        check = record_on_call(
+            IdentifierCheck,
+            event_type=EventType.CHECK_IDENTIFIER,
+            actor=actor,
             call=call,
+            after={
+                "kind": kind_s,
+                "value": value_s,
+                "display": keys.display,
+                "earlier": [e["reference"] for e in found],
+            },
             kind=kind_s,
             value=value_s,
             platform=(normalise_platform(platform_s) or "") if kind_s == "handle" else "",
@@ -551,18 +573,6 @@ def identifier_check_run(
             earlier=found,
             run_by=actor,
             run_at=timezone.now(),
-        )
-        audit_record(
-            event_type=EventType.CHECK_IDENTIFIER,
-            actor=actor,
-            call_id=call.pk,
-            obj=check,
-            after={
-                "kind": kind_s,
-                "value": value_s,
-                "display": keys.display,
-                "earlier": [e["reference"] for e in found],
-            },
         )
         actions_refresh(call, actor)
     return check
@@ -929,15 +939,16 @@ def deployment_record(*, actor: User, call: Call, reference: object, note: objec
     text = _clean_rationale(note, "note")
     ensure_editable(call)
     with transaction.atomic():
-        dep = Deployment.objects.create(
-            call=call, reference=ref, note=text, recorded_by=actor, recorded_at=timezone.now()
-        )
-        audit_record(
+        dep = record_on_call(
+            Deployment,
             event_type=EventType.DEPLOYMENT_RECORDED,
             actor=actor,
-            call_id=call.pk,
-            obj=dep,
+            call=call,
             after={"reference": ref, "note": text},
+            reference=ref,
+            note=text,
+            recorded_by=actor,
+            recorded_at=timezone.now(),
         )
         actions_refresh(call, actor)
     return dep
@@ -950,15 +961,16 @@ def vulnerability_flag_record(*, actor: User, call: Call, reason: object) -> Vul
         raise CallError("say why the child is vulnerable (at least 10 characters)", "reason")
     ensure_editable(call)
     with transaction.atomic():
-        flag = VulnerabilityFlag.objects.create(
-            call=call, child_name=call.child_name, reason=text, flagged_by=actor, flagged_at=timezone.now()
-        )
-        audit_record(
+        flag = record_on_call(
+            VulnerabilityFlag,
             event_type=EventType.VULNERABILITY_FLAGGED,
             actor=actor,
-            call_id=call.pk,
-            obj=flag,
+            call=call,
             after={"child": call.child_name, "reason": text},
+            child_name=call.child_name,
+            reason=text,
+            flagged_by=actor,
+            flagged_at=timezone.now(),
         )
         actions_refresh(call, actor)
     return flag

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -11,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heed.accounts.access import CallNotFound, access_call_by_id, actor_of, may
+from heed.accounts.access import actor_of, may
 from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
+from heed.calls.edges import back_to_call, call_view, show_error
 from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
 from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
 from heed.calls.presenters import highlight, prefill_person_query
@@ -31,35 +29,6 @@ from heed.calls.selectors import (
 )
 from heed.checks import identifier_keys
 from heed.risk import default_pack
-
-View = Callable[..., HttpResponse]
-
-
-def _call_view(action: str) -> Callable[[View], View]:
-    """Reach the call named in the URL for ``action``; missing and forbidden are the same 404."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, call_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                call = access_call_by_id(actor_of(request), call_id, action)
-            except CallNotFound:
-                raise Http404("No such call") from None
-            return view(request, call, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _back(call: Call, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("calls:detail", args=[call.pk]) + (f"#{anchor}" if anchor else ""))
-
-
-def _error(request: HttpRequest, exc: services.CallError) -> None:
-    where = f" ({exc.field.replace('query.', '').replace('_', ' ')})" if exc.field else ""
-    messages.error(request, f"{exc}{where}")
 
 
 @login_required
@@ -169,7 +138,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
 
 def _decision_context(request: HttpRequest, call: Call, user: Any) -> dict[str, Any]:
     """Support, referral, other actions, risk, closure and review: what the lower half of the page needs."""
-    from heed.calls.decision_views import kept
+    from heed.calls.edges import kept
     from heed.calls.workflow import NDM_LABELS, OUTCOMES
     from heed.support.models import AdviceMethod, AdviceRecord, Referral
     from heed.support.services import advice_missing
@@ -231,14 +200,14 @@ def _order(risk: str) -> int:
     return {"": 0, "standard": 1, "medium": 2, "high": 3}.get(risk, 0)
 
 
-@_call_view(Action.VIEW)
+@call_view(Action.VIEW)
 @require_GET
 def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
     services.call_viewed(actor=actor_of(request), call=call)
     return render(request, "calls/detail.html", _detail_context(request, call))
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
     """Autosave what is being typed; answer with the live panel (htmx)."""
@@ -258,56 +227,56 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
     )
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def note_add(request: HttpRequest, call: Call) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Type something in the log box before adding it (nothing was added).")
-        return _back(call, "note-text")
+        return back_to_call(call, "note-text")
     try:
         services.note_add(actor=actor_of(request), call=call, text=form.cleaned_data["text"])
     except services.CallError as exc:
-        _error(request, exc)
-    return _back(call, "note-text")
+        show_error(request, exc)
+    return back_to_call(call, "note-text")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "A corrected entry cannot be empty (the entry was not changed).")
-        return _back(call, f"entry-{entry_no}")
+        return back_to_call(call, f"entry-{entry_no}")
     try:
         services.note_edit(
             actor=actor_of(request), call=call, entry_no=entry_no, text=form.cleaned_data["text"]
         )
     except services.CallError as exc:
-        _error(request, exc)
-    return _back(call, f"entry-{entry_no}")
+        show_error(request, exc)
+    return back_to_call(call, f"entry-{entry_no}")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def answers(request: HttpRequest, call: Call) -> HttpResponse:
     given = {k.removeprefix("q_"): str(v) for k, v in request.POST.items() if k.startswith("q_") and v}
     try:
         services.answers_record(actor=actor_of(request), call=call, answers=given)
     except services.CallError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, "Answers recorded and the call reassessed.")
-    return _back(call, "questions")
+    return back_to_call(call, "questions")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def person_check(request: HttpRequest, call: Call) -> HttpResponse:
     form = PersonCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The person check form could not be read: " + form.errors.as_text())
-        return _back(call, "checks")
+        return back_to_call(call, "checks")
     try:
         check = services.person_check_run(
             actor=actor_of(request),
@@ -316,12 +285,12 @@ def person_check(request: HttpRequest, call: Call) -> HttpResponse:
             subject=form.cleaned_data.get("subject", ""),
         )
     except services.CallError as exc:
-        _error(request, exc)
-        return _back(call, "checks")
-    return _back(call, "marker-alert" if check.marker_alert else f"person-check-{check.pk}")
+        show_error(request, exc)
+        return back_to_call(call, "checks")
+    return back_to_call(call, "marker-alert" if check.marker_alert else f"person-check-{check.pk}")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -331,7 +300,7 @@ def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
             form = IdentifierCheckForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "The identifier check could not be read: " + form.errors.as_text())
-                return _back(call, "identifiers")
+                return back_to_call(call, "identifiers")
             d = form.cleaned_data
             services.identifier_check_run(
                 actor=actor_of(request),
@@ -341,11 +310,11 @@ def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
                 platform=d["platform"],
             )
     except services.CallError as exc:
-        _error(request, exc)
-    return _back(call, "identifiers")
+        show_error(request, exc)
+    return back_to_call(call, "identifiers")
 
 
-@_call_view(Action.TIMELINE)
+@call_view(Action.TIMELINE)
 @require_GET
 def timeline(request: HttpRequest, call: Call) -> HttpResponse:
     services.timeline_viewed(actor=actor_of(request), call=call)

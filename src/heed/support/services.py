@@ -13,7 +13,7 @@ from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls.actions import actions_refresh, schedule_reminder
 from heed.calls.models import Call
-from heed.calls.services import CallError, ensure_editable
+from heed.calls.services import CallError, ensure_editable, record_on_call
 from heed.risk import default_pack
 from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
 
@@ -36,27 +36,26 @@ def advice_record(
     ensure_editable(call)
     codes = list(dict.fromkeys(str(a) for a in agencies))
     with transaction.atomic():
-        record = AdviceRecord.objects.create(
-            call=call,
-            agencies=codes,
-            method=str(method),
-            evidence_advice=bool(evidence_advice),
-            pack_version=pack.version,
-            given_by=actor,
-            given_at=timezone.now(),
-        )
-        missing = [a for a in call.assessment.get("required_agencies", []) if a not in _given(call)]
-        audit_record(
+        missing = [
+            a for a in call.assessment.get("required_agencies", []) if a not in _given(call) | set(codes)
+        ]
+        record = record_on_call(
+            AdviceRecord,
             event_type=EventType.ADVICE_RECORDED,
             actor=actor,
-            call_id=call.pk,
-            obj=record,
+            call=call,
             after={
                 "agencies": codes,
                 "method": method,
                 "evidence_advice": bool(evidence_advice),
                 "required_still_missing": missing,
             },
+            agencies=codes,
+            method=str(method),
+            evidence_advice=bool(evidence_advice),
+            pack_version=pack.version,
+            given_by=actor,
+            given_at=timezone.now(),
         )
         actions_refresh(call, actor)
     return record
@@ -85,20 +84,18 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
     hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
     now = timezone.now()
     with transaction.atomic():
-        referral = Referral.objects.create(
-            call=call,
-            target=str(to),
-            reason=reason.strip(),
-            due_at=now + timedelta(hours=hours) if hours is not None else None,
-            made_by=actor,
-            made_at=now,
-        )
-        audit_record(
+        due_at = now + timedelta(hours=hours) if hours is not None else None
+        referral = record_on_call(
+            Referral,
             event_type=EventType.REFERRAL_MADE,
             actor=actor,
-            call_id=call.pk,
-            obj=referral,
-            after={"to": to, "reason": referral.reason, "status": referral.status, "due_at": referral.due_at},
+            call=call,
+            after={"to": to, "reason": reason.strip(), "status": ReferralStatus.SENT, "due_at": due_at},
+            target=str(to),
+            reason=reason.strip(),
+            due_at=due_at,
+            made_by=actor,
+            made_at=now,
         )
         actions_refresh(call, actor)
         if referral.due_at is not None:

@@ -11,16 +11,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from heed.accounts.access import CallNotFound, access_referral_by_id, actor_of, may, restrict_calls
 from heed.accounts.roles import Action
-from heed.calls.decision_views import _refused
+from heed.calls.edges import back_to_call, call_view, refuse
 from heed.calls.models import Call
 from heed.calls.services import CallError
-from heed.calls.views import _back, _call_view
 from heed.support import services
 from heed.support.models import Referral
 from heed.support.sheets import advice_sheet_pdf, sms_text
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def advice(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -32,8 +31,8 @@ def advice(request: HttpRequest, call: Call) -> HttpResponse:
             evidence_advice=request.POST.get("evidence_advice") == "1",
         )
     except CallError as exc:
-        _refused(request, call, "advice", exc)
-        return _back(call, "support")
+        refuse(request, call, "advice", exc)
+        return back_to_call(call, "support")
     missing = services.advice_missing(call)
     if missing:
         messages.error(
@@ -41,10 +40,10 @@ def advice(request: HttpRequest, call: Call) -> HttpResponse:
         )
     else:
         messages.success(request, "Advice recorded.")
-    return _back(call, "support")
+    return back_to_call(call, "support")
 
 
-@_call_view(Action.VIEW)
+@call_view(Action.VIEW)
 @require_GET
 def advice_sheet(request: HttpRequest, call: Call) -> HttpResponse:
     response = HttpResponse(advice_sheet_pdf(call), content_type="application/pdf")
@@ -52,13 +51,13 @@ def advice_sheet(request: HttpRequest, call: Call) -> HttpResponse:
     return response
 
 
-@_call_view(Action.VIEW)
+@call_view(Action.VIEW)
 @require_GET
 def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
     return HttpResponse(sms_text(call), content_type="text/plain; charset=utf-8")
 
 
-@_call_view(Action.EDIT)
+@call_view(Action.EDIT)
 @require_POST
 def referral(request: HttpRequest, call: Call) -> HttpResponse:
     try:
@@ -69,10 +68,10 @@ def referral(request: HttpRequest, call: Call) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except CallError as exc:
-        _refused(request, call, "referral", exc)
-        return _back(call, "referral")
+        refuse(request, call, "referral", exc)
+        return back_to_call(call, "referral")
     messages.success(request, "Referral sent.")
-    return _back(call, "referral")
+    return back_to_call(call, "referral")
 
 
 @login_required
