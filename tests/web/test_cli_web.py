@@ -107,3 +107,49 @@ def test_audit_verify_names_the_first_broken_event(tmp_path: Path) -> None:
     out = heed(tmp_path, "audit", "verify")
     assert out.returncode == 1
     assert "BROKEN at event #3" in out.stdout
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def test_serve_starts_a_worker_and_stops_it_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HEED_VAR_DIR": str(tmp_path), "HEED_INDEX_DIR": str(tmp_path / "index")}
+    env.pop("HEED_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "heed", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert len(workers) == 1
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        time.sleep(0.5)
+        assert (
+            not Path(f"/proc/{workers[0]}").exists()
+            or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2]
+        )
+    finally:
+        if proc.poll() is None:
+            proc.kill()

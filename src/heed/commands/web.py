@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from typing import Any
 
@@ -114,8 +115,13 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.no_worker:
         import subprocess
 
-        # The worker handles its own signals, so it runs as a child process, stopped with the server.
-        worker = subprocess.Popen([sys.executable, "-m", "heed", "worker"])  # noqa: S603 - our own command
+        # The worker handles its own signals, so it runs as a child process, stopped with the server (and, on
+        # Linux, told by the kernel to stop if the server dies without cleaning up).
+        worker = subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "heed", "worker"], preexec_fn=_die_with_parent
+        )
+    # SIGTERM (a service manager, a test) ends the server like Ctrl+C, so the worker is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Serving Heed at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     try:
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
@@ -124,6 +130,17 @@ def _serve(args: argparse.Namespace) -> int:
             worker.terminate()
             worker.wait(timeout=30)
     return 0
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to send SIGTERM when the parent dies (no-op elsewhere)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _worker(args: argparse.Namespace) -> int:
