@@ -1,0 +1,47 @@
+"""axe-core (from npm, run in Chromium) finds no moderate, serious or critical accessibility problem on the
+pages a handler and a supervisor use, at 1280×720."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.browser.test_handler_flow import NARRATIVE, _sign_in
+
+pytestmark = pytest.mark.pg
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical", "moderate")
+    ]
+
+
+def test_the_handler_pages_have_no_accessibility_problems(page: Any, server: str) -> None:
+    assert AXE.exists(), "make assets installs axe-core from npm"
+    page.goto(server + "/login")
+    assert _violations(page) == []
+    _sign_in(page, server, "demo.handler")
+    assert _violations(page) == []
+    page.goto(server + "/calls/new")
+    assert _violations(page) == []
+    page.get_by_label("What the caller says").fill(NARRATIVE)
+    page.get_by_role("button", name="Open the call").click()
+    page.wait_for_url("**/calls/*/")
+    with page.expect_navigation():
+        page.keyboard.press("F2")
+    assert _violations(page) == []
+
+
+def test_the_supervisor_pages_have_no_accessibility_problems(page: Any, server: str) -> None:
+    _sign_in(page, server, "demo.supervisor")
+    page.goto(server + "/queue")
+    assert _violations(page) == []
+    page.goto(server + "/calls/1/timeline")
+    assert _violations(page) == []
