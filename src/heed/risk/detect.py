@@ -1,7 +1,8 @@
 """Indicator detection: run the pack's cue patterns over the text and keep only matches that report something.
 
 A match is dropped when, looking back from it to the start of its clause (never further than the pack's
-``window_words``), a negation trigger is found ("he never asked for photos", "she denies any secrecy"), or a
+``window_words``), a denial or negative quantifier is found ("she denies any secrecy", "nothing sexual"),
+when a negated verb is found within the last few words (``short_negation``: "he never asked for photos"), or a
 hypothetical trigger is found ("worried he might ask to meet", "if he asks for pics") that is not
 cancelled by a
 reporting verb before it ("asked if he could meet"). Pseudo-negations ("doesn't know", "not only") are blanked
@@ -90,13 +91,14 @@ class Scope:
         window = self._pat("pseudo_negation").sub(lambda m: " " * len(m.group(0)), self.window(start))
         if self._pat("negation").search(window):
             return False
-        near = self.c["near_words"]
-        assert isinstance(near, int)
-        if near:
-            words = list(_WORD.finditer(window))
-            tail = window[words[-near].start() :] if len(words) >= near else window
-            if self._pat("near_negation").search(tail):
-                return False
+        words = list(_WORD.finditer(window))
+        for count_key, pattern_key in (("short_words", "short_negation"), ("near_words", "near_negation")):
+            n = self.c[count_key]
+            assert isinstance(n, int)
+            if n:
+                tail = window[words[-n].start() :] if len(words) >= n else window
+                if self._pat(pattern_key).search(tail):
+                    return False
         if self._pat("post_negation").match(self.text, end, min(len(self.text), end + 40)):
             return False
         if not suspicion_counts:

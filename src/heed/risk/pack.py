@@ -625,6 +625,12 @@ def _compile_scope_people(
         v.fail(["scope", "near_negation", "words"], "a whole number from 0 to 10", nw)
     out["near_words"] = nw
     out["near_negation"] = single("scope.near_negation", near, "pattern")
+    short = v.mapping(scope.get("short_negation"), ["scope", "short_negation"])
+    sw = short.get("words")
+    if not isinstance(sw, int) or isinstance(sw, bool) or not 1 <= sw <= 20:
+        v.fail(["scope", "short_negation", "words"], "a whole number from 1 to 20", sw)
+    out["short_words"] = sw
+    out["short_negation"] = alternation("scope.short_negation", short, "patterns")
 
     for k in (
         "child_words",
