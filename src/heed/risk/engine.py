@@ -239,13 +239,25 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return s, (min(ends) if ends else len(text))
 
 
+_CALLER_ROLE_BEFORE = re.compile(
+    r"\b(?:caller|clr|rp|i'?m|i am|this is|it'?s)\W*(?:is\W+|=\W*|was\W+)?(?:a|an|the|her|his)?\W*"
+    r"(?:[\w'-]+\W+)?$",
+    re.IGNORECASE,
+)
+_CALLER_ROLE_AFTER = re.compile(
+    r"\W*(?:calling|reports?|reported|rang|rings|ringing|says|said|states|phoned|here|concern|:|-)",
+    re.IGNORECASE,
+)
+
+
 def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects) -> str:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
-    Adds the ages of adult or markedly older contacts as age_gap evidence; drops age_gap when the only older
-    person is a family adult in a normal role with nothing concerning said, or when a same-age peer is
-    described
-    with nothing that says adult.
+    Ages of adult or markedly older contacts (stated, estimated, or claimed by the contact: a contact who says
+    he is 19 admits to being an adult) are age_gap evidence; the child's age is the youngest age given for the
+    child. Drops age_gap when the only older person is a family adult in a normal role with nothing concerning
+    said, or when a same-age peer is described with nothing that says adult. A claimed age never makes a
+    contact a peer.
     """
     c = pack.compiled
     roles = {s.start: s.attrs.get("role") for s in subjects.items if s.kind == "person"}
@@ -255,22 +267,24 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
             return roles.get(int(r[1:]))
         return r
 
-    child_ages = [a.age for a in subjects.ages if role_of(a.role) == "child" and not a.claimed]
+    mentions = [(a, role_of(a.role)) for a in subjects.ages]
+    child_ages = [a.age for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
+    if not child_ages:
+        child_ages = [a.age for a, r in mentions if r is None and not a.claimed and a.age < 18]
     child_age = min(child_ages) if child_ages else None
     adult_spans: list[Span] = []
     older_spans: list[Span] = []
     peer_by_age = False
-    for a in subjects.ages:
-        role = role_of(a.role)
-        if a.claimed or a.known_role or role in ("child", "caller", "other"):
+    for a, role in mentions:
+        if a.known_role or role in ("caller", "other"):
             continue
-        if role is None and a.age < 18:
+        if not a.claimed and (role == "child" or (role is None and a.age == child_age)):
             continue
         if a.age >= 18:
             adult_spans.append(Span(a.start, a.end))
         elif child_age is not None and a.age - child_age >= 4:
             older_spans.append(Span(a.start, a.end))
-        elif child_age is not None and abs(a.age - child_age) <= 3:
+        elif child_age is not None and abs(a.age - child_age) <= 3 and role == "contact" and not a.claimed:
             peer_by_age = True
     cue_spans = found.get("age_gap", [])
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
@@ -286,10 +300,7 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     if spans and not others:
         spans = [sp for sp in spans if not known_re.search(text, *_sentence_of(text, sp.start))]
     if not spans and others:
-        adult_role_re: re.Pattern[str] = c["adult_role_re"]
-        m = adult_role_re.search(text)
-        if m:
-            spans = [Span(*m.span())]
+        spans = _adult_role_evidence(text, pack, found, others)
     if spans:
         found["age_gap"] = sorted(set(spans), key=lambda sp: sp.start)
     else:
@@ -299,6 +310,25 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     if spans:
         return "older"
     return "peer" if peer_cue else "unknown"
+
+
+def _adult_role_evidence(
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]
+) -> list[Span]:
+    """A known adult (coach, stepdad, neighbour) of whom something concerning is said is itself the age_gap:
+    the role must sit in a sentence with another grooming indicator's evidence, and must not be the caller
+    ("Teacher reports ...", "Caller, a youth worker, says ...")."""
+    adult_role_re: re.Pattern[str] = pack.compiled["adult_role_re"]
+    concerning = [sp for code in others for sp in found.get(code, [])]
+    for m in adult_role_re.finditer(text):
+        s, e = _sentence_of(text, m.start())
+        if _CALLER_ROLE_BEFORE.search(text, s, m.start()) or (
+            not text[s : m.start()].strip(" \t'\"") and _CALLER_ROLE_AFTER.match(text, m.end())
+        ):
+            continue
+        if any(s <= sp.start < e for sp in concerning):
+            return [Span(*m.span())]
+    return []
 
 
 def _subject_dict(text: str, s: Any) -> dict[str, Any]:

@@ -64,7 +64,9 @@ _CALLER_BEFORE = re.compile(
 _CLAIMED_BEFORE = re.compile(
     r"\b(?:says?|said|claims?|claimed|claiming|told \w+|tells \w+|makes out|made out|pretends?|"
     r"pretending|reckons)"
-    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*(?:only\s+|just\s+)?$",
+    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*"
+    r"(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    r"['\"]?(?:nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
 _DECADES = {"teens": 16, "twenties": 25, "20s": 25, "thirties": 35, "30s": 35, "forties": 45, "40s": 45}
@@ -319,6 +321,49 @@ def _entity_before(
     return best[1], best[0], best[2]
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+_ADJECTIVAL_AGE = re.compile(r"[\s-]*(?:yo|y/o|y\.o\.|yrs?|years?|year)\b", re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"\s+(?:[\w'-]+\s+)?[\w'-]+")
+_REPORTS_AFTER = re.compile(
+    r"\W{0,3}\s*(?:reports?|reported|reporting|rang|rings|ringing|is ringing|is calling|calling|phoned|"
+    r"phoning|states|got a|received a|wants advice)\b",
+    re.IGNORECASE,
+)
+
+
+def _attribute_age(
+    text: str, pack: GuidancePack, m: re.Match[str], s: int, items: list[Subject]
+) -> tuple[str | None, bool]:
+    """Whose age this is: (role or "@start" of a named person, whether a known family/professional role).
+
+    "a 22-year-old man", "her 14 year old daughter": the noun after an adjectival age decides. "Man, 45,
+    reports ...": a contact word followed by a reporting verb is the caller. "a 19-year-old he doesn't know":
+    an age introduced with an article belongs to nobody named before it. Otherwise the nearest person word
+    or named person before it in the sentence.
+    """
+    c = pack.compiled
+    end = m.end()
+    age_end = m.end("age") if "age" in m.re.groupindex and m.group("age") else end
+    if _ADJECTIVAL_AGE.match(text, age_end):
+        after = _WORDS_AFTER.match(text, end)
+        if after:
+            for key, noun_role in (("child_re", "child"), ("contact_re", "contact"), ("caller_re", "caller")):
+                if c[key].search(after.group(0)):
+                    return noun_role, False
+    # Look before the number itself: in "DAU 14" or "MALE APPROX 45" the person word is inside the match.
+    role, _pos, known = _entity_before(text, pack, s, items)
+    if role == "contact" and _REPORTS_AFTER.match(text, end):
+        return "caller", False
+    if _ARTICLE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+        role, known = None, False
+    if role is None:
+        # "14-year-old Sam": look just after for the person it describes.
+        named = [x for x in items if x.kind == "person" and end <= x.start <= end + 25]
+        if named:
+            role = f"@{named[0].start}"
+    return role, known
+
+
 def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMention]:
     c = pack.compiled
     found: list[AgeMention] = []
@@ -341,12 +386,7 @@ def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMentio
                     continue
                 taken.append((s, e))
                 claimed = bool(_CLAIMED_BEFORE.search(text[max(0, m.start() - 40) : s]))
-                role, _pos, known = _entity_before(text, pack, m.start(), items)
-                if role is None:
-                    # "14-year-old Sam": look just after for the person it describes.
-                    after = [x for x in items if x.kind == "person" and e <= x.start <= e + 25]
-                    if after:
-                        role = f"@{after[0].start}"
+                role, known = _attribute_age(text, pack, m, s, items)
                 found.append(AgeMention(age, s, e, role, estimated, claimed, known))
     found.sort(key=lambda a: a.start)
     return found
