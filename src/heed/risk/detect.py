@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from heed.risk.pack import GuidancePack
 
 _WORD = re.compile(r"\S+")
+_NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 # Same-length replacements only: spans found in the normalised text are exact slices of the original.
 _NORMALISE = str.maketrans(
@@ -65,6 +66,12 @@ class Scope:
             self.sentences.append((start, len(text)))
         self.sentence_starts = [s for s, _ in self.sentences]
         self._question_cache: dict[int, bool] = {}
+        family = compiled["family_actor"]
+        assert isinstance(family, Mapping)
+        self.family_codes: frozenset[str] = family["indicators"]
+        self._family_before: re.Pattern[str] = family["before"]
+        self._family_after: re.Pattern[str] = family["after"]
+        self._family_after_codes: frozenset[str] = family["after_indicators"]
 
     def _pat(self, key: str) -> re.Pattern[str]:
         p = self.c[key]
@@ -111,6 +118,17 @@ class Scope:
                 return False
         return True
 
+    def done_by_family(self, code: str, start: int, end: int) -> bool:
+        """Whether the family or the caller does it ("Mum picks her up", "a lift from her dad")."""
+        i = bisect.bisect_right(self.sentence_starts, start) - 1
+        s_start = self.sentences[i][0] if i >= 0 else 0
+        before = self.text[max(s_start, start - 60) : start]
+        if self._family_before.search(before):
+            return True
+        if code not in self._family_after_codes:
+            return False
+        return bool(self._family_after.match(self.text, end, min(len(self.text), end + 60)))
+
     def _in_unanswered_question(self, pos: int) -> bool:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
         if i < 0:
@@ -133,19 +151,31 @@ def detect(text: str, pack: GuidancePack) -> dict[str, list[Span]]:
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
+        family_matters = code in scope.family_codes
         spans: list[Span] = []
         for pattern in patterns:
-            for m in pattern.finditer(text):
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
                 s, e = m.span()
                 # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
                 while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
                     e -= 1
                 while s < e and text[s].isspace():
                     s += 1
-                if e <= s:
-                    continue
-                if scope.is_reported(s, e, suspicion_counts=suspicion):
+                if (
+                    e > s
+                    and scope.is_reported(s, e, suspicion_counts=suspicion)
+                    and not (family_matters and scope.done_by_family(code, s, e))
+                ):
                     spans.append(Span(s, e))
+                    pos = m.end()
+                    continue
+                # A dropped match may hide a later one that starts inside it ("could go pro, and has invited
+                # him to a camp"): look again from the next word.
+                nxt = _NEXT_WORD.search(text, m.start() + 1)
+                if nxt is None:
+                    break
+                pos = nxt.start()
         if spans:
             found[code] = _merge(spans)
     return found

@@ -267,7 +267,10 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
             return roles.get(int(r[1:]))
         return r
 
-    mentions = [(a, role_of(a.role)) for a in subjects.ages]
+    # A child is under 18: an adult age given to the child's word ("my daughter (14) is 19") is another's.
+    mentions = [
+        (a, None if role_of(a.role) == "child" and a.age >= 18 else role_of(a.role)) for a in subjects.ages
+    ]
     child_ages = [a.age for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
     if not child_ages:
         child_ages = [a.age for a, r in mentions if r is None and not a.claimed and a.age < 18]
@@ -289,8 +292,8 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     cue_spans = found.get("age_gap", [])
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
-    peer_cue = bool(c["peer_cues"].search(text)) or peer_by_age
     others = set(found) & pack.grooming_codes - {"age_gap"}
+    peer_cue = peer_by_age or _peer_described(text, pack, found, others)
     if peer_cue and not (strong or adult_spans):
         weak = []
     spans = strong + weak + adult_spans + older_spans
@@ -310,6 +313,45 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     if spans:
         return "older"
     return "peer" if peer_cue else "unknown"
+
+
+_CLAIM_BEFORE_PEER = re.compile(
+    r"\b(?:says?|said|claims?|claimed|claiming|told (?:her|him|them)|tells (?:her|him|them)|makes out|"
+    r"made out|pretends?|pretending|reckons)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+_CONTACTING = re.compile(
+    r"\b(?:messag\w*|msg\w*|chat\w*|talk(?:s|ed|ing)? to|text\w*|sen[dt]s?|sending|ask(?:s|ed|ing)?|"
+    r"add(?:s|ed)|"
+    r"plays? (?:with|online)|playing (?:with|online)|video ?call\w*|facetime\w*|snap(?:s|ped|ping)?|dm\w*|"
+    r"going out with|dating|seeing)\b",
+    re.IGNORECASE,
+)
+
+
+def _peer_described(text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]) -> bool:
+    """Whether the contact is described as a same-age peer ("a boy in her class", "her boyfriend, also 14").
+
+    A peer phrase counts only in a sentence that also reports something the contact did (another
+    indicator's evidence, or contact itself: messaging, chatting, sending, asking) or names the contact, and
+    never when it is the contact's own claim ("says he is her age"): a best friend who merely saw the messages
+    does not make a stranger a peer.
+    """
+    c = pack.compiled
+    concerning = [sp for code in others for sp in found.get(code, [])]
+    for m in c["peer_cues"].finditer(text):
+        if _CLAIM_BEFORE_PEER.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        s, e = _sentence_of(text, m.start())
+        if (
+            any(s <= sp.start < e for sp in concerning)
+            or c["contact_re"].search(text, s, e)
+            or _CONTACTING.search(text, s, e)
+        ):
+            return True
+    return False
 
 
 def _adult_role_evidence(

@@ -402,7 +402,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     # scope and people: compile every pattern now
     scope = v.mapping(v.section("scope", dict), ["scope"])
     people = v.mapping(v.section("people", dict), ["people"])
-    compiled_extra = _compile_scope_people(v, m, scope, people, lexicon)
+    compiled_extra = _compile_scope_people(v, m, scope, people, lexicon, codes)
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -591,7 +591,12 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
 
 
 def _compile_scope_people(
-    v: _V, m: _Merged, scope: Mapping[str, Any], people: Mapping[str, Any], lexicon: Mapping[str, str]
+    v: _V,
+    m: _Merged,
+    scope: Mapping[str, Any],
+    people: Mapping[str, Any],
+    lexicon: Mapping[str, str],
+    codes: Sequence[str],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
 
@@ -631,6 +636,19 @@ def _compile_scope_people(
         v.fail(["scope", "short_negation", "words"], "a whole number from 1 to 20", sw)
     out["short_words"] = sw
     out["short_negation"] = alternation("scope.short_negation", short, "patterns")
+    fam = v.mapping(scope.get("family_actor"), ["scope", "family_actor"])
+    fam_codes = v.str_list(fam.get("indicators"), ["scope", "family_actor", "indicators"], allowed=codes)
+    fam_after = v.str_list(
+        fam.get("after_indicators"), ["scope", "family_actor", "after_indicators"], allowed=codes
+    )
+    out["family_actor"] = MappingProxyType(
+        {
+            "indicators": frozenset(fam_codes),
+            "after_indicators": frozenset(fam_after),
+            "before": single("scope.family_actor", fam, "before"),
+            "after": single("scope.family_actor", fam, "after"),
+        }
+    )
 
     for k in (
         "child_words",

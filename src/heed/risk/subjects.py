@@ -71,6 +71,29 @@ _CLAIMED_BEFORE = re.compile(
 )
 _DECADES = {"teens": 16, "twenties": 25, "20s": 25, "thirties": 35, "30s": 35, "forties": 45, "40s": 45}
 _DECADES |= {"fifties": 55, "50s": 55, "sixties": 65, "60s": 65}
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+)
+_UNITS += " seventeen eighteen nineteen"
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS.split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+# "thirty-something", "forty-odd", "twenty-ish": the middle of the decade.
+_DECADE_WORDS = {w: v + 5 for w, v in _TENS.items()}
+
+
+def _number(raw: str) -> int | None:
+    """An age written as digits or words ("14", "fourteen", "thirty-one"); None when it is neither."""
+    raw = raw.strip().lower()
+    if raw.isdigit():
+        return int(raw)
+    parts = re.split(r"[\s-]+", raw)
+    if len(parts) == 1:
+        return _NUMBER_WORDS.get(parts[0], _TENS.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _NUMBER_WORDS and _NUMBER_WORDS[parts[1]] < 10:
+        return _TENS[parts[0]] + _NUMBER_WORDS[parts[1]]
+    return None
+
+
 _DECADE_ADJ = {"early": -3, "mid": 0, "late": 3}
 
 
@@ -322,6 +345,10 @@ def _entity_before(
 
 
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+_PRONOUN_COPULA_BEFORE = re.compile(
+    r"\b(?:he|she|they)(?:'s|s|\s+is|\s+was|\s+are|'re)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?['\"]?$",
+    re.IGNORECASE,
+)
 _ADJECTIVAL_AGE = re.compile(r"[\s-]*(?:yo|y/o|y\.o\.|yrs?|years?|year)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"\s+(?:[\w'-]+\s+)?[\w'-]+")
 _REPORTS_AFTER = re.compile(
@@ -351,7 +378,10 @@ def _attribute_age(
                 if c[key].search(after.group(0)):
                     return noun_role, False
     # Look before the number itself: in "DAU 14" or "MALE APPROX 45" the person word is inside the match.
-    role, _pos, known = _entity_before(text, pack, s, items)
+    role, entity_end, known = _entity_before(text, pack, s, items)
+    if role is not None and _PRONOUN_COPULA_BEFORE.search(text, max(entity_end, s - 30), s):
+        # "... says mum, but he is 32": the pronoun, not the nearest person word, is whose age it is.
+        role, known = None, False
     if role == "contact" and _REPORTS_AFTER.match(text, end):
         return "caller", False
     if _ARTICLE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
@@ -377,11 +407,16 @@ def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMentio
                     adj = next((v for k, v in _DECADE_ADJ.items() if phrase.startswith(k)), 0)
                     base = next((v for k, v in _DECADES.items() if phrase.endswith(k)), None)
                     if base is None:
+                        base = next((v for k, v in _DECADE_WORDS.items() if phrase.startswith(k)), None)
+                    if base is None:
                         continue
                     age = base + adj
                 else:
                     s, e = m.span("age")
-                    age = int(m.group("age"))
+                    number = _number(m.group("age"))
+                    if number is None:
+                        continue
+                    age = number
                 if not 1 <= age <= 99 or _overlaps(taken, s, e):
                     continue
                 taken.append((s, e))
