@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heed.risk.pack import GuidancePack
+from heed.risk.prefilter import WordIndex
 
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
@@ -108,6 +109,12 @@ class Scope:
                     return False
         if self._pat("post_negation").match(self.text, end, min(len(self.text), end + 40)):
             return False
+        if (
+            not suspicion_counts
+            and self._pat("worry_before").search(window)
+            and self._pat("modal_after").match(self.text, end, min(len(self.text), end + 60))
+        ):
+            return False
         if not suspicion_counts:
             last_hyp = None
             for m in self._pat("hypothetical").finditer(window):
@@ -145,17 +152,35 @@ class Scope:
         return result
 
 
-def detect(text: str, pack: GuidancePack) -> dict[str, list[Span]]:
-    """Find each indicator's evidence spans in ``text`` (already normalised), in order of position."""
+def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dict[str, list[Span]]:
+    """Find each indicator's evidence spans in ``text`` (already normalised), in order of position.
+
+    A cue whose possible first letters are known (see prefilter.py) is tried only at the word starts that
+    begin with them; the others scan the whole text. Both find exactly the matches a full scan would.
+    """
     scope = Scope(text, pack.compiled)
+    index = index if index is not None else WordIndex(text)
+    anchors_by_code = pack.compiled["cue_anchors"]
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
         family_matters = code in scope.family_codes
         spans: list[Span] = []
-        for pattern in patterns:
+        for pattern, anchors in zip(patterns, anchors_by_code[code], strict=True):
+            starts = None if anchors is None else index.candidates(anchors)
             pos = 0
-            while (m := pattern.search(text, pos)) is not None:
+            ci = 0
+            while True:
+                m = None
+                if starts is None:
+                    m = pattern.search(text, pos)
+                else:
+                    while ci < len(starts) and m is None:
+                        if starts[ci] >= pos:
+                            m = pattern.match(text, starts[ci])
+                        ci += 1
+                if m is None:
+                    break
                 s, e = m.span()
                 # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
                 while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":

@@ -17,6 +17,7 @@ from heed.risk.conditions import Facts, evaluate
 from heed.risk.detect import Span, detect, normalise
 from heed.risk.errors import InputError
 from heed.risk.pack import GuidancePack, default_pack
+from heed.risk.prefilter import WordIndex
 from heed.risk.subjects import Subjects, extract
 
 MAX_TEXT_BYTES = 1_000_000
@@ -111,15 +112,22 @@ def assess(
     pack = pack or default_pack()
     answers = _check_answers(answers, pack)
     norm = normalise(text)
-    found = detect(norm, pack)
-    subjects = extract(norm, pack)
-    contact_age = _reason_about_age(norm, pack, found, subjects)
+    index = WordIndex(norm)
+    found = detect(norm, pack, index)
+    subjects = extract(norm, pack, index)
+    reasons: list[Reason] = []
+    if _no_child_involved(norm, pack, subjects):
+        no_child = pack.compiled["no_child"]
+        reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
+        found = {}
+        contact_age = "unknown"
+    else:
+        contact_age = _reason_about_age(norm, pack, found, subjects)
 
     evidence: dict[str, list[Evidence]] = {
         code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
         for code, spans in found.items()
     }
-    reasons: list[Reason] = []
     facts = {"contact_age": contact_age}
     for qid, value in answers.items():
         q = pack.questions[qid]
@@ -194,6 +202,20 @@ def assess(
         follow_up_questions=_follow_ups(pack, present, answers, facts),
         pack_version=pack.version,
         facts=facts,
+    )
+
+
+def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects) -> bool:
+    """The narrative says no child is involved, and names no child and no age under 18."""
+    no_child = pack.compiled["no_child"]
+    statement = no_child["re"].search(text)
+    if statement is None:
+        return False
+    if any(a.age < 18 for a in subjects.ages):
+        return False
+    return not any(
+        not (statement.start() <= m.start() < statement.end())
+        for m in pack.compiled["child_re"].finditer(text)
     )
 
 
@@ -298,10 +320,13 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
         weak = []
     spans = strong + weak + adult_spans + older_spans
     # Family adults in a normal role: an adult described only in a sentence naming a known role is not an
-    # age_gap unless something concerning (another grooming indicator) is reported.
-    known_re: re.Pattern[str] = c["known_role_re"]
+    # age_gap unless something concerning (another grooming indicator) is reported. Ages already know whose
+    # they are; a role word that is only the caller ("Dad says ...") excuses nobody.
+    if spans and not others and c["known_to_family_re"].search(text):
+        spans = []
     if spans and not others:
-        spans = [sp for sp in spans if not known_re.search(text, *_sentence_of(text, sp.start))]
+        from_ages = set(adult_spans) | set(older_spans)
+        spans = [sp for sp in spans if sp in from_ages or not _known_role_in_sentence(text, pack, sp.start)]
     if not spans and others:
         spans = _adult_role_evidence(text, pack, found, others)
     if spans:
@@ -323,10 +348,10 @@ _CLAIM_BEFORE_PEER = re.compile(
 
 
 _CONTACTING = re.compile(
-    r"\b(?:messag\w*|msg\w*|chat\w*|talk(?:s|ed|ing)? to|text\w*|sen[dt]s?|sending|ask(?:s|ed|ing)?|"
-    r"add(?:s|ed)|"
-    r"plays? (?:with|online)|playing (?:with|online)|video ?call\w*|facetime\w*|snap(?:s|ped|ping)?|dm\w*|"
-    r"going out with|dating|seeing)\b",
+    r"\b(?:messaging|messaged|msging|msgd|chatting|chatted|chats to|talk(?:s|ed|ing)? to|texting|texted|"
+    r"sen[dt]s?|sending|ask(?:s|ed|ing)|add(?:s|ed)|plays? (?:with|online)|playing (?:with|online)|"
+    r"video ?call(?:s|ed|ing)|facetim(?:es|ed|ing)|snapp(?:ed|ing)|dms|dming|dm'd|going out with|dating|"
+    r"seeing)\b",
     re.IGNORECASE,
 )
 
@@ -345,13 +370,28 @@ def _peer_described(text: str, pack: GuidancePack, found: dict[str, list[Span]],
         if _CLAIM_BEFORE_PEER.search(text, max(0, m.start() - 40), m.start()):
             continue
         s, e = _sentence_of(text, m.start())
-        if (
-            any(s <= sp.start < e for sp in concerning)
-            or c["contact_re"].search(text, s, e)
-            or _CONTACTING.search(text, s, e)
-        ):
+        contact_word = any(
+            not (m.start() <= w.start() < m.end()) for w in c["contact_re"].finditer(text, s, e)
+        )
+        if any(s <= sp.start < e for sp in concerning) or contact_word or _CONTACTING.search(text, s, e):
             return True
     return False
+
+
+def _is_caller_mention(text: str, start: int, end: int) -> bool:
+    """Whether a role word at [start, end) names the caller: "Caller, a youth worker, says", "I'm a teacher",
+    or the role opening its sentence before a reporting verb ("Dad says ...", "Teacher reports ...")."""
+    s, _e = _sentence_of(text, start)
+    if _CALLER_ROLE_BEFORE.search(text, s, start):
+        return True
+    opening = not re.sub(r"(?i)\b(?:the|my|our|her|his|their)\b", "", text[s:start]).strip(" \t'\":-")
+    return opening and bool(_CALLER_ROLE_AFTER.match(text, end))
+
+
+def _known_role_in_sentence(text: str, pack: GuidancePack, pos: int) -> bool:
+    known_re: re.Pattern[str] = pack.compiled["known_role_re"]
+    s, e = _sentence_of(text, pos)
+    return any(not _is_caller_mention(text, m.start(), m.end()) for m in known_re.finditer(text, s, e))
 
 
 def _adult_role_evidence(
@@ -364,9 +404,7 @@ def _adult_role_evidence(
     concerning = [sp for code in others for sp in found.get(code, [])]
     for m in adult_role_re.finditer(text):
         s, e = _sentence_of(text, m.start())
-        if _CALLER_ROLE_BEFORE.search(text, s, m.start()) or (
-            not text[s : m.start()].strip(" \t'\"") and _CALLER_ROLE_AFTER.match(text, m.end())
-        ):
+        if _is_caller_mention(text, m.start(), m.end()):
             continue
         if any(s <= sp.start < e for sp in concerning):
             return [Span(*m.span())]

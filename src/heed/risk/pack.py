@@ -25,6 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
+from heed.risk.prefilter import anchors_of
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -403,6 +404,9 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     scope = v.mapping(v.section("scope", dict), ["scope"])
     people = v.mapping(v.section("people", dict), ["people"])
     compiled_extra = _compile_scope_people(v, m, scope, people, lexicon, codes)
+    compiled_extra["cue_anchors"] = MappingProxyType(
+        {code: tuple(anchors_of(p) for p in pats) for code, pats in cues.items()}
+    )
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -618,7 +622,7 @@ def _compile_scope_people(
 
     for k in ("clause_breaks", "negation", "pseudo_negation", "hypothetical", "hypothetical_cancel"):
         out[k] = alternation("scope", scope, k)
-    for k in ("post_negation", "question_start", "question_yes"):
+    for k in ("post_negation", "question_start", "question_yes", "worry_before", "modal_after"):
         out[k] = single("scope", scope, k)
     ww = scope.get("window_words")
     if not isinstance(ww, int) or isinstance(ww, bool) or not 1 <= ww <= 40:
@@ -661,6 +665,15 @@ def _compile_scope_people(
     ):
         v.str_list(people.get(k), ["people", k])
     out["peer_cues"] = alternation("people", people, "peer_cues")
+    out["known_to_family_re"] = alternation("people", people, "known_to_family")
+    no_child = v.mapping(people.get("no_child"), ["people", "no_child"])
+    out["no_child"] = MappingProxyType(
+        {
+            "rule": v.text(no_child, ["people", "no_child"], "rule"),
+            "text": v.text(no_child, ["people", "no_child"], "text"),
+            "re": alternation("people.no_child", no_child, "patterns"),
+        }
+    )
     for k in ("age_patterns", "estimated_age_patterns"):
         pats = v.str_list(people.get(k), ["people", k])
         comp = []
@@ -673,13 +686,14 @@ def _compile_scope_people(
                 )
             comp.append(c)
         out[k] = tuple(comp)
+        out[f"{k}_anchors"] = tuple(anchors_of(c) for c in comp)
     platforms = v.mapping(people.get("platforms"), ["people", "platforms"])
     for name, words in platforms.items():
         v.str_list(words, ["people", "platforms", str(name)])
 
     def words_re(words: Sequence[str]) -> re.Pattern[str]:
         alts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-        return re.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
+        return re.compile(r"(?<![\w@#])\b(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
 
     out["platform_of"] = {w.lower(): str(name) for name, ws in platforms.items() for w in ws}
     out["platform_re"] = words_re([w for ws in platforms.values() for w in ws])

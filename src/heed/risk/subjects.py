@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heed.risk.pack import GuidancePack
+from heed.risk.prefilter import WordIndex, finditer
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
@@ -38,6 +39,9 @@ _STRONG_INTRO = re.compile(
     r"name on|psn|xbl|:",
     re.IGNORECASE,
 )
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-Z]")
+_CAP_TOKEN = re.compile(r"(?<![A-Za-z'-])(?:[A-Z][A-Za-z'-]*[A-Za-z]|[A-Z](?![A-Za-z'-]))")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _NAME_CUE = re.compile(
     r"\b(?:called|named|name is|name's|names|known as|son|daughter|grandson|granddaughter|"
@@ -147,8 +151,11 @@ def _e164(raw: str) -> str | None:
     return None
 
 
-def extract(text: str, pack: GuidancePack) -> Subjects:
-    """Find the subjects of ``text`` (already normalised, same length as the original)."""
+def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Subjects:
+    """Find the subjects of ``text`` (already normalised, same length as the original).
+
+    ``index`` (the text's word starts) lets the age patterns run only where they can match.
+    """
     c: Mapping[str, Any] = pack.compiled
     items: list[Subject] = []
     taken: list[tuple[int, int]] = []
@@ -240,7 +247,7 @@ def extract(text: str, pack: GuidancePack) -> Subjects:
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
     _extract_people(text, pack, items, taken, add)
-    ages = _ages(text, pack, items)
+    ages = _ages(text, pack, items, index if index is not None else WordIndex(text))
     _assign_roles(text, pack, items, ages)
     items.sort(key=lambda x: x.start)
     return Subjects(items, ages)
@@ -253,8 +260,8 @@ def _extract_people(
     not_names: frozenset[str] = c["not_names"]
     platform_re: re.Pattern[str] = c["platform_re"]
     town_re: re.Pattern[str] = c["town_re"]
-    letters = [ch for ch in text if ch.isalpha()]
-    upper_ratio = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    letters = len(_LETTER.findall(text))
+    upper_ratio = len(_UPPER.findall(text)) / max(1, letters)
     log_caps = upper_ratio > 0.6
 
     def acceptable(word: str) -> bool:
@@ -281,7 +288,8 @@ def _extract_people(
         sentence_initial: set[int] = set()
         for m in re.finditer(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])", text):
             sentence_initial.add(m.start(1))
-        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        # Only capitalised tokens can be names (same tokens _TOKEN would give, without the lower-case ones).
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _CAP_TOKEN.finditer(text)]
         title_non_initial = {w for s, _e, w in tokens if w[0].isupper() and s not in sentence_initial}
         for s, e, w in tokens:
             if not w[0].isupper() or not acceptable(w):
@@ -394,13 +402,13 @@ def _attribute_age(
     return role, known
 
 
-def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMention]:
+def _ages(text: str, pack: GuidancePack, items: list[Subject], index: WordIndex) -> list[AgeMention]:
     c = pack.compiled
     found: list[AgeMention] = []
     taken: list[tuple[int, int]] = [(x.start, x.end) for x in items if x.kind in ("phone", "email", "handle")]
     for estimated, key in ((True, "estimated_age_patterns"), (False, "age_patterns")):
-        for pattern in c[key]:
-            for m in pattern.finditer(text):
+        for pattern, anchors in zip(c[key], c[f"{key}_anchors"], strict=True):
+            for m in finditer(pattern, anchors, index, text):
                 if "decade" in pattern.groupindex and m.group("decade"):
                     s, e = m.span("decade")
                     phrase = m.group("decade").lower().replace("'", "")
