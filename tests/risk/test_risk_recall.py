@@ -152,3 +152,19 @@ def test_evidence_is_always_an_exact_slice() -> None:
     for ind in d["indicators"]:
         for ev in ind["evidence"]:
             assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He asked her to  meet  him at the station.",
+        "He asked her to\u00a0meet him at the station.",
+        "He asked her to meet him\tat the station.",
+    ],
+)
+def test_odd_spacing_reads_the_same(text: str) -> None:
+    d = assess(f"SYNTHETIC. {text}").to_dict()
+    assert "meeting" in {i["code"] for i in d["indicators"]}
+    for ind in d["indicators"]:
+        for ev in ind["evidence"]:
+            assert f"SYNTHETIC. {text}"[ev["start"] : ev["end"]] == ev["text"]

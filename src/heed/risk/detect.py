@@ -27,7 +27,21 @@ _NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 # Same-length replacements only: spans found in the normalised text are exact slices of the original.
 _NORMALISE = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\r": "\n",
+    }
 )
 
 
@@ -37,7 +51,7 @@ _WRAPPED = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
 
 
 def normalise(text: str) -> str:
-    """Curly quotes and dashes read as straight ones, wrapped lines as one; the length never changes."""
+    """Curly quotes, dashes and odd spaces read as plain ones, wrapped lines as one; same length always."""
     return _WRAPPED.sub(" ", text.translate(_NORMALISE))
 
 

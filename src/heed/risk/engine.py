@@ -262,12 +262,25 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
 
 
 _CALLER_ROLE_BEFORE = re.compile(
-    r"\b(?:caller|clr|rp|i'?m|i am|this is|it'?s)\W*(?:is\W+|=\W*|was\W+)?(?:a|an|the|her|his)?\W*"
+    r"\b(?:caller|clr|rp|i'?m|i am|this is)\W*(?:is\W+|=\W*|was\W+)?(?:a|an|the|her|his)?\W*"
     r"(?:[\w'-]+\W+)?$",
     re.IGNORECASE,
 )
 _CALLER_ROLE_AFTER = re.compile(
-    r"\W*(?:calling|reports?|reported|rang|rings|ringing|says|said|states|phoned|here|concern|:|-)",
+    r"\W*(?:calling|reports?|reported|rang|rings|ringing|says|said|states|phoned|here|concern|:|-|"
+    r"is (?:concerned|worried|calling|ringing|phoning)|has rung)",
+    re.IGNORECASE,
+)
+# Only unmistakable calling verbs: "A man says he is 16" is the contact speaking, not the caller.
+_CALLER_VERB_AFTER = re.compile(
+    r"\W*(?:reports?|reported|reporting|rang|rings|ringing|phoned|has rung|is (?:concerned|worried|calling|"
+    r"ringing|phoning))\b",
+    re.IGNORECASE,
+)
+# A role word that is someone the child told, or something asked about, is not the contact.
+_CONFIDANT_BEFORE = re.compile(
+    r"\b(?:told|tells|telling|disclosed to|reported (?:it )?to|spoke to|informed|went to|name of)\s+"
+    r"(?:her|his|their|the|a)?\s*$",
     re.IGNORECASE,
 )
 
@@ -311,7 +324,8 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
             older_spans.append(Span(a.start, a.end))
         elif child_age is not None and abs(a.age - child_age) <= 3 and role == "contact" and not a.claimed:
             peer_by_age = True
-    cue_spans = found.get("age_gap", [])
+    # "A woman is concerned about her daughter ...": a cue that only names the caller is not the contact.
+    cue_spans = [sp for sp in found.get("age_gap", []) if not _opens_as_caller(text, sp.start, sp.end)]
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     others = set(found) & pack.grooming_codes - {"age_gap"}
@@ -388,6 +402,16 @@ def _is_caller_mention(text: str, start: int, end: int) -> bool:
     return opening and bool(_CALLER_ROLE_AFTER.match(text, end))
 
 
+def _opens_as_caller(text: str, start: int, end: int) -> bool:
+    """A phrase that opens its sentence before a reporting verb names the caller ("A woman is concerned ...",
+    "Man, 45, reports ...")."""
+    s, _e = _sentence_of(text, start)
+    if text[s:start].strip(" \t'\":-"):
+        return False
+    after = re.match(r"(?:\s*,?\s*\d{1,2}\s*,?)?", text[end:])
+    return bool(_CALLER_VERB_AFTER.match(text, end + (after.end() if after else 0)))
+
+
 def _known_role_in_sentence(text: str, pack: GuidancePack, pos: int) -> bool:
     known_re: re.Pattern[str] = pack.compiled["known_role_re"]
     s, e = _sentence_of(text, pos)
@@ -404,7 +428,9 @@ def _adult_role_evidence(
     concerning = [sp for code in others for sp in found.get(code, [])]
     for m in adult_role_re.finditer(text):
         s, e = _sentence_of(text, m.start())
-        if _is_caller_mention(text, m.start(), m.end()):
+        if _is_caller_mention(text, m.start(), m.end()) or _CONFIDANT_BEFORE.search(
+            text, max(s, m.start() - 30), m.start()
+        ):
             continue
         if any(s <= sp.start < e for sp in concerning):
             return [Span(*m.span())]

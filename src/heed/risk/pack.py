@@ -344,9 +344,37 @@ def _expand(pattern: str, lexicon: Mapping[str, str], where: str, depth: int = 0
     return _MACRO.sub(sub, pattern)
 
 
+def _flexible_spaces(pattern: str) -> str:
+    """A literal space in a pattern (outside a character class or a look-behind, which must keep a fixed
+    width) matches one or more spaces: handlers type double spaces, and a pack author should not have to
+    write [ ]+ between every two words."""
+    out: list[str] = []
+    groups: list[bool] = []  # for each open group: is it a look-behind?
+    in_class = escaped = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
+        elif ch == ")" and groups:
+            groups.pop()
+        elif ch == " " and not any(groups):
+            # Keep a quantifier's meaning: " ?" (an optional space) becomes "(?: +)?".
+            out.append("(?: +)" if pattern[i + 1 : i + 2] in ("?", "*", "+", "{") else " +")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(_flexible_spaces(pattern), re.IGNORECASE)
     except re.error as exc:
         raise PackError(f"{where}: expected a valid regular expression ({exc})") from None
 
