@@ -340,7 +340,7 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
         spans = []
     if spans and not others:
         from_ages = set(adult_spans) | set(older_spans)
-        spans = [sp for sp in spans if sp in from_ages or not _known_role_in_sentence(text, pack, sp.start)]
+        spans = [sp for sp in spans if sp in from_ages or not _known_role_describes(text, pack, sp)]
     if not spans and others:
         spans = _adult_role_evidence(text, pack, found, others)
     if spans:
@@ -412,10 +412,18 @@ def _opens_as_caller(text: str, start: int, end: int) -> bool:
     return bool(_CALLER_VERB_AFTER.match(text, end + (after.end() if after else 0)))
 
 
-def _known_role_in_sentence(text: str, pack: GuidancePack, pos: int) -> bool:
+def _known_role_describes(text: str, pack: GuidancePack, sp: Span) -> bool:
+    """Whether a known role in the cue's sentence describes the same person: just before it ("her uncle, a
+    grown man") or after it ("the man is 52 and lives next door"), and not as the caller or as someone else
+    doing something ("Grandad found her on a call with a man")."""
     known_re: re.Pattern[str] = pack.compiled["known_role_re"]
-    s, e = _sentence_of(text, pos)
-    return any(not _is_caller_mention(text, m.start(), m.end()) for m in known_re.finditer(text, s, e))
+    s, e = _sentence_of(text, sp.start)
+    for m in known_re.finditer(text, s, e):
+        if _is_caller_mention(text, m.start(), m.end()):
+            continue
+        if m.start() >= sp.end or len(text[m.end() : sp.start].split()) <= 2:
+            return True
+    return False
 
 
 def _adult_role_evidence(
