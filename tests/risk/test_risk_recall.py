@@ -168,3 +168,27 @@ def test_odd_spacing_reads_the_same(text: str) -> None:
     for ind in d["indicators"]:
         for ev in ind["evidence"]:
             assert f"SYNTHETIC. {text}"[ev["start"] : ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("SYNTHETIC LOG. DAU 14 SAYS SUBJ 'NATHAN' 19 ASKED HER TO DELETE THE CHAT.", "person", "NATHAN"),
+        (
+            "SYNTHETIC. Added by the same Snapchat account, 'jay.models', which offers work.",
+            "handle",
+            "jay.models",
+        ),
+        ("SYNTHETIC. The account sweetboy2009 asked for pics.", "handle", "sweetboy2009"),
+        ("SYNTHETIC. A gamer, Reaper_X, on PlayStation gives them credit.", "handle", "Reaper_X"),
+    ],
+)
+def test_quoted_and_handle_shaped_subjects_are_found(text: str, kind: str, value: str) -> None:
+    subjects = assess(text).to_dict()["subjects"]
+    assert any(s["kind"] == kind and s["value"] == value for s in subjects)
+
+
+def test_log_verbs_are_not_names() -> None:
+    d = assess("SYNTHETIC LOG. CALLER HYSTERICAL. CLR BELIEVES SHE IS W/ A MALE. COVID19 JAB DONE.").to_dict()
+    values = {s["value"] for s in d["subjects"]}
+    assert not values & {"HYSTERICAL", "BELIEVES", "COVID19"}

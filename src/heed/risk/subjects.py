@@ -49,8 +49,20 @@ _NAME_CUE = re.compile(
     r"stepdaughter|child|male|man|boy|girl|lad|friend|boyfriend|girlfriend|bf|gf|subj|suspect|"
     r"mother of|father of|"
     r"mum of|dad of|uncle|aunt|auntie|stepdad|step-dad|coach|teacher|mr|mrs|ms|miss|dr|cousin|brother|sister|"
-    r"grandad|nan|pupil|student|caller|clr)\s+(?P<n>(?-i:[A-Z][A-Za-z'-]+))",
+    r"grandad|nan|pupil|student|caller|clr|dau|yp|cyp|ip|resident|account|a/c|acc|user|player|gamer)"
+    r"\s+['\"]?(?P<n>(?-i:[A-Z][A-Za-z'-]+))",
     re.IGNORECASE,
+)
+# A handle or name given in quotes ("'jay.models'", "'NATHAN'") or a handle shaped like one (sweetboy2009,
+# Reaper_X, coach_mike_uk): a quoted token with a digit, underscore, dot or inner capital is a handle.
+_QUOTED = re.compile(r"(?<![\w'])['\"](?P<q>[A-Za-z0-9][A-Za-z0-9_.]{1,31})['\"](?![\w'])")
+_HANDLE_SHAPE = re.compile(
+    r"(?<![\w@.#])(?P<h>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|[A-Za-z]{3,}\d{2,4})(?![\w@])"
+)
+# In capitals, a word after a person word that is really a verb or adjective ("CALLER HYSTERICAL").
+_LOG_VERB = re.compile(
+    r"^[A-Z]{3,}(?:ED|ING|ICAL|OUS|FUL|IVE|ABLE|ENT|LY)$|"
+    r"^(?:STATES|SAYS|SUSPECTS|BELIEVES|THINKS|KNOWN|ASKD|FOUND|REPORTS|UPSET|SCARED|AWARE)$"
 )
 _NAME_AGE = re.compile(
     r"(?P<n>\b[A-Z][A-Za-z'-]+)\s*(?:\(\s*\d{1,2}|,\s*\d{1,2}\s*(?:,|yrs|y/?o|years)|,?\s+aged?\s+\d)"
@@ -231,6 +243,15 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         ok = handle_like(h) and platform_re.match(m.group("p")) and h.lower() not in not_names
         if ok and not re.fullmatch(r"[\d.]+", h):
             add_handle(h, m.start("h"), m.start("h") + len(h))
+    for m in _QUOTED.finditer(text):
+        q = m.group("q").rstrip(".")
+        if handle_like(q) and q.lower() not in not_names and not re.fullmatch(r"[\d.]+", q):
+            add_handle(q, m.start("q"), m.start("q") + len(q))
+    for m in _HANDLE_SHAPE.finditer(text):
+        h = m.group("h")
+        stem = re.sub(r"\d+$", "", h).lower()
+        if h.lower() not in not_names and stem not in not_names and not platform_re.fullmatch(h):
+            add_handle(h, m.start("h"), m.end("h"))
 
     town_re: re.Pattern[str] = c["town_re"]
     seen_towns: set[str] = set()
@@ -278,8 +299,12 @@ def _extract_people(
     candidates: dict[int, tuple[int, int]] = {}
     for m in _NAME_CUE.finditer(text):
         s, e = m.span("n")
-        if acceptable(m.group("n")):
+        if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
+    for m in _QUOTED.finditer(text):
+        q = m.group("q")
+        if q[0].isupper() and q.replace("'", "").isalpha() and acceptable(q) and not _LOG_VERB.match(q):
+            candidates.setdefault(m.start("q"), m.span("q"))
     for m in _NAME_AGE.finditer(text):
         s, e = m.span("n")
         if acceptable(m.group("n")):
