@@ -726,6 +726,7 @@ def _compile_scope_people(
     out["platform_of"] = {w.lower(): str(name) for name, ws in platforms.items() for w in ws}
     out["platform_re"] = words_re([w for ws in platforms.values() for w in ws])
     out["town_re"] = words_re(people["towns"])
+    out["town_re_anchors"] = anchors_of(out["town_re"])
     out["child_re"] = words_re(people["child_words"])
     out["caller_re"] = words_re(people["caller_words"])
     out["contact_re"] = words_re(people["contact_words"])

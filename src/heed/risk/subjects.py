@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heed.risk.pack import GuidancePack
-from heed.risk.prefilter import WordIndex, finditer
+from heed.risk.prefilter import WordIndex, anchors_of, finditer
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
@@ -64,6 +64,8 @@ _LOG_VERB = re.compile(
     r"^[A-Z]{3,}(?:ED|ING|ICAL|OUS|FUL|IVE|ABLE|ENT|LY)$|"
     r"^(?:STATES|SAYS|SUSPECTS|BELIEVES|THINKS|KNOWN|ASKD|FOUND|REPORTS|UPSET|SCARED|AWARE)$"
 )
+_NAME_CUE_ANCHORS = anchors_of(_NAME_CUE)
+_HANDLE_INTRO_ANCHORS = anchors_of(_HANDLE_INTRO)
 _NAME_AGE = re.compile(
     r"(?P<n>\b[A-Z][A-Za-z'-]+)\s*(?:\(\s*\d{1,2}|,\s*\d{1,2}\s*(?:,|yrs|y/?o|years)|,?\s+aged?\s+\d)"
 )
@@ -169,6 +171,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
     ``index`` (the text's word starts) lets the age patterns run only where they can match.
     """
     c: Mapping[str, Any] = pack.compiled
+    index = index if index is not None else WordIndex(text)
     items: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
@@ -229,7 +232,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         add_handle(m.group(1), *m.span(1))
     for m in _AT_HANDLE.finditer(text):
         add_handle(m.group(1), m.start(), m.end(1))
-    for m in _HANDLE_INTRO.finditer(text):
+    for m in finditer(_HANDLE_INTRO, _HANDLE_INTRO_ANCHORS, index, text):
         h = m.group("h").rstrip(".-")
         s = m.start("h")
         intro = text[m.start() : s]
@@ -255,7 +258,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
 
     town_re: re.Pattern[str] = c["town_re"]
     seen_towns: set[str] = set()
-    for m in town_re.finditer(text):
+    for m in finditer(town_re, c["town_re_anchors"], index, text):
         word = m.group(0)
         if not word[0].isupper() or _overlaps(taken, *m.span()):
             continue
@@ -267,15 +270,20 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         seen_towns.add(key)
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
-    _extract_people(text, pack, items, taken, add)
-    ages = _ages(text, pack, items, index if index is not None else WordIndex(text))
+    _extract_people(text, pack, items, taken, add, index)
+    ages = _ages(text, pack, items, index)
     _assign_roles(text, pack, items, ages)
     items.sort(key=lambda x: x.start)
     return Subjects(items, ages)
 
 
 def _extract_people(
-    text: str, pack: GuidancePack, items: list[Subject], taken: list[tuple[int, int]], add: Any
+    text: str,
+    pack: GuidancePack,
+    items: list[Subject],
+    taken: list[tuple[int, int]],
+    add: Any,
+    index: WordIndex,
 ) -> None:
     c = pack.compiled
     not_names: frozenset[str] = c["not_names"]
@@ -297,7 +305,7 @@ def _extract_people(
         return not (w.isupper() and len(w) < 3)
 
     candidates: dict[int, tuple[int, int]] = {}
-    for m in _NAME_CUE.finditer(text):
+    for m in finditer(_NAME_CUE, _NAME_CUE_ANCHORS, index, text):
         s, e = m.span("n")
         if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
