@@ -218,13 +218,22 @@ class WordIndex:
                 parts.append(SEP)
                 at += 1
         flat = "".join(parts)
-        self.by_prefix: dict[str, list[int]] = {}
-        add = self.by_prefix.setdefault
+        full: dict[str, list[int]] = {}
+        add = full.setdefault
         for pos, j in starts:
-            key = flat[j : j + DEPTH]
-            for n in range(1, len(key) + 1):
-                add(key[:n], []).append(pos)
-        self.keys = frozenset(self.by_prefix)
+            add(flat[j : j + DEPTH], []).append(pos)
+        # Shorter keys are the beginnings of the full ones: built per distinct key, not per word.
+        by_prefix: dict[str, list[int]] = {k: list(v) for k, v in full.items()}
+        for key, positions in full.items():
+            for n in range(1, len(key)):
+                short = key[:n]
+                hits = by_prefix.get(short)
+                if hits is None:
+                    by_prefix[short] = list(positions)
+                else:
+                    hits.extend(positions)
+        self.by_prefix = by_prefix
+        self.keys = frozenset(by_prefix)
 
     def candidates(self, anchors: Anchors) -> list[int]:
         """Positions where a pattern with these anchors could match, in order."""
