@@ -192,3 +192,10 @@ def test_log_verbs_are_not_names() -> None:
     d = assess("SYNTHETIC LOG. CALLER HYSTERICAL. CLR BELIEVES SHE IS W/ A MALE. COVID19 JAB DONE.").to_dict()
     values = {s["value"] for s in d["subjects"]}
     assert not values & {"HYSTERICAL", "BELIEVES", "COVID19"}
+
+
+def test_asking_for_leaflets_is_general_advice() -> None:
+    text = (
+        "SYNTHETIC. Mum wants leaflets on sexting and sextortion to talk to her son about it. No incidents."
+    )
+    assert risk(text) == "standard"

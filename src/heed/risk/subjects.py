@@ -42,7 +42,6 @@ _STRONG_INTRO = re.compile(
 _LETTER = re.compile(r"[^\W\d_]")
 _UPPER = re.compile(r"[A-Z]")
 _CAP_TOKEN = re.compile(r"(?<![A-Za-z'-])(?:[A-Z][A-Za-z'-]*[A-Za-z]|[A-Z](?![A-Za-z'-]))")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _NAME_CUE = re.compile(
     r"\b(?:called|named|name is|name's|names|known as|son|daughter|grandson|granddaughter|"
     r"nephew|niece|stepson|"
@@ -321,7 +320,7 @@ def _extract_people(
         sentence_initial: set[int] = set()
         for m in re.finditer(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])", text):
             sentence_initial.add(m.start(1))
-        # Only capitalised tokens can be names (same tokens _TOKEN would give, without the lower-case ones).
+        # Only capitalised tokens can be names (whole words of letters, apostrophes and hyphens).
         tokens = [(m.start(), m.end(), m.group(0)) for m in _CAP_TOKEN.finditer(text)]
         title_non_initial = {w for s, _e, w in tokens if w[0].isupper() and s not in sentence_initial}
         for s, e, w in tokens:
