@@ -132,3 +132,55 @@ def test_batch_refuses_text_format(tmp_path: Path, capsys: pytest.CaptureFixture
     code, _, err = run(["assess", "--batch", str(tmp_path / "x.jsonl"), "--format", "text"], capsys)
     assert code == 2
     assert "JSON lines" in err
+
+
+def test_force_overlay_is_stamped_and_a_bad_one_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    overlay = tmp_path / "force"
+    overlay.mkdir()
+    (overlay / "pack.yaml").write_text('name: kent\nversion: "2026.12.1"\n', encoding="utf-8")
+    monkeypatch.setenv("HEED_GUIDANCE", str(overlay))
+    code, out, err = run(["assess", str(DEMO)], capsys)
+    assert code == 0, err
+    assert (
+        json.loads(out)["pack_version"] == f"{json.loads(out)['pack_version'].split('+')[0]}+kent@2026.12.1"
+    )
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "pack.yaml").write_text("name: kent\n", encoding="utf-8")
+    monkeypatch.setenv("HEED_GUIDANCE", str(bad))
+    code, out, err = run(["assess", str(DEMO)], capsys)
+    assert code == 2
+    assert out == ""
+    assert "guidance pack is invalid" in err and "pack.yaml" in err and "version" in err
+    assert "Traceback" not in err
+
+
+def test_batch_reports_progress_on_stderr_and_refuses_an_oversized_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heed.commands import assess as assess_command
+
+    monkeypatch.setattr(assess_command, "PROGRESS_EVERY_LINES", 10)
+    batch = tmp_path / "in.jsonl"
+    rows = [json.dumps({"id": i, "text": "SYNTHETIC. He asked her for pics."}) for i in range(25)]
+    rows.append(json.dumps({"id": "big", "text": "x" * 1_000_001}))
+    batch.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(["assess", "--batch", str(batch), "--workers", "1"], capsys)
+    assert code == 1
+    assert len(out.splitlines()) == 26
+    assert "progress: 10 lines" in err and "progress: 20 lines" in err
+    assert "line 26:" in err and "limit" in err
+    assert "done: 26 lines, 1 failed" in err
+
+
+def test_text_output_says_when_no_child_is_involved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "adult.txt"
+    f.write_text("SYNTHETIC. Man, 45, says a woman wants £500 or she'll share a video. No children involved.")
+    code, out, _ = run(["assess", "--format", "text", str(f)], capsys)
+    assert code == 0
+    assert "RISK: STANDARD" in out
+    assert "SCOPE-NO-CHILD" in out

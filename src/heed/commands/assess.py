@@ -274,7 +274,11 @@ def render_text(result: Assessment, text: str) -> str:
         r = by_action[code]
         label = pack.actions[code].label if code in pack.actions else code
         lines.append(f"  - {label} [{code}] - {r['text']} ({r['rule']})")
-    grading = [r for r in d["reasons"] if r["effect"].startswith(("risk=", "response="))]
+    grading = [
+        r
+        for r in d["reasons"]
+        if r["effect"].startswith(("risk=", "response=")) or r["effect"] == "indicators_not_raised"
+    ]
     lines.append("")
     lines.append("Why this grade:")
     for r in grading:

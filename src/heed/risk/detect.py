@@ -1,7 +1,8 @@
 """Indicator detection: run the pack's cue patterns over the text and keep only matches that report something.
 
 A match is dropped when, looking back from it to the start of its clause (never further than the pack's
-``window_words``), a negation trigger is found ("he never asked for photos", "she denies any secrecy"), or a
+``window_words``), a denial or negative quantifier is found ("she denies any secrecy", "nothing sexual"),
+when a negated verb is found within the last few words (``short_negation``: "he never asked for photos"), or a
 hypothetical trigger is found ("worried he might ask to meet", "if he asks for pics") that is not
 cancelled by a
 reporting verb before it ("asked if he could meet"). Pseudo-negations ("doesn't know", "not only") are blanked
@@ -19,12 +20,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heed.risk.pack import GuidancePack
+from heed.risk.prefilter import WordIndex
 
 _WORD = re.compile(r"\S+")
+_NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 # Same-length replacements only: spans found in the normalised text are exact slices of the original.
 _NORMALISE = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\r": "\n",
+    }
 )
 
 
@@ -34,7 +51,7 @@ _WRAPPED = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
 
 
 def normalise(text: str) -> str:
-    """Curly quotes and dashes read as straight ones, wrapped lines as one; the length never changes."""
+    """Curly quotes, dashes and odd spaces read as plain ones, wrapped lines as one; same length always."""
     return _WRAPPED.sub(" ", text.translate(_NORMALISE))
 
 
@@ -64,6 +81,12 @@ class Scope:
             self.sentences.append((start, len(text)))
         self.sentence_starts = [s for s, _ in self.sentences]
         self._question_cache: dict[int, bool] = {}
+        family = compiled["family_actor"]
+        assert isinstance(family, Mapping)
+        self.family_codes: frozenset[str] = family["indicators"]
+        self._family_before: re.Pattern[str] = family["before"]
+        self._family_after: re.Pattern[str] = family["after"]
+        self._family_after_codes: frozenset[str] = family["after_indicators"]
 
     def _pat(self, key: str) -> re.Pattern[str]:
         p = self.c[key]
@@ -90,14 +113,21 @@ class Scope:
         window = self._pat("pseudo_negation").sub(lambda m: " " * len(m.group(0)), self.window(start))
         if self._pat("negation").search(window):
             return False
-        near = self.c["near_words"]
-        assert isinstance(near, int)
-        if near:
-            words = list(_WORD.finditer(window))
-            tail = window[words[-near].start() :] if len(words) >= near else window
-            if self._pat("near_negation").search(tail):
-                return False
+        words = list(_WORD.finditer(window))
+        for count_key, pattern_key in (("short_words", "short_negation"), ("near_words", "near_negation")):
+            n = self.c[count_key]
+            assert isinstance(n, int)
+            if n:
+                tail = window[words[-n].start() :] if len(words) >= n else window
+                if self._pat(pattern_key).search(tail):
+                    return False
         if self._pat("post_negation").match(self.text, end, min(len(self.text), end + 40)):
+            return False
+        if (
+            not suspicion_counts
+            and self._pat("worry_before").search(window)
+            and self._pat("modal_after").match(self.text, end, min(len(self.text), end + 60))
+        ):
             return False
         if not suspicion_counts:
             last_hyp = None
@@ -108,6 +138,17 @@ class Scope:
             ):
                 return False
         return True
+
+    def done_by_family(self, code: str, start: int, end: int) -> bool:
+        """Whether the family or the caller does it ("Mum picks her up", "a lift from her dad")."""
+        i = bisect.bisect_right(self.sentence_starts, start) - 1
+        s_start = self.sentences[i][0] if i >= 0 else 0
+        before = self.text[max(s_start, start - 60) : start]
+        if self._family_before.search(before):
+            return True
+        if code not in self._family_after_codes:
+            return False
+        return bool(self._family_after.match(self.text, end, min(len(self.text), end + 60)))
 
     def _in_unanswered_question(self, pos: int) -> bool:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -125,25 +166,55 @@ class Scope:
         return result
 
 
-def detect(text: str, pack: GuidancePack) -> dict[str, list[Span]]:
-    """Find each indicator's evidence spans in ``text`` (already normalised), in order of position."""
+def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dict[str, list[Span]]:
+    """Find each indicator's evidence spans in ``text`` (already normalised), in order of position.
+
+    A cue whose possible first letters are known (see prefilter.py) is tried only at the word starts that
+    begin with them; the others scan the whole text. Both find exactly the matches a full scan would.
+    """
     scope = Scope(text, pack.compiled)
+    index = index if index is not None else WordIndex(text)
+    anchors_by_code = pack.compiled["cue_anchors"]
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
+        family_matters = code in scope.family_codes
         spans: list[Span] = []
-        for pattern in patterns:
-            for m in pattern.finditer(text):
+        for pattern, anchors in zip(patterns, anchors_by_code[code], strict=True):
+            starts = None if anchors is None else index.candidates(anchors)
+            pos = 0
+            ci = 0
+            while True:
+                m = None
+                if starts is None:
+                    m = pattern.search(text, pos)
+                else:
+                    while ci < len(starts) and m is None:
+                        if starts[ci] >= pos:
+                            m = pattern.match(text, starts[ci])
+                        ci += 1
+                if m is None:
+                    break
                 s, e = m.span()
                 # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
                 while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
                     e -= 1
                 while s < e and text[s].isspace():
                     s += 1
-                if e <= s:
-                    continue
-                if scope.is_reported(s, e, suspicion_counts=suspicion):
+                if (
+                    e > s
+                    and scope.is_reported(s, e, suspicion_counts=suspicion)
+                    and not (family_matters and scope.done_by_family(code, s, e))
+                ):
                     spans.append(Span(s, e))
+                    pos = m.end()
+                    continue
+                # A dropped match may hide a later one that starts inside it ("could go pro, and has invited
+                # him to a camp"): look again from the next word.
+                nxt = _NEXT_WORD.search(text, m.start() + 1)
+                if nxt is None:
+                    break
+                pos = nxt.start()
         if spans:
             found[code] = _merge(spans)
     return found

@@ -17,6 +17,7 @@ from heed.risk.conditions import Facts, evaluate
 from heed.risk.detect import Span, detect, normalise
 from heed.risk.errors import InputError
 from heed.risk.pack import GuidancePack, default_pack
+from heed.risk.prefilter import WordIndex
 from heed.risk.subjects import Subjects, extract
 
 MAX_TEXT_BYTES = 1_000_000
@@ -111,15 +112,22 @@ def assess(
     pack = pack or default_pack()
     answers = _check_answers(answers, pack)
     norm = normalise(text)
-    found = detect(norm, pack)
-    subjects = extract(norm, pack)
-    contact_age = _reason_about_age(norm, pack, found, subjects)
+    index = WordIndex(norm)
+    found = detect(norm, pack, index)
+    subjects = extract(norm, pack, index)
+    reasons: list[Reason] = []
+    if _no_child_involved(norm, pack, subjects):
+        no_child = pack.compiled["no_child"]
+        reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
+        found = {}
+        contact_age = "unknown"
+    else:
+        contact_age = _reason_about_age(norm, pack, found, subjects)
 
     evidence: dict[str, list[Evidence]] = {
         code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
         for code, spans in found.items()
     }
-    reasons: list[Reason] = []
     facts = {"contact_age": contact_age}
     for qid, value in answers.items():
         q = pack.questions[qid]
@@ -197,6 +205,20 @@ def assess(
     )
 
 
+def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects) -> bool:
+    """The narrative says no child is involved, and names no child and no age under 18."""
+    no_child = pack.compiled["no_child"]
+    statement = no_child["re"].search(text)
+    if statement is None:
+        return False
+    if any(a.age < 18 for a in subjects.ages):
+        return False
+    return not any(
+        not (statement.start() <= m.start() < statement.end())
+        for m in pack.compiled["child_re"].finditer(text)
+    )
+
+
 _AGE_STRENGTH = {"unknown": 0, "peer": 1, "older": 2, "adult": 3}
 
 
@@ -239,13 +261,38 @@ def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     return s, (min(ends) if ends else len(text))
 
 
+_CALLER_ROLE_BEFORE = re.compile(
+    r"\b(?:caller|clr|rp|i'?m|i am|this is)\W*(?:is\W+|=\W*|was\W+)?(?:a|an|the|her|his)?\W*"
+    r"(?:[\w'-]+\W+)?$",
+    re.IGNORECASE,
+)
+_CALLER_ROLE_AFTER = re.compile(
+    r"\W*(?:calling|reports?|reported|rang|rings|ringing|says|said|states|phoned|here|concern|:|-|"
+    r"is (?:concerned|worried|calling|ringing|phoning)|has rung)",
+    re.IGNORECASE,
+)
+# Only unmistakable calling verbs: "A man says he is 16" is the contact speaking, not the caller.
+_CALLER_VERB_AFTER = re.compile(
+    r"\W*(?:reports?|reported|reporting|rang|rings|ringing|phoned|has rung|is (?:concerned|worried|calling|"
+    r"ringing|phoning))\b",
+    re.IGNORECASE,
+)
+# A role word that is someone the child told, or something asked about, is not the contact.
+_CONFIDANT_BEFORE = re.compile(
+    r"\b(?:told|tells|telling|disclosed to|reported (?:it )?to|spoke to|informed|went to|name of)\s+"
+    r"(?:her|his|their|the|a)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects) -> str:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
-    Adds the ages of adult or markedly older contacts as age_gap evidence; drops age_gap when the only older
-    person is a family adult in a normal role with nothing concerning said, or when a same-age peer is
-    described
-    with nothing that says adult.
+    Ages of adult or markedly older contacts (stated, estimated, or claimed by the contact: a contact who says
+    he is 19 admits to being an adult) are age_gap evidence; the child's age is the youngest age given for the
+    child. Drops age_gap when the only older person is a family adult in a normal role with nothing concerning
+    said, or when a same-age peer is described with nothing that says adult. A claimed age never makes a
+    contact a peer.
     """
     c = pack.compiled
     roles = {s.start: s.attrs.get("role") for s in subjects.items if s.kind == "person"}
@@ -255,41 +302,47 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
             return roles.get(int(r[1:]))
         return r
 
-    child_ages = [a.age for a in subjects.ages if role_of(a.role) == "child" and not a.claimed]
+    # A child is under 18: an adult age given to the child's word ("my daughter (14) is 19") is another's.
+    mentions = [
+        (a, None if role_of(a.role) == "child" and a.age >= 18 else role_of(a.role)) for a in subjects.ages
+    ]
+    child_ages = [a.age for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
+    if not child_ages:
+        child_ages = [a.age for a, r in mentions if r is None and not a.claimed and a.age < 18]
     child_age = min(child_ages) if child_ages else None
     adult_spans: list[Span] = []
     older_spans: list[Span] = []
     peer_by_age = False
-    for a in subjects.ages:
-        role = role_of(a.role)
-        if a.claimed or a.known_role or role in ("child", "caller", "other"):
+    for a, role in mentions:
+        if a.known_role or role in ("caller", "other"):
             continue
-        if role is None and a.age < 18:
+        if not a.claimed and (role == "child" or (role is None and a.age == child_age)):
             continue
         if a.age >= 18:
             adult_spans.append(Span(a.start, a.end))
         elif child_age is not None and a.age - child_age >= 4:
             older_spans.append(Span(a.start, a.end))
-        elif child_age is not None and abs(a.age - child_age) <= 3:
+        elif child_age is not None and abs(a.age - child_age) <= 3 and role == "contact" and not a.claimed:
             peer_by_age = True
-    cue_spans = found.get("age_gap", [])
+    # "A woman is concerned about her daughter ...": a cue that only names the caller is not the contact.
+    cue_spans = [sp for sp in found.get("age_gap", []) if not _opens_as_caller(text, sp.start, sp.end)]
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
-    peer_cue = bool(c["peer_cues"].search(text)) or peer_by_age
     others = set(found) & pack.grooming_codes - {"age_gap"}
+    peer_cue = peer_by_age or _peer_described(text, pack, found, others)
     if peer_cue and not (strong or adult_spans):
         weak = []
     spans = strong + weak + adult_spans + older_spans
     # Family adults in a normal role: an adult described only in a sentence naming a known role is not an
-    # age_gap unless something concerning (another grooming indicator) is reported.
-    known_re: re.Pattern[str] = c["known_role_re"]
+    # age_gap unless something concerning (another grooming indicator) is reported. Ages already know whose
+    # they are; a role word that is only the caller ("Dad says ...") excuses nobody.
+    if spans and not others and c["known_to_family_re"].search(text):
+        spans = []
     if spans and not others:
-        spans = [sp for sp in spans if not known_re.search(text, *_sentence_of(text, sp.start))]
+        from_ages = set(adult_spans) | set(older_spans)
+        spans = [sp for sp in spans if sp in from_ages or not _known_role_describes(text, pack, sp)]
     if not spans and others:
-        adult_role_re: re.Pattern[str] = c["adult_role_re"]
-        m = adult_role_re.search(text)
-        if m:
-            spans = [Span(*m.span())]
+        spans = _adult_role_evidence(text, pack, found, others)
     if spans:
         found["age_gap"] = sorted(set(spans), key=lambda sp: sp.start)
     else:
@@ -299,6 +352,97 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     if spans:
         return "older"
     return "peer" if peer_cue else "unknown"
+
+
+_CLAIM_BEFORE_PEER = re.compile(
+    r"\b(?:says?|said|claims?|claimed|claiming|told (?:her|him|them)|tells (?:her|him|them)|makes out|"
+    r"made out|pretends?|pretending|reckons)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+_CONTACTING = re.compile(
+    r"\b(?:messaging|messaged|msging|msgd|chatting|chatted|chats to|talk(?:s|ed|ing)? to|texting|texted|"
+    r"sen[dt]s?|sending|ask(?:s|ed|ing)|add(?:s|ed)|plays? (?:with|online)|playing (?:with|online)|"
+    r"video ?call(?:s|ed|ing)|facetim(?:es|ed|ing)|snapp(?:ed|ing)|dms|dming|dm'd|going out with|dating|"
+    r"seeing)\b",
+    re.IGNORECASE,
+)
+
+
+def _peer_described(text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]) -> bool:
+    """Whether the contact is described as a same-age peer ("a boy in her class", "her boyfriend, also 14").
+
+    A peer phrase counts only in a sentence that also reports something the contact did (another
+    indicator's evidence, or contact itself: messaging, chatting, sending, asking) or names the contact, and
+    never when it is the contact's own claim ("says he is her age"): a best friend who merely saw the messages
+    does not make a stranger a peer.
+    """
+    c = pack.compiled
+    concerning = [sp for code in others for sp in found.get(code, [])]
+    for m in c["peer_cues"].finditer(text):
+        if _CLAIM_BEFORE_PEER.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        s, e = _sentence_of(text, m.start())
+        contact_word = any(
+            not (m.start() <= w.start() < m.end()) for w in c["contact_re"].finditer(text, s, e)
+        )
+        if any(s <= sp.start < e for sp in concerning) or contact_word or _CONTACTING.search(text, s, e):
+            return True
+    return False
+
+
+def _is_caller_mention(text: str, start: int, end: int) -> bool:
+    """Whether a role word at [start, end) names the caller: "Caller, a youth worker, says", "I'm a teacher",
+    or the role opening its sentence before a reporting verb ("Dad says ...", "Teacher reports ...")."""
+    s, _e = _sentence_of(text, start)
+    if _CALLER_ROLE_BEFORE.search(text, s, start):
+        return True
+    opening = not re.sub(r"(?i)\b(?:the|my|our|her|his|their)\b", "", text[s:start]).strip(" \t'\":-")
+    return opening and bool(_CALLER_ROLE_AFTER.match(text, end))
+
+
+def _opens_as_caller(text: str, start: int, end: int) -> bool:
+    """A phrase that opens its sentence before a reporting verb names the caller ("A woman is concerned ...",
+    "Man, 45, reports ...")."""
+    s, _e = _sentence_of(text, start)
+    if text[s:start].strip(" \t'\":-"):
+        return False
+    after = re.match(r"(?:\s*,?\s*\d{1,2}\s*,?)?", text[end:])
+    return bool(_CALLER_VERB_AFTER.match(text, end + (after.end() if after else 0)))
+
+
+def _known_role_describes(text: str, pack: GuidancePack, sp: Span) -> bool:
+    """Whether a known role in the cue's sentence describes the same person: just before it ("her uncle, a
+    grown man") or after it ("the man is 52 and lives next door"), and not as the caller or as someone else
+    doing something ("Grandad found her on a call with a man")."""
+    known_re: re.Pattern[str] = pack.compiled["known_role_re"]
+    s, e = _sentence_of(text, sp.start)
+    for m in known_re.finditer(text, s, e):
+        if _is_caller_mention(text, m.start(), m.end()):
+            continue
+        if m.start() >= sp.end or len(text[m.end() : sp.start].split()) <= 2:
+            return True
+    return False
+
+
+def _adult_role_evidence(
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]
+) -> list[Span]:
+    """A known adult (coach, stepdad, neighbour) of whom something concerning is said is itself the age_gap:
+    the role must sit in a sentence with another grooming indicator's evidence, and must not be the caller
+    ("Teacher reports ...", "Caller, a youth worker, says ...")."""
+    adult_role_re: re.Pattern[str] = pack.compiled["adult_role_re"]
+    concerning = [sp for code in others for sp in found.get(code, [])]
+    for m in adult_role_re.finditer(text):
+        s, e = _sentence_of(text, m.start())
+        if _is_caller_mention(text, m.start(), m.end()) or _CONFIDANT_BEFORE.search(
+            text, max(s, m.start() - 30), m.start()
+        ):
+            continue
+        if any(s <= sp.start < e for sp in concerning):
+            return [Span(*m.span())]
+    return []
 
 
 def _subject_dict(text: str, s: Any) -> dict[str, Any]:

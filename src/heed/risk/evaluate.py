@@ -1,10 +1,11 @@
 """Figures for the engine on labelled narratives: ``python -m heed.risk.evaluate`` (``make eval``).
 
 Prints per-indicator precision/recall/F1 and support, micro and macro averages, the risk confusion matrix and
-risk/response accuracy for the development set (tests/risk/data/devset.jsonl) and, separately, for the
-held-out
-set (tests/risk/data/holdout.jsonl) when it exists: narratives written independently, never seen by the
-engine's author. ``--errors`` lists the development-set cases that disagree (never the held-out ones).
+risk/response accuracy for every development set (each ``tests/risk/data/*.jsonl`` other than the held-out
+file, written by the engine's authors) and, separately and last, for the held-out set
+(``holdout.jsonl``) when it exists: narratives written independently, never seen by the engine's authors.
+A summary table closes the report. ``--errors`` lists the development-set cases that disagree (never the
+held-out ones: only their aggregate figures are ever printed).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from heed.risk.pack import GuidancePack, default_pack
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "risk" / "data"
 RISKS = ("high", "medium", "standard")
+HOLDOUT_NAME = "holdout.jsonl"
 
 
 @dataclass
@@ -63,6 +65,11 @@ class Report:
             return 1.0, 1.0, 1.0
         rows = [self.prf(c) for c in used]
         return tuple(sum(r[i] for r in rows) / len(rows) for i in range(3))  # type: ignore[return-value]
+
+    @property
+    def under_graded(self) -> int:
+        """Cases the engine graded lower than the label (the dangerous error)."""
+        return sum(n for (g, p), n in self.confusion.items() if RISKS.index(p) > RISKS.index(g))
 
     @property
     def risk_accuracy(self) -> float:
@@ -146,8 +153,7 @@ def render(rep: Report, codes: Sequence[str], title: str) -> str:
     for gold in RISKS:
         out.append(f"{gold:<10}" + "".join(f"{rep.confusion[(gold, pred)]:>10}" for pred in RISKS))
     out.append(f"risk accuracy: {rep.risk_accuracy:.2f}")
-    under = sum(n for (g, p), n in rep.confusion.items() if RISKS.index(p) > RISKS.index(g))
-    out.append(f"under-graded (engine lower than label): {under}")
+    out.append(f"under-graded (engine lower than label): {rep.under_graded}")
     if rep.response_total:
         out.append(f"response accuracy: {rep.response_ok / rep.response_total:.2f}")
     if rep.subjects_total:
@@ -155,29 +161,51 @@ def render(rep: Report, codes: Sequence[str], title: str) -> str:
     return "\n".join(out)
 
 
+def summary(rows: Sequence[tuple[str, Report]]) -> str:
+    """One line per set: size, risk accuracy, under-graded count, micro precision and recall."""
+    out = [f"{'set':<16}{'cases':>7}{'risk acc':>10}{'under':>7}{'micro P':>9}{'micro R':>9}"]
+    for name, rep in rows:
+        p, r, _ = rep.micro()
+        out.append(
+            f"{name:<16}{rep.cases:>7}{rep.risk_accuracy:>10.2f}{rep.under_graded:>7}{p:>9.2f}{r:>9.2f}"
+        )
+    return "\n".join(out)
+
+
+def development_sets(data: Path) -> list[Path]:
+    """Every labelled set in ``data`` except the held-out one, in name order."""
+    return sorted(p for p in data.glob("*.jsonl") if p.name != HOLDOUT_NAME)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the figures; exit 2 when a data file is unusable."""
     parser = argparse.ArgumentParser(prog="python -m heed.risk.evaluate", description=__doc__)
     parser.add_argument(
-        "--data", type=Path, default=DATA_DIR, help="folder with devset.jsonl / holdout.jsonl"
+        "--data", type=Path, default=DATA_DIR, help="folder with the labelled *.jsonl sets and holdout.jsonl"
     )
     parser.add_argument("--errors", action="store_true", help="list disagreeing development-set cases")
     args = parser.parse_args(argv)
     pack = default_pack()
     codes = list(pack.indicators)
-    dev = args.data / "devset.jsonl"
-    holdout = args.data / "holdout.jsonl"
+    holdout = args.data / HOLDOUT_NAME
+    rows: list[tuple[str, Report]] = []
     try:
-        if not dev.exists():
-            print(f"error: {dev}: no such file", file=sys.stderr)
+        devs = development_sets(args.data)
+        if not devs:
+            print(
+                f"error: {args.data}: no development set (*.jsonl other than {HOLDOUT_NAME})", file=sys.stderr
+            )
             return 2
-        rep = evaluate_cases(load_cases(dev), pack)
-        print(render(rep, codes, f"development set ({dev.name}, written by the engine's author)"))
-        if args.errors:
-            print("\n".join(["", "disagreements:", *rep.errors]))
-        print()
+        for dev in devs:
+            rep = evaluate_cases(load_cases(dev), pack)
+            rows.append((dev.stem, rep))
+            print(render(rep, codes, f"development set ({dev.name}, written by the engine's authors)"))
+            if args.errors:
+                print("\n".join(["", "disagreements:", *rep.errors]))
+            print()
         if holdout.exists():
             hrep = evaluate_cases(load_cases(holdout), pack)
+            rows.append((holdout.stem, hrep))
             print(render(hrep, codes, f"held-out, written independently ({holdout.name})"))
             refused = [e for e in hrep.errors if ": refused:" in e]
             if refused:
@@ -187,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print()
+    print(summary(rows))
     print(f"\nguidance pack: {pack.version}")
     return 0
 

@@ -25,6 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
+from heed.risk.prefilter import anchors_of
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -366,9 +367,37 @@ def _expand(pattern: str, lexicon: Mapping[str, str], where: str, depth: int = 0
     return _MACRO.sub(sub, pattern)
 
 
+def _flexible_spaces(pattern: str) -> str:
+    """A literal space in a pattern (outside a character class or a look-behind, which must keep a fixed
+    width) matches one or more spaces: handlers type double spaces, and a pack author should not have to
+    write [ ]+ between every two words."""
+    out: list[str] = []
+    groups: list[bool] = []  # for each open group: is it a look-behind?
+    in_class = escaped = False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), i))
+        elif ch == ")" and groups:
+            groups.pop()
+        elif ch == " " and not any(groups):
+            # Keep a quantifier's meaning: " ?" (an optional space) becomes "(?: +)?".
+            out.append("(?: +)" if pattern[i + 1 : i + 2] in ("?", "*", "+", "{") else " +")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _compile(pattern: str, where: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        return re.compile(_flexible_spaces(pattern), re.IGNORECASE)
     except re.error as exc:
         raise PackError(f"{where}: expected a valid regular expression ({exc})") from None
 
@@ -425,7 +454,10 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     # scope and people: compile every pattern now
     scope = v.mapping(v.section("scope", dict), ["scope"])
     people = v.mapping(v.section("people", dict), ["people"])
-    compiled_extra = _compile_scope_people(v, m, scope, people, lexicon)
+    compiled_extra = _compile_scope_people(v, m, scope, people, lexicon, codes)
+    compiled_extra["cue_anchors"] = MappingProxyType(
+        {code: tuple(anchors_of(p) for p in pats) for code, pats in cues.items()}
+    )
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -623,7 +655,12 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
 
 
 def _compile_scope_people(
-    v: _V, m: _Merged, scope: Mapping[str, Any], people: Mapping[str, Any], lexicon: Mapping[str, str]
+    v: _V,
+    m: _Merged,
+    scope: Mapping[str, Any],
+    people: Mapping[str, Any],
+    lexicon: Mapping[str, str],
+    codes: Sequence[str],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
 
@@ -645,7 +682,7 @@ def _compile_scope_people(
 
     for k in ("clause_breaks", "negation", "pseudo_negation", "hypothetical", "hypothetical_cancel"):
         out[k] = alternation("scope", scope, k)
-    for k in ("post_negation", "question_start", "question_yes"):
+    for k in ("post_negation", "question_start", "question_yes", "worry_before", "modal_after"):
         out[k] = single("scope", scope, k)
     ww = scope.get("window_words")
     if not isinstance(ww, int) or isinstance(ww, bool) or not 1 <= ww <= 40:
@@ -657,6 +694,25 @@ def _compile_scope_people(
         v.fail(["scope", "near_negation", "words"], "a whole number from 0 to 10", nw)
     out["near_words"] = nw
     out["near_negation"] = single("scope.near_negation", near, "pattern")
+    short = v.mapping(scope.get("short_negation"), ["scope", "short_negation"])
+    sw = short.get("words")
+    if not isinstance(sw, int) or isinstance(sw, bool) or not 1 <= sw <= 20:
+        v.fail(["scope", "short_negation", "words"], "a whole number from 1 to 20", sw)
+    out["short_words"] = sw
+    out["short_negation"] = alternation("scope.short_negation", short, "patterns")
+    fam = v.mapping(scope.get("family_actor"), ["scope", "family_actor"])
+    fam_codes = v.str_list(fam.get("indicators"), ["scope", "family_actor", "indicators"], allowed=codes)
+    fam_after = v.str_list(
+        fam.get("after_indicators"), ["scope", "family_actor", "after_indicators"], allowed=codes
+    )
+    out["family_actor"] = MappingProxyType(
+        {
+            "indicators": frozenset(fam_codes),
+            "after_indicators": frozenset(fam_after),
+            "before": single("scope.family_actor", fam, "before"),
+            "after": single("scope.family_actor", fam, "after"),
+        }
+    )
 
     for k in (
         "child_words",
@@ -669,6 +725,15 @@ def _compile_scope_people(
     ):
         v.str_list(people.get(k), ["people", k])
     out["peer_cues"] = alternation("people", people, "peer_cues")
+    out["known_to_family_re"] = alternation("people", people, "known_to_family")
+    no_child = v.mapping(people.get("no_child"), ["people", "no_child"])
+    out["no_child"] = MappingProxyType(
+        {
+            "rule": v.text(no_child, ["people", "no_child"], "rule"),
+            "text": v.text(no_child, ["people", "no_child"], "text"),
+            "re": alternation("people.no_child", no_child, "patterns"),
+        }
+    )
     for k in ("age_patterns", "estimated_age_patterns"):
         pats = v.str_list(people.get(k), ["people", k])
         comp = []
@@ -681,17 +746,19 @@ def _compile_scope_people(
                 )
             comp.append(c)
         out[k] = tuple(comp)
+        out[f"{k}_anchors"] = tuple(anchors_of(c) for c in comp)
     platforms = v.mapping(people.get("platforms"), ["people", "platforms"])
     for name, words in platforms.items():
         v.str_list(words, ["people", "platforms", str(name)])
 
     def words_re(words: Sequence[str]) -> re.Pattern[str]:
         alts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-        return re.compile(r"(?<![\w@#])(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
+        return re.compile(r"(?<![\w@#])\b(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
 
     out["platform_of"] = {w.lower(): str(name) for name, ws in platforms.items() for w in ws}
     out["platform_re"] = words_re([w for ws in platforms.values() for w in ws])
     out["town_re"] = words_re(people["towns"])
+    out["town_re_anchors"] = anchors_of(out["town_re"])
     out["child_re"] = words_re(people["child_words"])
     out["caller_re"] = words_re(people["caller_words"])
     out["contact_re"] = words_re(people["contact_words"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heed.risk.pack import GuidancePack
+from heed.risk.prefilter import WordIndex, anchors_of, finditer
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
@@ -38,16 +39,32 @@ _STRONG_INTRO = re.compile(
     r"name on|psn|xbl|:",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-Z]")
+_CAP_TOKEN = re.compile(r"(?<![A-Za-z'-])(?:[A-Z][A-Za-z'-]*[A-Za-z]|[A-Z](?![A-Za-z'-]))")
 _NAME_CUE = re.compile(
     r"\b(?:called|named|name is|name's|names|known as|son|daughter|grandson|granddaughter|"
     r"nephew|niece|stepson|"
     r"stepdaughter|child|male|man|boy|girl|lad|friend|boyfriend|girlfriend|bf|gf|subj|suspect|"
     r"mother of|father of|"
     r"mum of|dad of|uncle|aunt|auntie|stepdad|step-dad|coach|teacher|mr|mrs|ms|miss|dr|cousin|brother|sister|"
-    r"grandad|nan|pupil|student|caller|clr)\s+(?P<n>(?-i:[A-Z][A-Za-z'-]+))",
+    r"grandad|nan|pupil|student|caller|clr|dau|yp|cyp|ip|resident|account|a/c|acc|user|player|gamer)"
+    r"\s+['\"]?(?P<n>(?-i:[A-Z][A-Za-z'-]+))",
     re.IGNORECASE,
 )
+# A handle or name given in quotes ("'jay.models'", "'NATHAN'") or a handle shaped like one (sweetboy2009,
+# Reaper_X, coach_mike_uk): a quoted token with a digit, underscore, dot or inner capital is a handle.
+_QUOTED = re.compile(r"(?<![\w'])['\"](?P<q>[A-Za-z0-9][A-Za-z0-9_.]{1,31})['\"](?![\w'])")
+_HANDLE_SHAPE = re.compile(
+    r"(?<![\w@.#])(?P<h>[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+|[A-Za-z]{3,}\d{2,4})(?![\w@])"
+)
+# In capitals, a word after a person word that is really a verb or adjective ("CALLER HYSTERICAL").
+_LOG_VERB = re.compile(
+    r"^[A-Z]{3,}(?:ED|ING|ICAL|OUS|FUL|IVE|ABLE|ENT|LY)$|"
+    r"^(?:STATES|SAYS|SUSPECTS|BELIEVES|THINKS|KNOWN|ASKD|FOUND|REPORTS|UPSET|SCARED|AWARE)$"
+)
+_NAME_CUE_ANCHORS = anchors_of(_NAME_CUE)
+_HANDLE_INTRO_ANCHORS = anchors_of(_HANDLE_INTRO)
 _NAME_AGE = re.compile(
     r"(?P<n>\b[A-Z][A-Za-z'-]+)\s*(?:\(\s*\d{1,2}|,\s*\d{1,2}\s*(?:,|yrs|y/?o|years)|,?\s+aged?\s+\d)"
 )
@@ -64,11 +81,36 @@ _CALLER_BEFORE = re.compile(
 _CLAIMED_BEFORE = re.compile(
     r"\b(?:says?|said|claims?|claimed|claiming|told \w+|tells \w+|makes out|made out|pretends?|"
     r"pretending|reckons)"
-    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*(?:only\s+|just\s+)?$",
+    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*"
+    r"(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    r"['\"]?(?:nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
 _DECADES = {"teens": 16, "twenties": 25, "20s": 25, "thirties": 35, "30s": 35, "forties": 45, "40s": 45}
 _DECADES |= {"fifties": 55, "50s": 55, "sixties": 65, "60s": 65}
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+)
+_UNITS += " seventeen eighteen nineteen"
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS.split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+# "thirty-something", "forty-odd", "twenty-ish": the middle of the decade.
+_DECADE_WORDS = {w: v + 5 for w, v in _TENS.items()}
+
+
+def _number(raw: str) -> int | None:
+    """An age written as digits or words ("14", "fourteen", "thirty-one"); None when it is neither."""
+    raw = raw.strip().lower()
+    if raw.isdigit():
+        return int(raw)
+    parts = re.split(r"[\s-]+", raw)
+    if len(parts) == 1:
+        return _NUMBER_WORDS.get(parts[0], _TENS.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _NUMBER_WORDS and _NUMBER_WORDS[parts[1]] < 10:
+        return _TENS[parts[0]] + _NUMBER_WORDS[parts[1]]
+    return None
+
+
 _DECADE_ADJ = {"early": -3, "mid": 0, "late": 3}
 
 
@@ -122,9 +164,13 @@ def _e164(raw: str) -> str | None:
     return None
 
 
-def extract(text: str, pack: GuidancePack) -> Subjects:
-    """Find the subjects of ``text`` (already normalised, same length as the original)."""
+def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Subjects:
+    """Find the subjects of ``text`` (already normalised, same length as the original).
+
+    ``index`` (the text's word starts) lets the age patterns run only where they can match.
+    """
     c: Mapping[str, Any] = pack.compiled
+    index = index if index is not None else WordIndex(text)
     items: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
@@ -185,7 +231,7 @@ def extract(text: str, pack: GuidancePack) -> Subjects:
         add_handle(m.group(1), *m.span(1))
     for m in _AT_HANDLE.finditer(text):
         add_handle(m.group(1), m.start(), m.end(1))
-    for m in _HANDLE_INTRO.finditer(text):
+    for m in finditer(_HANDLE_INTRO, _HANDLE_INTRO_ANCHORS, index, text):
         h = m.group("h").rstrip(".-")
         s = m.start("h")
         intro = text[m.start() : s]
@@ -199,10 +245,19 @@ def extract(text: str, pack: GuidancePack) -> Subjects:
         ok = handle_like(h) and platform_re.match(m.group("p")) and h.lower() not in not_names
         if ok and not re.fullmatch(r"[\d.]+", h):
             add_handle(h, m.start("h"), m.start("h") + len(h))
+    for m in _QUOTED.finditer(text):
+        q = m.group("q").rstrip(".")
+        if handle_like(q) and q.lower() not in not_names and not re.fullmatch(r"[\d.]+", q):
+            add_handle(q, m.start("q"), m.start("q") + len(q))
+    for m in _HANDLE_SHAPE.finditer(text):
+        h = m.group("h")
+        stem = re.sub(r"\d+$", "", h).lower()
+        if h.lower() not in not_names and stem not in not_names and not platform_re.fullmatch(h):
+            add_handle(h, m.start("h"), m.end("h"))
 
     town_re: re.Pattern[str] = c["town_re"]
     seen_towns: set[str] = set()
-    for m in town_re.finditer(text):
+    for m in finditer(town_re, c["town_re_anchors"], index, text):
         word = m.group(0)
         if not word[0].isupper() or _overlaps(taken, *m.span()):
             continue
@@ -214,22 +269,27 @@ def extract(text: str, pack: GuidancePack) -> Subjects:
         seen_towns.add(key)
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
-    _extract_people(text, pack, items, taken, add)
-    ages = _ages(text, pack, items)
+    _extract_people(text, pack, items, taken, add, index)
+    ages = _ages(text, pack, items, index)
     _assign_roles(text, pack, items, ages)
     items.sort(key=lambda x: x.start)
     return Subjects(items, ages)
 
 
 def _extract_people(
-    text: str, pack: GuidancePack, items: list[Subject], taken: list[tuple[int, int]], add: Any
+    text: str,
+    pack: GuidancePack,
+    items: list[Subject],
+    taken: list[tuple[int, int]],
+    add: Any,
+    index: WordIndex,
 ) -> None:
     c = pack.compiled
     not_names: frozenset[str] = c["not_names"]
     platform_re: re.Pattern[str] = c["platform_re"]
     town_re: re.Pattern[str] = c["town_re"]
-    letters = [ch for ch in text if ch.isalpha()]
-    upper_ratio = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    letters = len(_LETTER.findall(text))
+    upper_ratio = len(_UPPER.findall(text)) / max(1, letters)
     log_caps = upper_ratio > 0.6
 
     def acceptable(word: str) -> bool:
@@ -244,10 +304,14 @@ def _extract_people(
         return not (w.isupper() and len(w) < 3)
 
     candidates: dict[int, tuple[int, int]] = {}
-    for m in _NAME_CUE.finditer(text):
+    for m in finditer(_NAME_CUE, _NAME_CUE_ANCHORS, index, text):
         s, e = m.span("n")
-        if acceptable(m.group("n")):
+        if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
+    for m in _QUOTED.finditer(text):
+        q = m.group("q")
+        if q[0].isupper() and q.replace("'", "").isalpha() and acceptable(q) and not _LOG_VERB.match(q):
+            candidates.setdefault(m.start("q"), m.span("q"))
     for m in _NAME_AGE.finditer(text):
         s, e = m.span("n")
         if acceptable(m.group("n")):
@@ -256,7 +320,8 @@ def _extract_people(
         sentence_initial: set[int] = set()
         for m in re.finditer(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])", text):
             sentence_initial.add(m.start(1))
-        tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        # Only capitalised tokens can be names (whole words of letters, apostrophes and hyphens).
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _CAP_TOKEN.finditer(text)]
         title_non_initial = {w for s, _e, w in tokens if w[0].isupper() and s not in sentence_initial}
         for s, e, w in tokens:
             if not w[0].isupper() or not acceptable(w):
@@ -319,34 +384,84 @@ def _entity_before(
     return best[1], best[0], best[2]
 
 
-def _ages(text: str, pack: GuidancePack, items: list[Subject]) -> list[AgeMention]:
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+_PRONOUN_COPULA_BEFORE = re.compile(
+    r"\b(?:he|she|they)(?:'s|s|\s+is|\s+was|\s+are|'re)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?['\"]?$",
+    re.IGNORECASE,
+)
+_ADJECTIVAL_AGE = re.compile(r"[\s-]*(?:yo|y/o|y\.o\.|yrs?|years?|year)\b", re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"\s+(?:[\w'-]+\s+)?[\w'-]+")
+_REPORTS_AFTER = re.compile(
+    r"\W{0,3}\s*(?:reports?|reported|reporting|rang|rings|ringing|is ringing|is calling|calling|phoned|"
+    r"phoning|states|got a|received a|wants advice)\b",
+    re.IGNORECASE,
+)
+
+
+def _attribute_age(
+    text: str, pack: GuidancePack, m: re.Match[str], s: int, items: list[Subject]
+) -> tuple[str | None, bool]:
+    """Whose age this is: (role or "@start" of a named person, whether a known family/professional role).
+
+    "a 22-year-old man", "her 14 year old daughter": the noun after an adjectival age decides. "Man, 45,
+    reports ...": a contact word followed by a reporting verb is the caller. "a 19-year-old he doesn't know":
+    an age introduced with an article belongs to nobody named before it. Otherwise the nearest person word
+    or named person before it in the sentence.
+    """
+    c = pack.compiled
+    end = m.end()
+    age_end = m.end("age") if "age" in m.re.groupindex and m.group("age") else end
+    if _ADJECTIVAL_AGE.match(text, age_end):
+        after = _WORDS_AFTER.match(text, end)
+        if after:
+            for key, noun_role in (("child_re", "child"), ("contact_re", "contact"), ("caller_re", "caller")):
+                if c[key].search(after.group(0)):
+                    return noun_role, False
+    # Look before the number itself: in "DAU 14" or "MALE APPROX 45" the person word is inside the match.
+    role, entity_end, known = _entity_before(text, pack, s, items)
+    if role is not None and _PRONOUN_COPULA_BEFORE.search(text, max(entity_end, s - 30), s):
+        # "... says mum, but he is 32": the pronoun, not the nearest person word, is whose age it is.
+        role, known = None, False
+    if role == "contact" and _REPORTS_AFTER.match(text, end):
+        return "caller", False
+    if _ARTICLE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+        role, known = None, False
+    if role is None:
+        # "14-year-old Sam": look just after for the person it describes.
+        named = [x for x in items if x.kind == "person" and end <= x.start <= end + 25]
+        if named:
+            role = f"@{named[0].start}"
+    return role, known
+
+
+def _ages(text: str, pack: GuidancePack, items: list[Subject], index: WordIndex) -> list[AgeMention]:
     c = pack.compiled
     found: list[AgeMention] = []
     taken: list[tuple[int, int]] = [(x.start, x.end) for x in items if x.kind in ("phone", "email", "handle")]
     for estimated, key in ((True, "estimated_age_patterns"), (False, "age_patterns")):
-        for pattern in c[key]:
-            for m in pattern.finditer(text):
+        for pattern, anchors in zip(c[key], c[f"{key}_anchors"], strict=True):
+            for m in finditer(pattern, anchors, index, text):
                 if "decade" in pattern.groupindex and m.group("decade"):
                     s, e = m.span("decade")
                     phrase = m.group("decade").lower().replace("'", "")
                     adj = next((v for k, v in _DECADE_ADJ.items() if phrase.startswith(k)), 0)
                     base = next((v for k, v in _DECADES.items() if phrase.endswith(k)), None)
                     if base is None:
+                        base = next((v for k, v in _DECADE_WORDS.items() if phrase.startswith(k)), None)
+                    if base is None:
                         continue
                     age = base + adj
                 else:
                     s, e = m.span("age")
-                    age = int(m.group("age"))
+                    number = _number(m.group("age"))
+                    if number is None:
+                        continue
+                    age = number
                 if not 1 <= age <= 99 or _overlaps(taken, s, e):
                     continue
                 taken.append((s, e))
                 claimed = bool(_CLAIMED_BEFORE.search(text[max(0, m.start() - 40) : s]))
-                role, _pos, known = _entity_before(text, pack, m.start(), items)
-                if role is None:
-                    # "14-year-old Sam": look just after for the person it describes.
-                    after = [x for x in items if x.kind == "person" and e <= x.start <= e + 25]
-                    if after:
-                        role = f"@{after[0].start}"
+                role, known = _attribute_age(text, pack, m, s, items)
                 found.append(AgeMention(age, s, e, role, estimated, claimed, known))
     found.sort(key=lambda a: a.start)
     return found

@@ -1,0 +1,201 @@
+"""Table-driven checks of what the engine must read (recall) and must not (hard negatives), by behaviour.
+
+Every text is SYNTHETIC. These pin behaviours, not the figures: the figures are in ``make eval``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from heed.risk import assess
+
+
+def codes(text: str) -> set[str]:
+    return {i["code"] for i in assess(text).to_dict()["indicators"]}
+
+
+def risk(text: str) -> str:
+    return str(assess(text).to_dict()["risk"])
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # many ways of asking to meet, or meeting
+        ("A man keeps on at her to get a train down to see him.", "meeting"),
+        ("He said he'd send an Uber to pick Lacey up on Saturday.", "meeting"),
+        ("SUBJ HAS OFFERED TO SEND HER BUS FARE TO COME TO LEEDS.", "meeting"),
+        ("He wants to link up with him in town this weekend.", "meeting"),
+        ("She has been getting lifts from a man after school.", "meeting"),
+        ("He has booked a hotel room for the two of them.", "meeting"),
+        ("The man asked him to stay the night at his on Friday.", "meeting"),
+        ("A fella keeps offering to drop round with a new controller.", "meeting"),
+        ("He wants to see her in person.", "meeting"),
+        # immediate or ongoing danger
+        ("She has gone to meet a man she met on Instagram.", "immediate_danger"),
+        ("CLR STATES SON 14 IS WITH A MALE HE MET ONLINE.", "immediate_danger"),
+        ("Her daughter is in a car with a man right now.", "immediate_danger"),
+        ("Ollie is not answering.", "immediate_danger"),
+        ("The man is parked across the road from their house as we speak.", "immediate_danger"),
+        ("LOCATION SHARING SHOWS HIM AT A HOTEL IN LEEDS.", "immediate_danger"),
+        # other children
+        ("He's messaging her friends too.", "multiple_children"),
+        ("Several girls in Year 9 have been added by the same account.", "multiple_children"),
+        ("The man asked both of them for pictures.", "multiple_children"),
+        ("Her daughter isn't the only one.", "multiple_children"),
+        # probing supervision
+        ("He keeps asking when mum is at work.", "supervision_probing"),
+        ("SUBJ ASKD HER WOT SKOOL SHE GOES 2.", "supervision_probing"),
+        ("He wants to voice chat when my parents are asleep.", "supervision_probing"),
+        # identity deception on suspicion
+        ("The 'girl' types like a grown-up.", "identity_deception"),
+        ("He says he's 14, but he sounded about 30.", "identity_deception"),
+        ("Her profile photos are of a boy band singer.", "identity_deception"),
+        # flattery, secrecy, gifts, isolation, private channel
+        ("He keeps telling her she's his princess.", "flattery_promises"),
+        ("He promised to put him in his pro team and pay him.", "flattery_promises"),
+        ("He asked her to make sure nobody finds out.", "secrecy"),
+        ("He told her not to mention it at home.", "secrecy"),
+        ("He has been topping up his account with V-Bucks.", "gifts"),
+        ("She came back with cash and vapes.", "gifts"),
+        ("He told her that her friends are just jealous.", "isolation"),
+        ("He got his son to download Session so they could talk properly.", "private_channel"),
+        # behaviour change
+        ("She is hardly eating and has dropped out of netball.", "behaviour_change"),
+        # words ending in -nt are not negations ("sent", "account", "present", "student")
+        ("The account sent her pics of his penis.", "sexual_content"),
+        ("He sent her a present and told her to keep it secret.", "secrecy"),
+        # a dropped match must not hide a later one inside it
+        ("He said he could go pro, and has invited him to a training camp.", "meeting"),
+    ],
+)
+def test_reported_signs_are_read(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. {text}")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Her dad picks her up from school every day.", "meeting"),
+        ("Mum bought her a new iPhone for her birthday.", "gifts"),
+        ("Her nan sends her money every month.", "gifts"),
+        ("She gets lifts from her dad.", "meeting"),
+        ("At no point has the man asked to meet her.", "meeting"),
+        ("He has not sent her any gifts.", "gifts"),
+        ("If he ever asks for pics she will tell me.", "sexual_content"),
+        ("Handler asked whether anyone has asked her son to meet - mum says no.", "meeting"),
+        ("Her son's teacher set homework about terrorism in history.", "extremism"),
+        ("He's great with the kids and she's always in the room.", "immediate_danger"),
+        ("Dad is going with them.", "immediate_danger"),
+        ("Someone asked her for a picture of her maths homework.", "sexual_content"),
+    ],
+)
+def test_family_negated_and_hypothetical_do_not_raise(text: str, absent: str) -> None:
+    assert absent not in codes(f"SYNTHETIC. {text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caller (72) had a text from a person pretending to be her grandson wanting £400. No child at risk.",
+        "Man, 45, reports an online girlfriend who asked him for intimate photos. No children involved.",
+        "A boy in her class called her names in the group chat. School is dealing with it.",
+        "Son (10) plays Roblox for hours every day and has a tantrum when it's time to stop.",
+        "Mum says her son (12) video calls Ben (12) from football camp; she has met Ben's mum.",
+        "CLR ASKED IF ANY REQUEST FOR IMAGES - NIL. ANY MEETING - NIL. CONTACT IS SON'S COUSIN (14).",
+        "Her dad picks her up from school every day and her nan sends her money.",
+    ],
+)
+def test_hard_negatives_stay_standard(text: str) -> None:
+    assert risk(f"SYNTHETIC. {text}") == "standard"
+
+
+def test_no_child_involved_is_recorded_as_the_reason() -> None:
+    d = assess(
+        "SYNTHETIC. Man, 45, says a woman demands £1,000 or she'll share a video. No children involved."
+    )
+    out = d.to_dict()
+    assert out["indicators"] == []
+    assert any(
+        r["rule"] == "SCOPE-NO-CHILD" and r["effect"] == "indicators_not_raised" for r in out["reasons"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_risk"),
+    [
+        # ages as handlers write them, attributed to the right person
+        ("He's 24 and she's 14. He has asked her not to tell her dad.", "medium"),
+        ("Dad says a 19-year-old he doesn't know has been talking to his daughter (13).", "medium"),
+        ("DAU 14 SAYS SUBJ 'NATHAN' 19 HAS ASKED HER TO DELETE THE CHAT.", "medium"),
+        ("She's fifteen and he's thirty-one. He sends her flowers.", "medium"),
+        ("A twenty-something man has asked her to come to a gig.", "high"),
+        ("At no point has he asked for photos, says mum, but he is 32 and messages her (13).", "medium"),
+        # a stray peer word does not make a stranger a peer
+        ("Someone on Snapchat asked her (13) for nudes. Her best friend saw the messages.", "high"),
+        ("A boy who says he is her age asked her to meet him at the station.", "high"),
+        # a same-age peer described as the contact stays below high for images
+        ("Her boyfriend, also 14 and in her class, sent her a nude picture.", "medium"),
+    ],
+)
+def test_age_reasoning_grades(text: str, expected_risk: str) -> None:
+    assert risk(f"SYNTHETIC. {text}") == expected_risk
+
+
+def test_evidence_is_always_an_exact_slice() -> None:
+    text = (
+        "SYNTHETIC LOG. CLR STATES DAU (14) W/ MALE APPROX 30 NOW. HE SAID HE'D PICK HER UP - "
+        "'DONT TELL UR MUM'. ALSO MSGING HER BEST FRIEND. £50 SENT. She's fifteen; he's thirty-one."
+    )
+    d = assess(text).to_dict()
+    assert d["indicators"]
+    for ind in d["indicators"]:
+        for ev in ind["evidence"]:
+            assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He asked her to  meet  him at the station.",
+        "He asked her to\u00a0meet him at the station.",
+        "He asked her to meet him\tat the station.",
+    ],
+)
+def test_odd_spacing_reads_the_same(text: str) -> None:
+    d = assess(f"SYNTHETIC. {text}").to_dict()
+    assert "meeting" in {i["code"] for i in d["indicators"]}
+    for ind in d["indicators"]:
+        for ev in ind["evidence"]:
+            assert f"SYNTHETIC. {text}"[ev["start"] : ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("SYNTHETIC LOG. DAU 14 SAYS SUBJ 'NATHAN' 19 ASKED HER TO DELETE THE CHAT.", "person", "NATHAN"),
+        (
+            "SYNTHETIC. Added by the same Snapchat account, 'jay.models', which offers work.",
+            "handle",
+            "jay.models",
+        ),
+        ("SYNTHETIC. The account sweetboy2009 asked for pics.", "handle", "sweetboy2009"),
+        ("SYNTHETIC. A gamer, Reaper_X, on PlayStation gives them credit.", "handle", "Reaper_X"),
+    ],
+)
+def test_quoted_and_handle_shaped_subjects_are_found(text: str, kind: str, value: str) -> None:
+    subjects = assess(text).to_dict()["subjects"]
+    assert any(s["kind"] == kind and s["value"] == value for s in subjects)
+
+
+def test_log_verbs_are_not_names() -> None:
+    d = assess("SYNTHETIC LOG. CALLER HYSTERICAL. CLR BELIEVES SHE IS W/ A MALE. COVID19 JAB DONE.").to_dict()
+    values = {s["value"] for s in d["subjects"]}
+    assert not values & {"HYSTERICAL", "BELIEVES", "COVID19"}
+
+
+def test_asking_for_leaflets_is_general_advice() -> None:
+    text = (
+        "SYNTHETIC. Mum wants leaflets on sexting and sextortion to talk to her son about it. No incidents."
+    )
+    assert risk(text) == "standard"
