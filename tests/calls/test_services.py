@@ -240,3 +240,33 @@ def test_identifier_check_refuses_nonsense(make_call: Any, cast: dict[str, Any])
     with pytest.raises(services.CallError) as exc:
         services.identifier_check_run(actor=cast["handler"], call=call, kind="fax", value="1")
     assert exc.value.field == "kind"
+
+
+def test_person_checks_also_run_on_the_postgresql_index(
+    make_call: Any, cast: dict[str, Any], settings: Any
+) -> None:
+    """Production keeps the person index in PostgreSQL (HEED_CHECKS_BACKEND=pg): the same check, same answer."""
+    import os
+    import uuid
+
+    from heed.checks import import_csv
+    from heed.checks.pg import PgIndex
+    from tests.conftest import NOMINALS
+
+    dsn = os.environ.get("HEED_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+    location = f"{dsn}#schema=heed_web_test_{uuid.uuid4().hex[:10]}"
+    assert import_csv(NOMINALS, location).refused == 0
+    settings.HEED_INDEX_DIR = location
+    try:
+        call = make_call()
+        check = services.person_check_run(
+            actor=cast["handler"],
+            call=call,
+            query={"given_name": "Kai", "age": 19, "phone": "07700 900123", "handle": "NightHawk"},
+            subject="Kai",
+        )
+        assert check.results[0]["record_id"] == "SYN-DEMO-0001" and check.marker_alert
+        assert "@" not in check.index_location  # no credentials kept with the check
+    finally:
+        with PgIndex(location) as index:
+            index.drop()

@@ -28,7 +28,16 @@ try:
     _test_name = _env.raw("HEED_TEST_DATABASE_NAME")
     if _test_name:
         _db["TEST"] = {"NAME": _test_name}
-    HEED_INDEX_DIR = _env.text("HEED_INDEX_DIR", str(VAR_DIR / "index"))
+    # The person index: a directory, or PostgreSQL when HEED_CHECKS_BACKEND=pg (HEED_CHECKS_DSN), as the
+    # `heed records import` and `heed check` commands read it (heed.checks.index_location).
+    _backend = _env.choice("HEED_CHECKS_BACKEND", "embedded", ("embedded", "pg"))
+    if _backend == "pg" and not _env.raw("HEED_CHECKS_DSN"):
+        raise EnvError("HEED_CHECKS_BACKEND=pg needs HEED_CHECKS_DSN (a postgresql:// URL)")
+    HEED_INDEX_DIR = (
+        _env.raw("HEED_CHECKS_DSN")
+        if _backend == "pg"
+        else _env.text("HEED_INDEX_DIR", str(VAR_DIR / "index"))
+    )
     ALLOWED_HOSTS = _env.listing(
         "HEED_ALLOWED_HOSTS", [] if HEED_ENV == "production" else ["127.0.0.1", "localhost", "testserver"]
     )
