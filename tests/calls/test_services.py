@@ -249,9 +249,10 @@ def test_person_checks_also_run_on_the_postgresql_index(
     import os
     import uuid
 
+    from tests.conftest import NOMINALS
+
     from heed.checks import import_csv
     from heed.checks.pg import PgIndex
-    from tests.conftest import NOMINALS
 
     dsn = os.environ.get("HEED_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
     location = f"{dsn}#schema=heed_web_test_{uuid.uuid4().hex[:10]}"
