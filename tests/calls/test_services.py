@@ -245,7 +245,7 @@ def test_identifier_check_refuses_nonsense(make_call: Any, cast: dict[str, Any])
 def test_person_checks_also_run_on_the_postgresql_index(
     make_call: Any, cast: dict[str, Any], settings: Any
 ) -> None:
-    """Production keeps the person index in PostgreSQL (HEED_CHECKS_BACKEND=pg): the same check, same answer."""
+    """Production keeps the person index in PostgreSQL (HEED_CHECKS_BACKEND=pg): same check, same answer."""
     import os
     import uuid
 
