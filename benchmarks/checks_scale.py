@@ -26,10 +26,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import pg_reference
 import synthetic_nominals as sn
 
 STYLES = ("full_record", "names_dob", "names_age_town", "first_age_town", "handle", "phone")
-DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def _dir_size(path: Path) -> int:
@@ -145,6 +145,24 @@ def print_table(title: str, stats: dict[str, dict[str, float]]) -> None:
         )
 
 
+def print_ratio(
+    styles: tuple[str, ...], heed: dict[str, dict[str, float]], ref: dict[str, dict[str, float]]
+) -> None:
+    """The same queries side by side: how many times slower the reference is, and both recalls."""
+    print(
+        "\n  same queries, reference / heed   p50 x   p95 x   recall@10 ref vs heed   recall@50 ref vs heed"
+    )
+    for style in styles:
+        h, r = heed.get(style), ref.get(style)
+        if not h or not r or not h["n"]:
+            continue
+        at50 = f"{r['recall50']:.3f} vs {h['recall50']:.3f}" if h["recall50"] == h["recall50"] else "-"
+        print(
+            f"  {style:30} {r['p50_ms'] / h['p50_ms']:>6.1f} {r['p95_ms'] / h['p95_ms']:>7.1f} "
+            f"{r['recall10']:>11.3f} vs {h['recall10']:.3f} {at50:>23}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,7 +173,7 @@ def main() -> int:
     parser.add_argument("--workdir", default="benchmarks/out")
     parser.add_argument("--stage", choices=("all", "build", "query"), default="all")
     parser.add_argument("--reference", choices=("none", "pg"), default="none")
-    parser.add_argument("--pg-dsn", default=DEFAULT_PG)
+    parser.add_argument("--pg-dsn", default=pg_reference.DEFAULT_DSN)
     args = parser.parse_args()
     work = Path(args.workdir) / f"scale-{args.records}-{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
@@ -183,11 +201,7 @@ def main() -> int:
             args.pg_dsn, work / "records.csv", queries, sn.person_of, sn.REFERENCE_DATE.year
         )
         print_table(f"reference: PostgreSQL pg_trgm look-up (load + index {load_s:.0f}s)", ref_stats)
-        print("\n  ratio (reference / heed)        p95 latency   recall@10")
-        for style in STYLES:
-            h, r = heed_stats[style], ref_stats[style]
-            ratio = r["p95_ms"] / h["p95_ms"]
-            print(f"  {style:30} {ratio:>10.1f}x {r['recall10']:>6.3f} vs {h['recall10']:.3f}")
+        print_ratio(STYLES, heed_stats, ref_stats)
     return 0
 
 
