@@ -129,6 +129,8 @@ def main() -> int:
         f"FEBRL 4: imported {report.loaded} of {len(originals)} originals ({report.refused} refused) "
         f"in {time.perf_counter() - started:.1f}s"
     )
+    for line, reason in report.errors:
+        print(f"  refused line {line}: {reason}")
     made = queries(duplicates, random.Random(4))
     stats: dict[str, dict[str, float]] = {}
     refused = 0

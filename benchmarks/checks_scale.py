@@ -99,6 +99,7 @@ def run_heed(
     from heed.checks import open_index
 
     stats: dict[str, dict[str, float]] = {}
+    tops: list[tuple[float, str, bool]] = []
     with open_index(index_dir) as index:
         warm = [q for items in queries.values() for _, q in items[:20]]
         for query in warm:  # the first look-ups fault pages in from disk; a serving process is warm
@@ -113,9 +114,53 @@ def run_heed(
                 found = [sn.person_of(r["record_id"]) for r in result["results"]]
                 at10 += person in found[:10]
                 at50 += person in found[:50]
+                if result["results"]:
+                    first = result["results"][0]
+                    tops.append((first["score"], first["band"], found[0] == person))
             stats[style] = _summary(latencies, at10, at50, len(items), k)
+    print_reliability(tops)
     stats["_rss"] = {"query_process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    stats["_rss"] |= _memory_split()
     return stats
+
+
+def _memory_split() -> dict[str, float]:
+    """Resident memory now, split into private (anonymous) pages and pages of the memory-mapped index files.
+
+    The mapped pages are the kernel's page cache, shared between processes and dropped under pressure; the
+    private pages are what the search itself holds.
+    """
+    fields = {"RssAnon": "private_mb", "RssFile": "mapped_files_mb"}
+    out: dict[str, float] = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in fields:
+                out[fields[name]] = int(value.split()[0]) / 1024
+    return out
+
+
+def print_reliability(tops: list[tuple[float, str, bool]]) -> None:
+    """Is the score calibrated at this size? The top result's score against how often it is the person.
+
+    Calibration was fitted at one index size; at another the prior shifts, and this table shows by how much.
+    """
+    print("\nreliability of the top result (all styles): score bin / band -> how often it is the person")
+    bins = ((0.0, 0.1), (0.1, 0.5), (0.5, 0.9), (0.9, 1.01))
+    for lo, hi in bins:
+        chosen = [(score, right) for score, _, right in tops if lo <= score < hi]
+        if chosen:
+            mean = sum(score for score, _ in chosen) / len(chosen)
+            right = sum(right for _, right in chosen) / len(chosen)
+            print(
+                f"  score {lo:.1f}-{min(hi, 1.0):.1f}  n={len(chosen):>5}  "
+                f"mean score {mean:.3f}  right {right:.3f}"
+            )
+    for name in ("strong", "possible", "weak"):
+        chosen_band = [right for _, band, right in tops if band == name]
+        if chosen_band:
+            share = sum(chosen_band) / len(chosen_band)
+            print(f"  band {name:8}   n={len(chosen_band):>5}  right {share:.3f}")
 
 
 def _summary(latencies: list[float], at10: int, at50: int, n: int, k: int) -> dict[str, float]:
@@ -193,7 +238,12 @@ def main() -> int:
     queries = make_queries(work, args.queries, args.seed)
     heed_stats = run_heed(work / "index", queries)
     print_table("heed embedded index (warm)", heed_stats)
-    print(f"  query process peak RSS {heed_stats['_rss']['query_process_peak_rss_mb']:.0f} MB")
+    rss = heed_stats["_rss"]
+    print(
+        f"  query process peak RSS {rss['query_process_peak_rss_mb']:.0f} MB; at the end "
+        f"{rss.get('private_mb', float('nan')):.0f} MB private + "
+        f"{rss.get('mapped_files_mb', float('nan')):.0f} MB of mapped index pages (page cache, shared)"
+    )
     if args.reference == "pg":
         from pg_reference import run_reference
 
