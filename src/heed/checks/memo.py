@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 def memo(maxsize: int) -> Callable[[Callable[P, T]], Callable[P, T]]:
-    """Cache a pure function of string arguments whose results are strings or tuples of strings.
+    """Cache a pure function of string arguments whose results are numbers, strings or tuples of strings.
 
     Exceptions are not cached (a bad phone number is refused again each time).
     """
