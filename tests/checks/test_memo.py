@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from heed.checks.memo import memo
+from heed.checks.memo import memo, memo2
 
 
 def test_results_are_remembered_and_the_table_is_bounded() -> None:
@@ -23,7 +23,7 @@ def test_results_are_remembered_and_the_table_is_bounded() -> None:
 
 
 def test_two_argument_calls_are_keyed_by_both() -> None:
-    @memo(10)
+    @memo2(10)
     def pair(a: str, b: str) -> str:
         return f"{a}/{b}"
 
