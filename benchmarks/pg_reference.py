@@ -134,8 +134,13 @@ def run_reference(
     queries: dict[str, list[tuple[str, dict[str, Any]]]],
     person_of: Callable[[str], str],
     year: int,
+    *,
+    warm: int = 20,
 ) -> tuple[dict[str, dict[str, float]], float]:
-    """Load, run every query, drop the schema; per-style latency and recall like heed's."""
+    """Load, run every query, drop the schema; per-style latency and recall like heed's.
+
+    ``warm`` queries of each style run untimed first, as heed's do.
+    """
     from checks_scale import _summary
 
     schema = f"heed_bench_ref_{os.getpid()}"
@@ -148,7 +153,7 @@ def run_reference(
             db.execute("SET statement_timeout = '20s'")
             for style, items in queries.items():  # warm as heed is: the first look-ups fault pages in
                 sql_style = "names_dob" if style == "full_record" else style
-                for _, query in items[:20]:
+                for _, query in items[:warm]:
                     with contextlib.suppress(psycopg.errors.QueryCanceled):
                         db.execute(*sql_for(schema, sql_style, query, 10, year)).fetchall()  # type: ignore[call-overload]
             for style, items in queries.items():
