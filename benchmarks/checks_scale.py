@@ -6,10 +6,13 @@ same queries run against a PostgreSQL trigram look-up (the kind of fuzzy name se
 use) loaded with the same records, side by side.
 
     python benchmarks/checks_scale.py --records 1000000 --queries 300 --reference pg
+    python benchmarks/checks_scale.py --records 13000000 --reference pg --reference-queries 50
     python benchmarks/checks_scale.py --records 13000000 --stage build     # then --stage query
 
-Figures: generation and build time, index size on disk, peak RSS of the build and of the query process,
-query latency p50/p95/p99 per query style, recall@10 (and @50 for first name + age + town).
+Figures: generation and build time, index size on disk, peak RSS of the build and of the query process
+(split into private and mapped-index pages), query latency p50/p95/p99 per query style, recall@10 (and @50
+for first name + age + town), the top result's score against how often it is the person, and the
+reference/heed ratio on identical queries.
 """
 
 from __future__ import annotations
