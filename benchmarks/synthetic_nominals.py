@@ -324,7 +324,7 @@ def _age(dob: str) -> int:
 def caller_query(row: dict[str, str], style: str, rng: random.Random) -> dict[str, Any] | None:
     """A query as a caller might give it for ``row``: names varied (nickname, typo), ages approximate.
 
-    Styles: ``names_dob``, ``names_age_town``, ``first_age_town``, ``handle``, ``phone``.
+    Styles: ``full_record``, ``names_dob``, ``names_age_town``, ``first_age_town``, ``handle``, ``phone``.
     """
     t = _TABLES
     given, family = row["given_name"], row["family_name"]
@@ -339,6 +339,14 @@ def caller_query(row: dict[str, str], style: str, rng: random.Random) -> dict[st
     elif roll < 0.2:
         family = family.lower()
     dob = row["date_of_birth"]
+    if style == "full_record":
+        # Everything the record holds about the person as a handler would key it: names varied as above.
+        full = {"given_name": given, "family_name": family, "sex": row["sex"], "town": row["town"]}
+        if row["postcode"]:
+            full["postcode"] = row["postcode"]
+        if dob:
+            full["date_of_birth"] = dob
+        return full
     if style == "names_dob":
         if len(dob) != 10:
             return None

@@ -120,6 +120,26 @@ def test_uk_phone_formats_become_e164(raw: str) -> None:
     assert phone_e164(raw) == "+447700900123"
 
 
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("447700900123", "+447700900123"),
+        ("00 44 7700 900123", "+447700900123"),
+        ("(01622) 123456", "+441622123456"),
+        ("+44(0)20-7946-0018", "+442079460018"),
+        ("0808 800 5000", "+448088005000"),
+        ("+1 202 555 0143", "+12025550143"),
+    ],
+)
+def test_more_uk_and_international_phone_shapes(raw: str, e164: str) -> None:
+    assert phone_e164(raw) == e164
+
+
+def test_phone_with_letters_is_refused_not_misread() -> None:
+    with pytest.raises(ValueError, match="letters"):
+        phone_e164("077OO 900123")
+
+
 def test_landline_and_bad_phone() -> None:
     assert phone_e164("(020) 7946 0018") == "+442079460018"
     with pytest.raises(ValueError, match="not a possible phone number"):

@@ -142,7 +142,18 @@ def test_age_range_counts_from_the_reference_date(index: PersonIndex) -> None:
     assert found.index("SYN-0004") > found.index("SYN-0003")
 
 
-@pytest.mark.parametrize("phone", ["07700 900456", "+447700900456", "0044 7700 900456", "(07700) 900-456"])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "07700 900456",
+        "+447700900456",
+        "0044 7700 900456",
+        "(07700) 900-456",
+        "+44 (0)7700 900456",
+        "447700900456",
+        "07700.900.456",
+    ],
+)
 def test_phone_in_any_uk_format(index: PersonIndex, phone: str) -> None:
     first = top(index, phone=phone)
     assert first["record_id"] == "SYN-0003"
@@ -171,6 +182,11 @@ def test_email_gmail_dots_are_weak_evidence(index: PersonIndex) -> None:
         ("N1GHTHAWK", "instagram", "weak"),
         ("nighthawk77", "instagram", "weak"),
         ("NightHawk", "tiktok", "other_platform"),
+        ("nіghthаwk", "instagram", "exact"),  # Cyrillic і and а: look-alike letters
+        ("Night_Hawk", "IG", "exact"),
+        ("NightHawk#1234", "instagram", "exact"),
+        ("@NIGHTHAWK", None, "exact"),
+        ("n1ghth4wk", None, "weak"),
     ],
 )
 def test_handle_written_differently(
@@ -186,6 +202,40 @@ def test_discord_tag_and_wrapper(index: PersonIndex) -> None:
     first = top(index, handle="Shadow", platform="discord")
     assert first["record_id"] == "SYN-0020"
     assert first["explanation"]["handle"]["level"] == "exact"
+
+
+@pytest.mark.parametrize("handle", ["Shadow#4821", "xX_Shadow_Xx#0001", "SHADOW", "ｓｈａｄｏｗ"])
+def test_discord_handle_however_the_caller_writes_it(index: PersonIndex, handle: str) -> None:
+    first = top(index, handle=handle, platform="Discord")
+    assert first["record_id"] == "SYN-0020"
+    assert first["explanation"]["handle"]["level"] == "exact"
+
+
+def test_leetspeak_handle_is_found_but_only_as_weak_evidence(index: PersonIndex) -> None:
+    first = top(index, handle="Sh4d0w", platform="discord")
+    assert first["record_id"] == "SYN-0020"
+    assert first["explanation"]["handle"]["level"] == "weak"
+    assert "weak evidence" in first["explanation"]["handle"]["note"]
+    assert first["band"] == "weak"
+
+
+def test_alias_in_the_query_is_searched(index: PersonIndex) -> None:
+    first = top(index, given_name="Kevin", family_name="Jones", alias="Kai Bryant")
+    assert first["record_id"] == "SYN-0003"
+    assert first["explanation"]["family_name"]["level"] == "exact"
+
+
+def test_swapped_names_with_an_age_instead_of_a_date(index: PersonIndex) -> None:
+    first = top(index, given_name="Walsh", family_name="Tel", age=54)
+    assert first["record_id"] == "SYN-0007"
+    assert first["explanation"]["given_name"] == {
+        "level": "nickname",
+        "via": "swapped",
+        "query_form": "tel",
+        "record_form": "terence",
+        "weight": first["explanation"]["given_name"]["weight"],
+    }
+    assert first["explanation"]["date_of_birth"]["level"] == "age_exact"
 
 
 def test_results_are_ranked_and_k_limits_them(index: PersonIndex) -> None:
@@ -226,6 +276,9 @@ def test_contradicting_dob_lowers_the_score(index: PersonIndex) -> None:
         ({"given_name": "Kai", "platform": "instagram"}, "platform"),
         ({"given_name": "Kai", "postcode": "not a postcode"}, "postcode"),
         ({"given_name": "Kai", "age": 19, "age_max": 17}, "age"),
+        ({"phone": "077OO 900456"}, "phone"),  # letter O for zero
+        ({"given_name": "Kai", "sex": "boy"}, "sex"),
+        ({"given_name": "Kai", "age": True}, "age"),
     ],
 )
 def test_empty_or_contradictory_queries_name_the_field(

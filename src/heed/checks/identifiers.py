@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
 
 from heed.checks.data_files import char_table, platform_table
+from heed.checks.memo import memo
 
 IdentifierKind = Literal["handle", "phone", "email"]
 
@@ -50,7 +50,7 @@ def normalise_platform(platform: str | None) -> str | None:
     return platform_table().get(folded, folded.replace(" ", ""))
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def handle_skeleton(handle: str) -> str:
     """Strong form of a handle: NFKC, case-folded, look-alikes mapped, wrappers/tags/separators gone."""
     text = unicodedata.normalize("NFKC", handle).strip().lstrip("@")
@@ -96,15 +96,19 @@ def handle_keys(handle: str, platform: str | None) -> IdentifierKeys:
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # The common shapes of UK numbers (10 national digits after 0, +44 or 0044) are read without phonenumbers,
 # which costs ~70 microseconds a number: at 13 million records that alone would be minutes of the build.
+_LETTERS = re.compile(r"[^\W\d_]")
 _UK_COMMON = re.compile(r"^(?:\+44|0044|0)(?:\(0\))?([1237]\d{9})$")
 
 
-@lru_cache(maxsize=100_000)
+@memo(100_000)
 def phone_e164(text: str) -> str:
     """Any UK way of writing a number (07..., +44 7..., 0044..., with spaces or brackets) → E.164.
 
     Raises ValueError when it is not a possible phone number.
     """
+    if _LETTERS.search(text):
+        # phonenumbers reads letters as keypad digits, so "077OO..." (O for zero) became a wrong number.
+        raise ValueError(f"{text!r} is not a phone number: it has letters in it (give it in digits)")
     compact = _PHONE_PUNCTUATION.sub("", text.replace("(0)", ""))
     common = _UK_COMMON.match(compact)
     if common:

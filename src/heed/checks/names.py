@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import jellyfish
 
 from heed.checks.data_files import nickname_table
+from heed.checks.memo import memo
 
 _NON_NAME = re.compile(r"[^a-z\s]+")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def fold(text: str) -> str:
     """Lower-case ASCII letters and single spaces: accents stripped, apostrophes dropped, hyphens split.
 
@@ -39,38 +39,38 @@ def _mac(token: str) -> str:
     return token
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def family_tokens(text: str) -> tuple[str, ...]:
     """Folded family-name parts with Mac→Mc applied (``MacDonald-Smith`` → ``('mcdonald', 'smith')``)."""
     return tuple(_mac(t) for t in fold(text).split())
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def family_key(text: str) -> str:
     """The family name as one comparable string (parts joined without spaces)."""
     return "".join(family_tokens(text))
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def given_key(text: str) -> str:
     """The first given name, folded (middle names are compared separately)."""
     parts = fold(text).split()
     return parts[0] if parts else ""
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def phonetic(token: str) -> str:
     """Metaphone code of a folded token ('' for empty input)."""
     return jellyfish.metaphone(token) if token else ""
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def nysiis(token: str) -> str:
     """NYSIIS code of a folded token ('' for empty input)."""
     return jellyfish.nysiis(token) if token else ""
 
 
-@lru_cache(maxsize=200_000)
+@memo(200_000)
 def given_forms(name: str) -> tuple[str, ...]:
     """The folded given name and every formal name it may be short for (``gaz`` → gaz, gareth, gary)."""
     if not name:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from heed.checks.memo import memo
 from heed.checks.names import fold
 
 _FULL = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
@@ -12,13 +12,13 @@ _DISTRICT = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)$")
 _AREA = re.compile(r"^[A-Z]{1,2}")
 
 
-@lru_cache(maxsize=50_000)
+@memo(50_000)
 def normalise_town(text: str) -> str:
     """Town folded for comparison (``Royal Tunbridge Wells`` stays whole; ``St. Albans`` → ``st albans``)."""
     return fold(text)
 
 
-@lru_cache(maxsize=50_000)
+@memo(50_000)
 def normalise_postcode(text: str) -> str:
     """``me141ab`` → ``ME14 1AB``; a district alone (``ME14``) is kept; anything else → ''."""
     compact = "".join(text.upper().split())
