@@ -25,8 +25,17 @@ def test_search_uses_heed_index_dir_when_no_index_is_given(
 
 def test_default_location_is_var_index(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HEED_INDEX_DIR", raising=False)
+    monkeypatch.delenv("HEED_VAR_DIR", raising=False)
     monkeypatch.delenv("HEED_CHECKS_BACKEND", raising=False)
     assert index_location() == "./var/index"
+
+
+def test_default_location_follows_heed_var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web application keeps its index in $HEED_VAR_DIR/index; the commands find it there too."""
+    monkeypatch.delenv("HEED_INDEX_DIR", raising=False)
+    monkeypatch.delenv("HEED_CHECKS_BACKEND", raising=False)
+    monkeypatch.setenv("HEED_VAR_DIR", str(tmp_path))
+    assert index_location() == str(tmp_path / "index")
 
 
 def test_pg_backend_is_chosen_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:

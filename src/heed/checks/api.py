@@ -2,7 +2,8 @@
 
 A location is a directory (the embedded index) or a ``postgresql://`` URL (the PostgreSQL index; an optional
 ``#schema=NAME`` fragment picks the schema, default ``heed_checks``). Configuration, in order: the location
-passed in; ``HEED_CHECKS_DSN`` when ``HEED_CHECKS_BACKEND=pg``; ``HEED_INDEX_DIR``; ``./var/index``.
+passed in; ``HEED_CHECKS_DSN`` when ``HEED_CHECKS_BACKEND=pg``; ``HEED_INDEX_DIR``; ``$HEED_VAR_DIR/index``;
+``./var/index``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def index_location(explicit: str | os.PathLike[str] | None = None) -> str:
         return dsn
     if backend not in ("embedded", ""):
         raise ValueError(f"HEED_CHECKS_BACKEND={backend!r} is not 'embedded' or 'pg'")
+    if os.environ.get("HEED_VAR_DIR"):
+        # The same default as the web application's: the index lives in Heed's var directory.
+        return os.environ.get("HEED_INDEX_DIR") or str(Path(os.environ["HEED_VAR_DIR"]) / "index")
     return os.environ.get("HEED_INDEX_DIR") or DEFAULT_INDEX_DIR
 
 

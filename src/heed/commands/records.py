@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     load.add_argument(
         "--index",
         default=None,
-        help="index directory or postgresql:// URL (default: $HEED_INDEX_DIR, else ./var/index)",
+        help="index directory or postgresql:// URL "
+        "(default: $HEED_INDEX_DIR, else $HEED_VAR_DIR/index, else ./var/index)",
     )
     load.set_defaults(func=_import)
 

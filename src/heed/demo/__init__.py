@@ -6,6 +6,7 @@ already there.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +50,22 @@ class SeedReport:
     earlier_call: str
 
 
+def _usable(location: str) -> bool:
+    from heed.checks import IndexUnavailable, open_index
+    from heed.checks.embedded import index_exists
+
+    try:
+        if not index_exists(location):
+            return False
+        with open_index(location):
+            return True
+    except IndexUnavailable:
+        return False
+
+
 def seed_demo() -> SeedReport:
     """Create (once) the demo force, its users, the SYNTHETIC nominal index and one earlier report."""
     from heed.checks import import_csv
-    from heed.checks.embedded import index_exists
 
     with transaction.atomic():
         created = not Force.objects.filter(code=DEMO_FORCE).exists()
@@ -76,7 +89,10 @@ def seed_demo() -> SeedReport:
             )
     location = configured_location()
     loaded = 0
-    if location.startswith(("postgres://", "postgresql://")) or not index_exists(location):
+    if location.startswith(("postgres://", "postgresql://")) or not _usable(location):
+        if (Path(location) / "manifest.json").exists():
+            # An index in an older format (or damaged): the demo index is rebuilt from the shipped file.
+            shutil.rmtree(location, ignore_errors=True)
         loaded = import_csv(NOMINALS, location).loaded
         reset()
     earlier = Call.objects.filter(force=force, caller_name="SYNTHETIC demo teacher").first()
