@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # One test database per checkout, so two clones (CI and a developer) never drop each other's.
 PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-checks clean
+.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench golden bench-checks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_assess.py
+
+## Record assess's outputs as the golden ones (only for a change meant to move results; see README).
+golden: $(STAMP)
+	$(BIN)/python tests/risk/test_risk_golden.py --write
 
 ## Person-check benchmarks (printed figures): FEBRL 4, then SYNTHETIC records at CHECKS_RECORDS, each beside a
 ## PostgreSQL trigram reference (needs the server at 127.0.0.1:5432). 13 M: make bench-checks CHECKS_RECORDS=13000000
