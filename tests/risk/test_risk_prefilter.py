@@ -12,7 +12,7 @@ import pytest
 from heed.risk import default_pack
 from heed.risk.detect import detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
-from heed.risk.prefilter import WordIndex, anchors_of, finditer
+from heed.risk.prefilter import StartTable, WordIndex, anchors_of, finditer
 
 TRICKY = [
     "He's 24 and she's 14. He'll pick her up at 8 tonight; £50 sent, 'keep it quiet'.",
@@ -32,6 +32,7 @@ def test_detection_with_the_prefilter_equals_a_full_scan() -> None:
     pack = default_pack()
     compiled = dict(pack.compiled)
     compiled["cue_anchors"] = MappingProxyType({c: (None,) * len(p) for c, p in pack.cues.items()})
+    compiled["cue_table"] = StartTable([None] * sum(len(p) for p in pack.cues.values()))
     full_scan = dataclasses.replace(pack, compiled=MappingProxyType(compiled))
     for text in all_narratives():
         norm = normalise(text)

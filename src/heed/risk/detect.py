@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heed.risk.pack import GuidancePack
-from heed.risk.prefilter import WordIndex
+from heed.risk.prefilter import StartTable, WordIndex
 
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
@@ -174,14 +174,15 @@ def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dic
     """
     scope = Scope(text, pack.compiled)
     index = index if index is not None else WordIndex(text)
-    anchors_by_code = pack.compiled["cue_anchors"]
+    table: StartTable = pack.compiled["cue_table"]
+    starts_by_slot = iter(table.starts(index))
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
         family_matters = code in scope.family_codes
         spans: list[Span] = []
-        for pattern, anchors in zip(patterns, anchors_by_code[code], strict=True):
-            starts = None if anchors is None else index.candidates(anchors)
+        for pattern in patterns:
+            starts = next(starts_by_slot)
             pos = 0
             ci = 0
             while True:

@@ -11,6 +11,7 @@ is always exactly what a plain scan would find.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,8 +24,9 @@ _p: Any = importlib.import_module("re._parser")
 
 DEPTH = 5
 _MAX_PREFIXES = 4000
-_WORD_START = re.compile(r"\b\w|['£]")
-_TOKENS = re.compile(r"\w+|\W+")
+_WORD_RUN = re.compile(r"\w+")
+_NON_WORD_RUN = re.compile(r"\W+")
+_SYMBOLS = re.compile("['£]")
 _SYMBOL_STARTS = "'£"
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = tuple(
@@ -196,52 +198,86 @@ def _check(found: set[tuple[str, bool]]) -> None:
 
 
 class WordIndex:
-    """The word starts (and apostrophes and pound signs) of a text, keyed by what follows them read the way
-    anchors are (lowercase, separators as one space), 1 to ``DEPTH`` characters long."""
+    """The word starts (and apostrophes and pound signs) of a text, each with what follows it read the way
+    anchors are (lowercase, separators as one space), up to ``DEPTH`` characters: ``keys`` holds
+    ``(position, key)`` in order of position."""
 
     def __init__(self, text: str) -> None:
         low = text.lower()
         if len(low) != len(text):  # a few characters lower-case to two; keep positions aligned
             low = "".join(ch.lower()[:1] or ch for ch in text)
-        # The text with every run of non-word characters as one space, and where each position landed.
-        parts: list[str] = []
-        starts: list[tuple[int, int]] = []  # (position in text, position in the collapsed text)
-        at = 0
-        for m in _TOKENS.finditer(low):
-            tok = m.group(0)
-            if tok[0].isalnum() or tok[0] == "_":
-                starts.append((m.start(), at))
-                parts.append(tok)
-                at += len(tok)
-            else:
-                starts.extend((m.start() + k, at) for k, ch in enumerate(tok) if ch in _SYMBOL_STARTS)
-                parts.append(SEP)
-                at += 1
-        flat = "".join(parts)
-        full: dict[str, list[int]] = {}
-        add = full.setdefault
-        for pos, j in starts:
-            add(flat[j : j + DEPTH], []).append(pos)
-        # Shorter keys are the beginnings of the full ones: built per distinct key, not per word.
-        by_prefix: dict[str, list[int]] = {k: list(v) for k, v in full.items()}
-        for key, positions in full.items():
-            for n in range(1, len(key)):
-                short = key[:n]
-                hits = by_prefix.get(short)
-                if hits is None:
-                    by_prefix[short] = list(positions)
-                else:
-                    hits.extend(positions)
-        self.by_prefix = by_prefix
-        self.keys = frozenset(by_prefix)
+        # The text with every run of non-word characters as one space. Its word runs are the text's, in the
+        # same order, so the n-th word start of one is the n-th of the other.
+        flat = _NON_WORD_RUN.sub(SEP, low)
+        starts = [m.start() for m in _WORD_RUN.finditer(low)]
+        flat_starts = [m.start() for m in _WORD_RUN.finditer(flat)]
+        keys = [(pos, flat[j : j + DEPTH]) for pos, j in zip(starts, flat_starts, strict=True)]
+        symbols = [m.start() for m in _SYMBOLS.finditer(low)]
+        if symbols:
+            # A symbol sits in the separator run just before the next word: its key begins with that space.
+            for pos in symbols:
+                i = bisect.bisect_left(starts, pos)
+                j = flat_starts[i] - 1 if i < len(flat_starts) else len(flat) - 1
+                keys.append((pos, flat[j : j + DEPTH]))
+            keys.sort()
+        self.keys = keys
 
     def candidates(self, anchors: Anchors) -> list[int]:
         """Positions where a pattern with these anchors could match, in order."""
-        by_prefix = self.by_prefix
-        out: list[int] = []
-        for prefix in anchors.prefixes & self.keys:
-            out.extend(by_prefix[prefix])
-        out.sort()
+        found = StartTable((anchors,)).starts(self)[0]
+        return found if found is not None else []
+
+
+class StartTable:
+    """Where each of a fixed list of patterns (given by their anchors) could match in a text, found in one
+    pass over the text's word starts instead of one pass per pattern.
+
+    Built once per pack: each beginning names the patterns it admits. A beginning that extends another of the
+    same pattern ("ask" beside "as") admits nothing more, so it is left out and each position is listed at
+    most once per pattern. What a whole key (a word start's first ``DEPTH`` characters) admits is remembered,
+    since the same words recur in every narrative.
+    """
+
+    _MEMO_LIMIT = 200_000
+
+    def __init__(self, anchors: Sequence[Anchors | None]) -> None:
+        self.size = len(anchors)
+        self.unbounded = frozenset(i for i, a in enumerate(anchors) if a is None)
+        by_prefix: dict[str, list[int]] = {}
+        for slot, a in enumerate(anchors):
+            if a is None:
+                continue
+            for prefix in a.prefixes:
+                if not any(prefix[:n] in a.prefixes for n in range(1, len(prefix))):
+                    by_prefix.setdefault(prefix, []).append(slot)
+        self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
+        self._lengths = tuple(sorted({len(k) for k in by_prefix}))
+        self._memo: dict[str, tuple[int, ...]] = {}
+
+    def _slots(self, key: str) -> tuple[int, ...]:
+        slots = self._memo.get(key)
+        if slots is None:
+            found: list[int] = []
+            for n in self._lengths:
+                if n > len(key):
+                    break
+                found.extend(self._by_prefix.get(key[:n], ()))
+            slots = tuple(found)
+            if len(self._memo) >= self._MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = slots
+        return slots
+
+    def starts(self, index: WordIndex) -> list[list[int] | None]:
+        """For each pattern: the positions where it could match, in order, or None to scan the whole text."""
+        out: list[list[int] | None] = [None if i in self.unbounded else [] for i in range(self.size)]
+        memo = self._memo
+        for pos, key in index.keys:
+            slots = memo.get(key)
+            if slots is None:
+                slots = self._slots(key)
+            for slot in slots:
+                out[slot].append(pos)  # type: ignore[union-attr]
         return out
 
 
@@ -252,8 +288,16 @@ def finditer(
     if anchors is None or index is None:
         yield from pattern.finditer(text)
         return
+    yield from finditer_at(pattern, index.candidates(anchors), text)
+
+
+def finditer_at(pattern: re.Pattern[str], starts: list[int] | None, text: str) -> Iterator[re.Match[str]]:
+    """Exactly ``pattern.finditer(text)`` given the only positions where it can match (None: anywhere)."""
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
     pos = 0
-    for start in index.candidates(anchors):
+    for start in starts:
         if start < pos:
             continue
         m = pattern.match(text, start)

@@ -7,13 +7,14 @@ people.yaml; this module only knows how to apply it. Spans are exact slices of t
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from heed.risk.pack import GuidancePack
-from heed.risk.prefilter import WordIndex, anchors_of, finditer
+from heed.risk.prefilter import Anchors, StartTable, WordIndex, anchors_of, finditer_at
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
@@ -171,6 +172,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
     """
     c: Mapping[str, Any] = pack.compiled
     index = index if index is not None else WordIndex(text)
+    starts = _pattern_starts(c, index)
     items: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
@@ -231,7 +233,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         add_handle(m.group(1), *m.span(1))
     for m in _AT_HANDLE.finditer(text):
         add_handle(m.group(1), m.start(), m.end(1))
-    for m in finditer(_HANDLE_INTRO, _HANDLE_INTRO_ANCHORS, index, text):
+    for m in finditer_at(_HANDLE_INTRO, starts[_HANDLE_INTRO], text):
         h = m.group("h").rstrip(".-")
         s = m.start("h")
         intro = text[m.start() : s]
@@ -257,7 +259,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
 
     town_re: re.Pattern[str] = c["town_re"]
     seen_towns: set[str] = set()
-    for m in finditer(town_re, c["town_re_anchors"], index, text):
+    for m in finditer_at(town_re, starts[town_re], text):
         word = m.group(0)
         if not word[0].isupper() or _overlaps(taken, *m.span()):
             continue
@@ -269,11 +271,36 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         seen_towns.add(key)
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
-    _extract_people(text, pack, items, taken, add, index)
-    ages = _ages(text, pack, items, index)
+    _extract_people(text, pack, items, taken, add, starts)
+    ages = _ages(text, pack, items, starts)
     _assign_roles(text, pack, items, ages)
     items.sort(key=lambda x: x.start)
     return Subjects(items, ages)
+
+
+def _pattern_starts(c: Mapping[str, Any], index: WordIndex) -> dict[re.Pattern[str], list[int] | None]:
+    """Where each prefiltered pattern of the extractor could match in the text (None: anywhere)."""
+    patterns = (
+        _HANDLE_INTRO,
+        _NAME_CUE,
+        c["town_re"],
+        *c["estimated_age_patterns"],
+        *c["age_patterns"],
+    )
+    anchors = (
+        _HANDLE_INTRO_ANCHORS,
+        _NAME_CUE_ANCHORS,
+        c["town_re_anchors"],
+        *c["estimated_age_patterns_anchors"],
+        *c["age_patterns_anchors"],
+    )
+    return dict(zip(patterns, _start_table(anchors).starts(index), strict=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _start_table(anchors: tuple[Anchors | None, ...]) -> StartTable:
+    # One per pack (keyed by its anchors): built on first use, then shared by every narrative.
+    return StartTable(anchors)
 
 
 def _extract_people(
@@ -282,7 +309,7 @@ def _extract_people(
     items: list[Subject],
     taken: list[tuple[int, int]],
     add: Any,
-    index: WordIndex,
+    starts: Mapping[re.Pattern[str], list[int] | None],
 ) -> None:
     c = pack.compiled
     not_names: frozenset[str] = c["not_names"]
@@ -304,7 +331,7 @@ def _extract_people(
         return not (w.isupper() and len(w) < 3)
 
     candidates: dict[int, tuple[int, int]] = {}
-    for m in finditer(_NAME_CUE, _NAME_CUE_ANCHORS, index, text):
+    for m in finditer_at(_NAME_CUE, starts[_NAME_CUE], text):
         s, e = m.span("n")
         if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
@@ -434,13 +461,15 @@ def _attribute_age(
     return role, known
 
 
-def _ages(text: str, pack: GuidancePack, items: list[Subject], index: WordIndex) -> list[AgeMention]:
+def _ages(
+    text: str, pack: GuidancePack, items: list[Subject], starts: Mapping[re.Pattern[str], list[int] | None]
+) -> list[AgeMention]:
     c = pack.compiled
     found: list[AgeMention] = []
     taken: list[tuple[int, int]] = [(x.start, x.end) for x in items if x.kind in ("phone", "email", "handle")]
     for estimated, key in ((True, "estimated_age_patterns"), (False, "age_patterns")):
-        for pattern, anchors in zip(c[key], c[f"{key}_anchors"], strict=True):
-            for m in finditer(pattern, anchors, index, text):
+        for pattern in c[key]:
+            for m in finditer_at(pattern, starts[pattern], text):
                 if "decade" in pattern.groupindex and m.group("decade"):
                     s, e = m.span("decade")
                     phrase = m.group("decade").lower().replace("'", "")
