@@ -12,7 +12,7 @@ import pytest
 from heed.risk import default_pack
 from heed.risk.detect import detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
-from heed.risk.prefilter import StartTable, WordIndex, anchors_of, finditer
+from heed.risk.prefilter import StartTable, WordIndex, anchors_of, finditer, finditer_at, later_anchors_of
 
 TRICKY = [
     "He's 24 and she's 14. He'll pick her up at 8 tonight; £50 sent, 'keep it quiet'.",
@@ -55,6 +55,46 @@ def test_finditer_matches_re_finditer(pattern: str, text: str) -> None:
     index = WordIndex(text)
     expected = [m.span() for m in compiled.finditer(text)]
     assert [m.span() for m in finditer(compiled, anchors_of(compiled), index, text)] == expected
+
+
+def test_every_cue_finds_with_the_prefilter_exactly_what_a_full_scan_finds() -> None:
+    # Match by match (before scope decides anything), on narratives as written and run together, where
+    # later anchors drop the most starts.
+    pack = default_pack()
+    patterns = [p for per_code in pack.cues.values() for p in per_code]
+    table: StartTable = pack.compiled["cue_table"]
+    texts = [normalise(t) for t in all_narratives()]
+    texts += ["\n".join(texts[i : i + 9]) for i in range(0, len(texts), 9)]
+    for text in texts:
+        starts = table.starts(WordIndex(text))
+        for pattern, where in zip(patterns, starts, strict=True):
+            found = [m.span() for m in finditer_at(pattern, where, text)]
+            assert found == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "later"),
+    [
+        (r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", [{"pics", "nudes"}]),
+        # A pound sign reads as a separator, indexed where it stands: " 5" begins "£50".
+        (r"\bsend\b(?: \w+)? (?:pics|£\d+)", [{"pics", *(f" {d}" for d in range(10))}]),
+        # Nothing bounds where "pics" begins: "\w*" may run into it.
+        (r"\bsend\w* *pics", []),
+        (r"\b(?:his|her) (?:age|name)\b", [{"age", "name"}]),
+    ],
+)
+def test_later_anchors(pattern: str, later: list[set[str]]) -> None:
+    found = later_anchors_of(re.compile(pattern, re.IGNORECASE))
+    assert [set(a.prefixes) for a in found] == later
+
+
+def test_a_cue_whose_later_part_is_missing_is_not_tried() -> None:
+    pattern = re.compile(r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", re.IGNORECASE)
+    table = StartTable([anchors_of(pattern)], [later_anchors_of(pattern)])
+    assert table.starts(WordIndex("he asks for money and wants to meet")) == [[]]
+    text = "he asks for pics and wants to meet"
+    assert table.starts(WordIndex(text)) == [[0 + 3]]
+    assert [m.span() for m in pattern.finditer(text)] == [(3, 16)]
 
 
 def test_anchors_are_known_for_almost_every_cue() -> None:

@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import StartTable, anchors_of
+from heed.risk.prefilter import StartTable, anchors_of, later_anchors_of
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -458,7 +458,10 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     cue_anchors = {code: tuple(anchors_of(p) for p in pats) for code, pats in cues.items()}
     compiled_extra["cue_anchors"] = MappingProxyType(cue_anchors)
     # One table for every cue, in the order detect() walks them (indicator by indicator).
-    compiled_extra["cue_table"] = StartTable([a for anchors in cue_anchors.values() for a in anchors])
+    compiled_extra["cue_table"] = StartTable(
+        [a for anchors in cue_anchors.values() for a in anchors],
+        [later_anchors_of(p) for pats in cues.values() for p in pats],
+    )
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():

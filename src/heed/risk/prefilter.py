@@ -77,6 +77,109 @@ def anchors_of(pattern: re.Pattern[str]) -> Anchors | None:
     return None  # pragma: no cover - depth 1 is bounded whenever the first characters are
 
 
+def later_anchors_of(pattern: re.Pattern[str]) -> tuple[Anchors, ...]:
+    """Beginnings of the parts every match of ``pattern`` holds after its start, each at a word start.
+
+    A part counts when it is a top-level item that no match can skip, with something consumed before it, and
+    it is bound to begin at an indexed position: right after ``\\b`` or after a part that always ends with a
+    non-word character, with a word character first (or it begins with an indexed symbol). Its beginnings
+    are read like ``anchors_of`` reads a pattern's. In ``\\b(?:asks?|wants?) +(?:\\w+ +){0,3}?(?:pics|nudes)``
+    the part ``(?:pics|nudes)`` gives "pics" and "nudes": a narrative without them cannot match at all.
+    """
+    try:
+        items = _p.parse(pattern.pattern, pattern.flags).data
+    except Exception:  # pragma: no cover - the pattern compiled, so it parses
+        return ()
+    out: list[Anchors] = []
+    consumed = False
+    for k, item in enumerate(items):
+        if consumed and _begins_a_word(items, k):
+            firsts = _Walk(1, canon=False).first(items, k)
+            if firsts is not None and all(ch.isalnum() or ch == "_" or ch in _SYMBOL_STARTS for ch in firsts):
+                for depth in range(DEPTH, 0, -1):
+                    prefixes = _Walk(depth, canon=True).first(items, k)
+                    if prefixes is not None:
+                        out.append(Anchors(frozenset(prefixes)))
+                        break
+        consumed = consumed or not _may_be_empty(item)
+    return tuple(out)
+
+
+def _begins_a_word(items: Any, k: int) -> bool:
+    """Whether the character before ``items[k]`` is always a non-word one (or ``\\b`` is right before it, so
+    a word character there begins a word)."""
+    if k > 0 and items[k - 1][0] is _c.AT and items[k - 1][1] is _c.AT_BOUNDARY:
+        return True
+    return _ends_non_word(items, k)
+
+
+def _ends_non_word(items: Any, k: int) -> bool:
+    # Whether the items before index k always end by consuming a non-word character.
+    j = k - 1
+    while j >= 0:
+        op, _av = items[j]
+        if op is _c.AT:
+            return False
+        if op in _ZERO_WIDTH:  # look-arounds consume nothing
+            j -= 1
+            continue
+        if not _item_ends_non_word(items[j]):
+            return False
+        if not _may_be_empty(items[j]):
+            return True
+        j -= 1
+    return False
+
+
+def _item_ends_non_word(item: tuple[Any, Any]) -> bool:
+    op, av = item
+    if op is _c.LITERAL:
+        return not _is_word(chr(av))
+    if op is _c.IN:
+        return _class_is_non_word(av)
+    if op is _c.SUBPATTERN:
+        return _ends_non_word(av[-1].data, len(av[-1].data))
+    if op is _c.BRANCH:
+        return all(_ends_non_word(alt.data, len(alt.data)) for alt in av[1])
+    if op in _REPEATS:
+        return _ends_non_word(av[2].data, len(av[2].data))
+    return False
+
+
+def _class_is_non_word(av: Sequence[Any]) -> bool:
+    if any(op is _c.NEGATE for op, _v in av):
+        # [^\w...] can only match non-word characters.
+        return any(op is _c.CATEGORY and val is _c.CATEGORY_WORD for op, val in av)
+    for op, val in av:
+        if op is _c.LITERAL:
+            if _is_word(chr(val)):
+                return False
+        elif op is _c.RANGE and val[1] - val[0] <= 256:
+            if any(_is_word(chr(x)) for x in range(val[0], val[1] + 1)):
+                return False
+        elif not (op is _c.CATEGORY and val in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD)):
+            return False
+    return True
+
+
+def _may_be_empty(item: tuple[Any, Any]) -> bool:
+    # Whether the item can match without consuming anything (unknown kinds: yes, the safe answer).
+    op, av = item
+    if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
+        return False
+    if op in _REPEATS:
+        return bool(av[0] == 0 or all(_may_be_empty(i) for i in av[2].data))
+    if op is _c.SUBPATTERN:
+        return all(_may_be_empty(i) for i in av[-1].data)
+    if op is _c.BRANCH:
+        return any(all(_may_be_empty(i) for i in alt.data) for alt in av[1])
+    return True
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 # A position in the parse tree: (items, index, what follows when these items end). Frames are interned so
 # that each is walked once (memoised by identity): alternatives share the walk of what follows them.
 _Frame = tuple[Any, int, Any]
@@ -229,40 +332,47 @@ class WordIndex:
 
 
 class StartTable:
-    """Where each of a fixed list of patterns (given by their anchors) could match in a text, found in one
-    pass over the text's word starts instead of one pass per pattern.
+    """Where each of a fixed list of patterns could match in a text, found in one pass over the text's word
+    starts instead of one pass per pattern.
 
     Built once per pack: each beginning names the patterns it admits. A beginning that extends another of the
     same pattern ("ask" beside "as") admits nothing more, so it is left out and each position is listed at
     most once per pattern. What a whole key (a word start's first ``DEPTH`` characters) admits is remembered,
     since the same words recur in every narrative.
+
+    A pattern may also have ``later`` anchors (see ``later_anchors_of``): parts every match holds further on.
+    A match cannot start after the last place one of them can begin, so starts beyond it are dropped, and a
+    pattern one of whose later parts appears nowhere in the text is not tried at all (even a full scan).
     """
 
     _MEMO_LIMIT = 200_000
 
-    def __init__(self, anchors: Sequence[Anchors | None]) -> None:
+    def __init__(
+        self, anchors: Sequence[Anchors | None], later: Sequence[Sequence[Anchors]] | None = None
+    ) -> None:
         self.size = len(anchors)
         self.unbounded = frozenset(i for i, a in enumerate(anchors) if a is None)
-        by_prefix: dict[str, list[int]] = {}
-        for slot, a in enumerate(anchors):
-            if a is None:
-                continue
-            for prefix in a.prefixes:
-                if not any(prefix[:n] in a.prefixes for n in range(1, len(prefix))):
-                    by_prefix.setdefault(prefix, []).append(slot)
-        self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
-        self._lengths = tuple(sorted({len(k) for k in by_prefix}))
-        self._memo: dict[str, tuple[int, ...]] = {}
+        later = later if later is not None else [()] * self.size
+        if len(later) != self.size:
+            raise ValueError("later anchors must be given for every pattern")
+        # Later parts are numbered after one another; owner[k] is the pattern later part k belongs to.
+        self._owner = [i for i, parts in enumerate(later) for _ in parts]
+        self._later_of = [
+            tuple(range(start, start + len(parts)))
+            for start, parts in zip(_offsets([len(p) for p in later]), later, strict=True)
+        ]
+        self._by_prefix = [_minimal_prefixes(anchors), _minimal_prefixes([a for p in later for a in p])]
+        self._lengths = [tuple(sorted({len(k) for k in table})) for table in self._by_prefix]
+        self._memo: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
-    def _slots(self, key: str) -> tuple[int, ...]:
+    def _slots(self, key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         slots = self._memo.get(key)
         if slots is None:
-            found: list[int] = []
-            for n in self._lengths:
-                if n > len(key):
-                    break
-                found.extend(self._by_prefix.get(key[:n], ()))
-            slots = tuple(found)
+            first, later = (
+                tuple(slot for n in lengths if n <= len(key) for slot in by_prefix.get(key[:n], ()))
+                for by_prefix, lengths in zip(self._by_prefix, self._lengths, strict=True)
+            )
+            slots = (first, later)
             if len(self._memo) >= self._MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = slots
@@ -271,14 +381,47 @@ class StartTable:
     def starts(self, index: WordIndex) -> list[list[int] | None]:
         """For each pattern: the positions where it could match, in order, or None to scan the whole text."""
         out: list[list[int] | None] = [None if i in self.unbounded else [] for i in range(self.size)]
+        last = [-1] * len(self._owner)
         memo = self._memo
         for pos, key in index.keys:
             slots = memo.get(key)
             if slots is None:
                 slots = self._slots(key)
-            for slot in slots:
+            for slot in slots[0]:
                 out[slot].append(pos)  # type: ignore[union-attr]
+            for slot in slots[1]:
+                last[slot] = pos
+        if last:
+            for i, parts in enumerate(self._later_of):
+                if not parts:
+                    continue
+                limit = min(last[k] for k in parts)
+                starts = out[i]
+                if limit < 0:
+                    out[i] = []
+                elif starts and starts[-1] > limit:
+                    out[i] = starts[: bisect.bisect_right(starts, limit)]
         return out
+
+
+def _offsets(sizes: Sequence[int]) -> list[int]:
+    out, at = [], 0
+    for n in sizes:
+        out.append(at)
+        at += n
+    return out
+
+
+def _minimal_prefixes(anchors: Sequence[Anchors | None]) -> dict[str, tuple[int, ...]]:
+    # Each slot under the beginnings of its anchors that do not merely extend another of its beginnings.
+    by_prefix: dict[str, list[int]] = {}
+    for slot, a in enumerate(anchors):
+        if a is None:
+            continue
+        for prefix in a.prefixes:
+            if not any(prefix[:n] in a.prefixes for n in range(1, len(prefix))):
+                by_prefix.setdefault(prefix, []).append(slot)
+    return {k: tuple(v) for k, v in by_prefix.items()}
 
 
 def finditer(
