@@ -12,7 +12,15 @@ import pytest
 from heed.risk import default_pack
 from heed.risk.detect import detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
-from heed.risk.prefilter import StartTable, WordIndex, anchors_of, finditer, finditer_at, later_anchors_of
+from heed.risk.prefilter import (
+    StartTable,
+    WordIndex,
+    anchors_of,
+    finditer,
+    finditer_at,
+    later_anchors_of,
+    rarest_later_anchor,
+)
 
 TRICKY = [
     "He's 24 and she's 14. He'll pick her up at 8 tonight; £50 sent, 'keep it quiet'.",
@@ -90,7 +98,7 @@ def test_later_anchors(pattern: str, later: list[set[str]]) -> None:
 
 def test_a_cue_whose_later_part_is_missing_is_not_tried() -> None:
     pattern = re.compile(r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", re.IGNORECASE)
-    table = StartTable([anchors_of(pattern)], [later_anchors_of(pattern)])
+    table = StartTable([anchors_of(pattern)], [rarest_later_anchor(pattern)])
     assert table.starts(WordIndex("he asks for money and wants to meet")) == [[]]
     text = "he asks for pics and wants to meet"
     assert table.starts(WordIndex(text)) == [[0 + 3]]

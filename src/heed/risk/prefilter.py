@@ -105,6 +105,28 @@ def later_anchors_of(pattern: re.Pattern[str]) -> tuple[Anchors, ...]:
     return tuple(out)
 
 
+def rarest_later_anchor(pattern: re.Pattern[str]) -> Anchors | None:
+    """The later part of ``pattern`` (see ``later_anchors_of``) least likely to begin a word, if any is
+    rare enough to be worth tracking.
+
+    Any subset of the later parts gives the same results; this one is for speed. A part that may begin
+    with "a" or "to" is in every narrative and costs more to track than it saves; the rarest part of a cue
+    alone drops nearly as many starts as all of them. Rarity is judged from the beginnings alone: each
+    counts as one word start in 27 to the power of its length.
+    """
+    parts = [(_commonness(a), i, a) for i, a in enumerate(later_anchors_of(pattern))]
+    parts = [part for part in parts if part[0] <= _MAX_COMMONNESS]
+    return min(parts)[2] if parts else None
+
+
+_MAX_COMMONNESS = 0.01
+
+
+def _commonness(anchors: Anchors) -> float:
+    shortest = [p for p in anchors.prefixes if not any(p[:n] in anchors.prefixes for n in range(1, len(p)))]
+    return sum(27.0 ** -len(p.strip()) for p in shortest)
+
+
 def _begins_a_word(items: Any, k: int) -> bool:
     """Whether the character before ``items[k]`` is always a non-word one (or ``\\b`` is right before it, so
     a word character there begins a word)."""
@@ -340,28 +362,24 @@ class StartTable:
     most once per pattern. What a whole key (a word start's first ``DEPTH`` characters) admits is remembered,
     since the same words recur in every narrative.
 
-    A pattern may also have ``later`` anchors (see ``later_anchors_of``): parts every match holds further on.
-    A match cannot start after the last place one of them can begin, so starts beyond it are dropped, and a
-    pattern one of whose later parts appears nowhere in the text is not tried at all (even a full scan).
+    A pattern may also have a ``later`` anchor (see ``rarest_later_anchor``): a part every match holds further
+    on. A match cannot start after the last place that part can begin, so starts beyond it are dropped, and a
+    pattern whose later part appears nowhere in the text is not tried at all (not even by a full scan).
     """
 
     _MEMO_LIMIT = 200_000
 
     def __init__(
-        self, anchors: Sequence[Anchors | None], later: Sequence[Sequence[Anchors]] | None = None
+        self, anchors: Sequence[Anchors | None], later: Sequence[Anchors | None] | None = None
     ) -> None:
         self.size = len(anchors)
-        self.unbounded = frozenset(i for i, a in enumerate(anchors) if a is None)
-        later = later if later is not None else [()] * self.size
+        self.unbounded = tuple(i for i, a in enumerate(anchors) if a is None)
+        later = later if later is not None else [None] * self.size
         if len(later) != self.size:
-            raise ValueError("later anchors must be given for every pattern")
-        # Later parts are numbered after one another; owner[k] is the pattern later part k belongs to.
-        self._owner = [i for i, parts in enumerate(later) for _ in parts]
-        self._later_of = [
-            tuple(range(start, start + len(parts)))
-            for start, parts in zip(_offsets([len(p) for p in later]), later, strict=True)
-        ]
-        self._by_prefix = [_minimal_prefixes(anchors), _minimal_prefixes([a for p in later for a in p])]
+            raise ValueError("a later anchor (or None) must be given for every pattern")
+        # (pattern, its later part's number) for the patterns that have one.
+        self._later = [(i, k) for k, i in enumerate(i for i, a in enumerate(later) if a is not None)]
+        self._by_prefix = [_minimal_prefixes(anchors), _minimal_prefixes([a for a in later if a is not None])]
         self._lengths = [tuple(sorted({len(k) for k in table})) for table in self._by_prefix]
         self._memo: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
@@ -380,8 +398,10 @@ class StartTable:
 
     def starts(self, index: WordIndex) -> list[list[int] | None]:
         """For each pattern: the positions where it could match, in order, or None to scan the whole text."""
-        out: list[list[int] | None] = [None if i in self.unbounded else [] for i in range(self.size)]
-        last = [-1] * len(self._owner)
+        out: list[list[int] | None] = [[] for _ in range(self.size)]
+        for i in self.unbounded:
+            out[i] = None
+        last = [-1] * len(self._later)
         memo = self._memo
         for pos, key in index.keys:
             slots = memo.get(key)
@@ -389,27 +409,17 @@ class StartTable:
                 slots = self._slots(key)
             for slot in slots[0]:
                 out[slot].append(pos)  # type: ignore[union-attr]
-            for slot in slots[1]:
-                last[slot] = pos
-        if last:
-            for i, parts in enumerate(self._later_of):
-                if not parts:
-                    continue
-                limit = min(last[k] for k in parts)
-                starts = out[i]
+            for k in slots[1]:
+                last[k] = pos
+        for i, k in self._later:
+            starts = out[i]
+            limit = last[k]
+            if starts is None:
                 if limit < 0:
                     out[i] = []
-                elif starts and starts[-1] > limit:
-                    out[i] = starts[: bisect.bisect_right(starts, limit)]
+            elif starts and starts[-1] > limit:
+                out[i] = starts[: bisect.bisect_right(starts, limit)] if limit >= 0 else []
         return out
-
-
-def _offsets(sizes: Sequence[int]) -> list[int]:
-    out, at = [], 0
-    for n in sizes:
-        out.append(at)
-        at += n
-    return out
 
 
 def _minimal_prefixes(anchors: Sequence[Anchors | None]) -> dict[str, tuple[int, ...]]:
