@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pytest
 
 from heed.risk import default_pack
-from heed.risk.detect import detect, normalise
+from heed.risk.detect import Scope, detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
 from heed.risk.prefilter import (
     StartTable,
@@ -26,6 +26,15 @@ TRICKY = [
     "He's 24 and she's 14. He'll pick her up at 8 tonight; £50 sent, 'keep it quiet'.",
     "ÇA VA? İstanbul naïve café - he said he'd send £20 if she sent pics.",
     "O'Brien's son (13) 'said' the man's car was outside now.",
+]
+
+
+# Look-back windows that begin mid-word, hold pseudo-negations or end on a symbol.
+PROBES = [
+    "He never told her he'd send pics, but she says he didn't know she was 14 and not only asked for pics.",
+    "Nobody knows he asked to meet. If he asks for pics she won't; worried he might ask to meet.",
+    "whatever he asked for pics\nand then he asked for pics, no",
+    "She is not sure he didn't ask to meet at £20 'pics'.",
 ]
 
 
@@ -78,6 +87,36 @@ def test_every_cue_finds_with_the_prefilter_exactly_what_a_full_scan_finds() -> 
         for pattern, where in zip(patterns, starts, strict=True):
             found = [m.span() for m in finditer_at(pattern, where, text)]
             assert found == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
+
+
+def test_scope_decides_the_same_with_and_without_the_prefilter() -> None:
+    # The look-back patterns are searched only in windows where they can begin; every decision must be
+    # the one a search of every window gives.
+    pack = default_pack()
+    patterns = [p for per_code in pack.cues.values() for p in per_code]
+    texts = [normalise(t) for t in [*all_narratives(), *PROBES]]
+    texts += ["\n".join(texts[i : i + 9]) for i in range(0, len(texts), 9)]
+    for text in texts:
+        index = WordIndex(text)
+        fast, plain = Scope(text, pack.compiled, index), Scope(text, pack.compiled)
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                for suspicion in (False, True):
+                    expected = plain.is_reported(m.start(), m.end(), suspicion_counts=suspicion)
+                    assert fast.is_reported(m.start(), m.end(), suspicion_counts=suspicion) == expected
+
+
+def test_a_window_cut_mid_word_is_searched_in_full() -> None:
+    # A force's clause break may end inside a word: the window then begins with a word the text's index
+    # does not know, so the look-back patterns must be searched, not skipped.
+    pack = default_pack()
+    compiled = {**pack.compiled, "clause_breaks": re.compile("xx")}
+    text = "boxxnever asked for pics"
+    start = text.index("asked")
+    fast, plain = Scope(text, compiled, WordIndex(text)), Scope(text, compiled)
+    assert fast.window(start) == "never "
+    assert plain.is_reported(start, len(text), suspicion_counts=False) is False
+    assert fast.is_reported(start, len(text), suspicion_counts=False) is False
 
 
 @pytest.mark.parametrize(

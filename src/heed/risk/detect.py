@@ -20,12 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from heed.risk.pack import GuidancePack
+from heed.risk.pack import WINDOW_PATTERNS, GuidancePack
 from heed.risk.prefilter import StartTable, WordIndex
 
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+_PSEUDO, _NEGATION, _WORRY, _HYPOTHETICAL = (
+    WINDOW_PATTERNS.index(k) for k in ("pseudo_negation", "negation", "worry_before", "hypothetical")
+)
 # Same-length replacements only: spans found in the normalised text are exact slices of the original.
 _NORMALISE = str.maketrans(
     {
@@ -67,8 +70,12 @@ class Span:
 class Scope:
     """Decides whether a match at a position is reported as fact in its clause (see module docstring)."""
 
-    def __init__(self, text: str, compiled: Mapping[str, Any]) -> None:
+    def __init__(self, text: str, compiled: Mapping[str, Any], index: WordIndex | None = None) -> None:
         self.text = text
+        # Where each look-back pattern could begin (see prefilter.py), to skip searching windows that
+        # cannot hold it; None without an index.
+        table: StartTable = compiled["window_table"]
+        self._may_begin = None if index is None else table.starts(index)
         self.breaks = [m.end() for m in compiled["clause_breaks"].finditer(text)]
         self.sentences: list[tuple[int, int]] = []
         start = 0
@@ -83,8 +90,8 @@ class Scope:
         self.window_words: int = compiled["window_words"]
         self._pseudo_negation: re.Pattern[str] = compiled["pseudo_negation"]
         self._negation: re.Pattern[str] = compiled["negation"]
-        self._tail_negations: list[tuple[int, re.Pattern[str]]] = [
-            (compiled[count_key], compiled[pattern_key])
+        self._tail_negations: list[tuple[int, re.Pattern[str], int]] = [
+            (compiled[count_key], compiled[pattern_key], WINDOW_PATTERNS.index(pattern_key))
             for count_key, pattern_key in (("short_words", "short_negation"), ("near_words", "near_negation"))
             if compiled[count_key]
         ]
@@ -105,8 +112,8 @@ class Scope:
         """The text from the start of the clause holding ``start`` up to it, cut to the last N words."""
         return self._window(start)[0]
 
-    def _window(self, start: int) -> tuple[str, list[int]]:
-        # The window and where its words start.
+    def _window(self, start: int) -> tuple[str, list[int], int]:
+        # The window, where its words start, and where it starts in the text.
         i = bisect.bisect_right(self.breaks, start) - 1
         clause_start = self.breaks[i] if i >= 0 else 0
         window = self.text[clause_start:start]
@@ -116,39 +123,57 @@ class Scope:
             cut = words[-limit]
             window = window[cut:]
             words = [w - cut for w in words[-limit:]]
-        return window, words
+            clause_start += cut
+        return window, words, clause_start
+
+    def _absent(self, which: int, lo: int, hi: int) -> bool:
+        # No match of look-back pattern ``which`` can begin in text[lo:hi].
+        assert self._may_begin is not None
+        positions = self._may_begin[which]
+        if positions is None:
+            return False
+        i = bisect.bisect_left(positions, lo)
+        return i == len(positions) or positions[i] >= hi
 
     def is_reported(self, start: int, end: int, *, suspicion_counts: bool) -> bool:
         """Whether the match ``text[start:end]`` reports the indicator (not negated, denied or
         hypothetical)."""
         if self._in_unanswered_question(start):
             return False
-        window, words = self._window(start)
-        if self._pseudo_negation.search(window):
+        text = self.text
+        window, words, at = self._window(start)
+        # A pattern that can begin nowhere in the window cannot match it, so the search is skipped. That
+        # holds while the window is a plain slice of the text whose first word begins where the text's does
+        # (not cut mid-word), and stops holding once pseudo-negations are blanked.
+        known = self._may_begin is not None and (
+            at == 0 or not window or not _is_word(window[0]) or not _is_word(text[at - 1])
+        )
+        if not (known and self._absent(_PSEUDO, at, start)) and self._pseudo_negation.search(window):
             window = self._pseudo_negation.sub(_blank, window)
             words = [m.start() for m in _WORD.finditer(window)]
-        if self._negation.search(window):
+            known = False
+        if not (known and self._absent(_NEGATION, at, start)) and self._negation.search(window):
             return False
-        for n, pattern in self._tail_negations:
-            tail = window[words[-n] :] if len(words) >= n else window
-            if pattern.search(tail):
+        for n, pattern, which in self._tail_negations:
+            cut = words[-n] if len(words) >= n else 0
+            if not (known and self._absent(which, at + cut, start)) and pattern.search(window[cut:]):
                 return False
-        text = self.text
         if self._post_negation.match(text, end, min(len(text), end + 40)):
             return False
+        if suspicion_counts:
+            return True
         if (
-            not suspicion_counts
+            not (known and self._absent(_WORRY, at, start))
             and self._worry_before.search(window)
             and self._modal_after.match(text, end, min(len(text), end + 60))
         ):
             return False
-        if not suspicion_counts:
-            last_hyp = None
-            for m in self._hypothetical.finditer(window):
-                last_hyp = m
-            if last_hyp is not None and not self._hypothetical_cancel.search(window, 0, last_hyp.start()):
-                return False
-        return True
+        if known and self._absent(_HYPOTHETICAL, at, start):
+            return True
+        last_hyp = None
+        for m in self._hypothetical.finditer(window):
+            last_hyp = m
+        return last_hyp is None or bool(self._hypothetical_cancel.search(window, 0, last_hyp.start()))
 
     def done_by_family(self, code: str, start: int, end: int) -> bool:
         """Whether the family or the caller does it ("Mum picks her up", "a lift from her dad")."""
@@ -177,6 +202,10 @@ class Scope:
         return result
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
@@ -187,8 +216,8 @@ def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dic
     A cue whose possible first letters are known (see prefilter.py) is tried only at the word starts that
     begin with them; the others scan the whole text. Both find exactly the matches a full scan would.
     """
-    scope = Scope(text, pack.compiled)
     index = index if index is not None else WordIndex(text)
+    scope = Scope(text, pack.compiled, index)
     table: StartTable = pack.compiled["cue_table"]
     starts_by_slot = iter(table.starts(index))
     found: dict[str, list[Span]] = {}

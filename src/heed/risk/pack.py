@@ -66,6 +66,15 @@ ACTION_CODES = (
     "vulnerability_flag",
     "emergency_deployment",
 )
+# The look-back patterns of scope.yaml that detect.Scope searches in each match's window, in this order.
+WINDOW_PATTERNS = (
+    "pseudo_negation",
+    "negation",
+    "short_negation",
+    "near_negation",
+    "worry_before",
+    "hypothetical",
+)
 RESPONSES = ("emergency", "priority", "scheduled", "resolution_without_deployment")
 _MACRO = re.compile(r"<<([A-Z][A-Z0-9_]*)>>")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -704,6 +713,7 @@ def _compile_scope_people(
         v.fail(["scope", "short_negation", "words"], "a whole number from 1 to 20", sw)
     out["short_words"] = sw
     out["short_negation"] = alternation("scope.short_negation", short, "patterns")
+    out["window_table"] = StartTable([anchors_of(out[k]) for k in WINDOW_PATTERNS])
     fam = v.mapping(scope.get("family_actor"), ["scope", "family_actor"])
     fam_codes = v.str_list(fam.get("indicators"), ["scope", "family_actor", "indicators"], allowed=codes)
     fam_after = v.str_list(
