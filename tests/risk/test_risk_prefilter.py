@@ -9,10 +9,11 @@ from types import MappingProxyType
 
 import pytest
 
-from heed.risk import default_pack
+from heed.risk import default_pack, subjects
 from heed.risk.detect import Scope, detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
 from heed.risk.prefilter import (
+    PatternScan,
     StartTable,
     WordIndex,
     anchors_of,
@@ -117,6 +118,31 @@ def test_a_window_cut_mid_word_is_searched_in_full() -> None:
     assert fast.window(start) == "never "
     assert plain.is_reported(start, len(text), suspicion_counts=False) is False
     assert fast.is_reported(start, len(text), suspicion_counts=False) is False
+
+
+def test_people_patterns_find_with_the_scan_exactly_what_plain_calls_find() -> None:
+    # Whole texts, windows given by pos/endpos, and slices (which may begin mid-word), as the extractor and
+    # the engine call them.
+    pack = default_pack()
+    people: PatternScan = pack.compiled["people_scan"]
+    patterns = [*people.patterns, *subjects._OWN_SCAN.patterns]
+    texts = [normalise(t) for t in [*all_narratives(), *PROBES]]
+    texts += ["\n".join(texts[i : i + 9]) for i in range(0, len(texts), 9)]
+    for text in texts:
+        scan = subjects.scan_text(text, pack, WordIndex(text))
+        cuts = sorted(
+            {0, len(text), *range(0, len(text), 37), *(m.start() for m in re.finditer(r"\b", text))}
+        )
+        windows = [(a, b) for a, b in zip(cuts, cuts[7:], strict=False)][::3]
+        for pattern in patterns:
+            assert [m.span() for m in scan.finditer(pattern)] == [m.span() for m in pattern.finditer(text)]
+            for a, b in windows:
+                plain = [m.span() for m in pattern.finditer(text, a, b)]
+                assert [m.span() for m in scan.finditer(pattern, a, b)] == plain, (pattern.pattern, a, b)
+                found, first = scan.search(pattern, a, b), pattern.search(text, a, b)
+                assert (found and found.span()) == (first and first.span())
+                piece = [m.span() for m in pattern.finditer(text[a:b])]
+                assert [m.span() for m in scan.finditer_in(pattern, a, b)] == piece, (pattern.pattern, a, b)
 
 
 @pytest.mark.parametrize(

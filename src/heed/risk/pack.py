@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import StartTable, anchors_of, rarest_later_anchor
+from heed.risk.prefilter import PatternScan, StartTable, anchors_of, rarest_later_anchor
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -779,6 +779,17 @@ def _compile_scope_people(
     out["known_role_re"] = words_re(people["known_roles"])
     out["adult_role_re"] = words_re(people["adult_roles"])
     out["not_names"] = frozenset(w.lower() for w in people["not_names"])
+    # The people patterns the extractor and the engine run over whole texts or windows of them: each text
+    # indexes where they can begin once (see prefilter.PatternScan).
+    ages = [*out["estimated_age_patterns"], *out["age_patterns"]]
+    age_anchors = [*out["estimated_age_patterns_anchors"], *out["age_patterns_anchors"]]
+    scanned = ["child_re", "caller_re", "contact_re", "known_role_re", "adult_role_re"]
+    scanned += ["peer_cues", "known_to_family_re"]
+    others = [out[k] for k in scanned] + [out["no_child"]["re"]]
+    out["people_scan"] = PatternScan(
+        [out["town_re"], *ages, *others],
+        [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)],
+    )
     return out
 
 

@@ -434,6 +434,96 @@ def _minimal_prefixes(anchors: Sequence[Anchors | None]) -> dict[str, tuple[int,
     return {k: tuple(v) for k, v in by_prefix.items()}
 
 
+class PatternScan:
+    """A fixed list of patterns to run at their candidate starts only; ``over`` indexes one text for them.
+
+    Built once (per pack, or per module for its own patterns), so that each text costs one pass over its word
+    starts for all of them.
+    """
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]], anchors: Sequence[Anchors | None] | None = None):
+        self.patterns = tuple(patterns)
+        # By identity: hashing a compiled pattern hashes its whole program, every time.
+        self.slot = {id(p): i for i, p in enumerate(self.patterns)}
+        self.table = StartTable(anchors if anchors is not None else [anchors_of(p) for p in self.patterns])
+
+    def over(self, text: str, index: WordIndex) -> TextScan:
+        """The patterns' candidate starts in ``text`` (``index`` is the text's)."""
+        return TextScan(text, ((self.slot, self.table.starts(index)),))
+
+
+class TextScan:
+    """One text and where the patterns of some ``PatternScan``s can begin in it. Its ``finditer``,
+    ``search`` and ``finditer_in`` give exactly what the plain calls give; patterns it does not know are
+    simply run over the text."""
+
+    def __init__(
+        self, text: str, parts: Iterable[tuple[dict[int, int], list[list[int] | None]]] = ()
+    ) -> None:
+        self.text = text
+        self._starts: dict[int, list[int] | None] = {}
+        for slot, starts in parts:
+            for key, i in slot.items():
+                self._starts[key] = starts[i]
+
+    def join(self, other: TextScan) -> TextScan:
+        """This scan with ``other``'s patterns too (same text)."""
+        joined = TextScan(self.text)
+        joined._starts = {**self._starts, **other._starts}
+        return joined
+
+    def finditer(
+        self, pattern: re.Pattern[str], pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """Exactly ``pattern.finditer(text, pos, endpos)``."""
+        text = self.text
+        end = len(text) if endpos is None else min(endpos, len(text))
+        starts = self._starts.get(id(pattern))
+        if starts is None:
+            yield from pattern.finditer(text, pos, end)
+            return
+        # A pattern with anchors never matches the empty string, so matches never touch.
+        last = pos
+        for q in starts[bisect.bisect_left(starts, pos) :]:
+            if q >= end:
+                break
+            if q < last:
+                continue
+            m = pattern.match(text, q, end)
+            if m is not None:
+                yield m
+                last = m.end()
+
+    def search(
+        self, pattern: re.Pattern[str], pos: int = 0, endpos: int | None = None
+    ) -> re.Match[str] | None:
+        """Exactly ``pattern.search(text, pos, endpos)``."""
+        return next(self.finditer(pattern, pos, endpos), None)
+
+    def finditer_in(self, pattern: re.Pattern[str], lo: int, hi: int) -> Iterator[re.Match[str]]:
+        """Exactly ``pattern.finditer(text[lo:hi])`` (the matches are of that slice).
+
+        The slice's own first position is always tried: cut from the text it may begin a word the text's
+        index does not know.
+        """
+        piece = self.text[lo:hi]
+        starts = self._starts.get(id(pattern))
+        if starts is None:
+            yield from pattern.finditer(piece)
+            return
+        last = 0
+        first = bisect.bisect_right(starts, lo)
+        for q in (lo, *starts[first:]):
+            if q >= hi:
+                break
+            if q - lo < last:
+                continue
+            m = pattern.match(piece, q - lo)
+            if m is not None:
+                yield m
+                last = m.end()
+
+
 def finditer(
     pattern: re.Pattern[str], anchors: Anchors | None, index: WordIndex | None, text: str
 ) -> Iterator[re.Match[str]]:
