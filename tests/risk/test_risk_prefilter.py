@@ -19,8 +19,8 @@ from heed.risk.prefilter import (
     anchors_of,
     finditer,
     finditer_at,
-    later_anchors_of,
-    rarest_later_anchor,
+    later_parts_of,
+    rarest_later_part,
 )
 
 TRICKY = [
@@ -148,26 +148,32 @@ def test_people_patterns_find_with_the_scan_exactly_what_plain_calls_find() -> N
 @pytest.mark.parametrize(
     ("pattern", "later"),
     [
-        (r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", [{"pics", "nudes"}]),
+        (r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", [({"pics", "nudes"}, True)]),
         # A pound sign reads as a separator, indexed where it stands: " 5" begins "£50".
-        (r"\bsend\b(?: \w+)? (?:pics|£\d+)", [{"pics", *(f" {d}" for d in range(10))}]),
+        (r"\bsend\b(?: \w+)? (?:pics|£\d+)", [({"pics", *(f" {d}" for d in range(10))}, True)]),
         # Nothing bounds where "pics" begins: "\w*" may run into it.
         (r"\bsend\w* *pics", []),
-        (r"\b(?:his|her) (?:age|name)\b", [{"age", "name"}]),
+        # The gap may cross a full stop, so "age" may be in the next sentence.
+        (r"\b(?:his|her)[^\w!?]+(?:age|name)\b", [({"age", "name"}, False)]),
+        (r"\b(?:his|her)[^\w.!?;\n]{1,3}\w+ (?:age|name)\b", [({"age", "name"}, True)]),
     ],
 )
-def test_later_anchors(pattern: str, later: list[set[str]]) -> None:
-    found = later_anchors_of(re.compile(pattern, re.IGNORECASE))
-    assert [set(a.prefixes) for a in found] == later
+def test_later_parts(pattern: str, later: list[tuple[set[str], bool]]) -> None:
+    found = later_parts_of(re.compile(pattern, re.IGNORECASE))
+    assert [(set(p.anchors.prefixes), p.fenced) for p in found] == later
 
 
-def test_a_cue_whose_later_part_is_missing_is_not_tried() -> None:
+def test_a_cue_is_tried_only_where_its_later_part_follows_in_the_same_sentence() -> None:
     pattern = re.compile(r"\b(?:asks?|wants?) +(?:\w+ +){0,3}?(?:pics|nudes)\b", re.IGNORECASE)
-    table = StartTable([anchors_of(pattern)], [rarest_later_anchor(pattern)])
+    table = StartTable([anchors_of(pattern)], [rarest_later_part(pattern)])
     assert table.starts(WordIndex("he asks for money and wants to meet")) == [[]]
     text = "he asks for pics and wants to meet"
-    assert table.starts(WordIndex(text)) == [[0 + 3]]
+    assert table.starts(WordIndex(text)) == [[3]]
     assert [m.span() for m in pattern.finditer(text)] == [(3, 16)]
+    # The "pics" after the full stop cannot end a match that starts before it.
+    text = "he asks to meet. she wants pics"
+    assert table.starts(WordIndex(text)) == [[21]]
+    assert [m.span() for m in pattern.finditer(text)] == [(21, 31)]
 
 
 def test_anchors_are_known_for_almost_every_cue() -> None:

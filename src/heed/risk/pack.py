@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import PatternScan, StartTable, anchors_of, rarest_later_anchor
+from heed.risk.prefilter import PatternScan, StartTable, anchors_of, rarest_later_part
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -469,7 +469,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     # One table for every cue, in the order detect() walks them (indicator by indicator).
     compiled_extra["cue_table"] = StartTable(
         [a for anchors in cue_anchors.values() for a in anchors],
-        [rarest_later_anchor(p) for pats in cues.values() for p in pats],
+        [rarest_later_part(p) for pats in cues.values() for p in pats],
     )
     # questions
     questions: dict[str, Question] = {}

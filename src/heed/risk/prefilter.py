@@ -77,20 +77,35 @@ def anchors_of(pattern: re.Pattern[str]) -> Anchors | None:
     return None  # pragma: no cover - depth 1 is bounded whenever the first characters are
 
 
-def later_anchors_of(pattern: re.Pattern[str]) -> tuple[Anchors, ...]:
-    """Beginnings of the parts every match of ``pattern`` holds after its start, each at a word start.
+@dataclass(frozen=True)
+class Later:
+    """A part every match of a pattern holds after its start (see ``later_parts_of``): where it can begin,
+    and whether ``fenced``: no match crosses a sentence or clause end (any of ``FENCES``) before it."""
+
+    anchors: Anchors
+    fenced: bool
+
+
+# The characters a cue's gap usually cannot cross ([^\w.!?;\n]), so that its later part must follow in the
+# same stretch of text.
+FENCES = ".!?;\n"
+
+
+def later_parts_of(pattern: re.Pattern[str]) -> tuple[Later, ...]:
+    """The parts every match of ``pattern`` holds after its start, each at a word start.
 
     A part counts when it is a top-level item that no match can skip, with something consumed before it, and
     it is bound to begin at an indexed position: right after ``\\b`` or after a part that always ends with a
     non-word character, with a word character first (or it begins with an indexed symbol). Its beginnings
     are read like ``anchors_of`` reads a pattern's. In ``\\b(?:asks?|wants?) +(?:\\w+ +){0,3}?(?:pics|nudes)``
-    the part ``(?:pics|nudes)`` gives "pics" and "nudes": a narrative without them cannot match at all.
+    the part ``(?:pics|nudes)`` gives "pics" and "nudes": a narrative without them cannot match at all, and
+    since nothing before the part can consume ``FENCES``, it must follow in the same stretch of text.
     """
     try:
         items = _p.parse(pattern.pattern, pattern.flags).data
     except Exception:  # pragma: no cover - the pattern compiled, so it parses
         return ()
-    out: list[Anchors] = []
+    out: list[Later] = []
     consumed = False
     for k, item in enumerate(items):
         if consumed and _begins_a_word(items, k):
@@ -99,24 +114,25 @@ def later_anchors_of(pattern: re.Pattern[str]) -> tuple[Anchors, ...]:
                 for depth in range(DEPTH, 0, -1):
                     prefixes = _Walk(depth, canon=True).first(items, k)
                     if prefixes is not None:
-                        out.append(Anchors(frozenset(prefixes)))
+                        fenced = not any(_may_consume(items[:k], ch) for ch in FENCES)
+                        out.append(Later(Anchors(frozenset(prefixes)), fenced))
                         break
         consumed = consumed or not _may_be_empty(item)
     return tuple(out)
 
 
-def rarest_later_anchor(pattern: re.Pattern[str]) -> Anchors | None:
-    """The later part of ``pattern`` (see ``later_anchors_of``) least likely to begin a word, if any is
+def rarest_later_part(pattern: re.Pattern[str]) -> Later | None:
+    """The later part of ``pattern`` (see ``later_parts_of``) least likely to begin a word, if any is
     rare enough to be worth tracking.
 
     Any subset of the later parts gives the same results; this one is for speed. A part that may begin
     with "a" or "to" is in every narrative and costs more to track than it saves; the rarest part of a cue
     alone drops nearly as many starts as all of them. Rarity is judged from the beginnings alone: each
-    counts as one word start in 27 to the power of its length.
+    counts as one word start in 27 to the power of its length. Fenced parts come first.
     """
-    parts = [(_commonness(a), i, a) for i, a in enumerate(later_anchors_of(pattern))]
-    parts = [part for part in parts if part[0] <= _MAX_COMMONNESS]
-    return min(parts)[2] if parts else None
+    parts = [(not p.fenced, _commonness(p.anchors), i, p) for i, p in enumerate(later_parts_of(pattern))]
+    parts = [part for part in parts if part[1] <= _MAX_COMMONNESS]
+    return min(parts)[3] if parts else None
 
 
 _MAX_COMMONNESS = 0.01
@@ -125,6 +141,62 @@ _MAX_COMMONNESS = 0.01
 def _commonness(anchors: Anchors) -> float:
     shortest = [p for p in anchors.prefixes if not any(p[:n] in anchors.prefixes for n in range(1, len(p)))]
     return sum(27.0 ** -len(p.strip()) for p in shortest)
+
+
+def _may_consume(items: Any, ch: str) -> bool:
+    """Whether the items can consume the character ``ch`` (unknown kinds: yes, the safe answer)."""
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+            if _leaf_may_match(op, av, ch):
+                return True
+        elif op in _REPEATS:
+            if _may_consume(av[2].data, ch):
+                return True
+        elif op is _c.SUBPATTERN:
+            if _may_consume(av[-1].data, ch):
+                return True
+        elif op is _c.BRANCH:
+            if any(_may_consume(alt.data, ch) for alt in av[1]):
+                return True
+        else:
+            return True
+    return False
+
+
+_CATEGORIES = {
+    _c.CATEGORY_DIGIT: re.compile(r"\d"),
+    _c.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
+    _c.CATEGORY_SPACE: re.compile(r"\s"),
+    _c.CATEGORY_NOT_SPACE: re.compile(r"\S"),
+    _c.CATEGORY_WORD: re.compile(r"\w"),
+    _c.CATEGORY_NOT_WORD: re.compile(r"\W"),
+}
+
+
+def _leaf_may_match(op: Any, av: Any, ch: str) -> bool:
+    # Fences have no case, so comparing lower-cased literals covers IGNORECASE.
+    if op is _c.LITERAL:
+        return bool(chr(av).lower() == ch.lower())
+    if op is _c.NOT_LITERAL:
+        return bool(chr(av).lower() != ch.lower())
+    if op is _c.ANY:
+        return True
+    negated = False
+    hit = False
+    for item_op, val in av:
+        if item_op is _c.NEGATE:
+            negated = True
+        elif item_op is _c.LITERAL:
+            hit = hit or chr(val).lower() == ch.lower()
+        elif item_op is _c.RANGE:
+            hit = hit or val[0] <= ord(ch) <= val[1]
+        elif item_op is _c.CATEGORY and val in _CATEGORIES:
+            hit = hit or bool(_CATEGORIES[val].match(ch))
+        else:
+            return True
+    return hit != negated
 
 
 def _begins_a_word(items: Any, k: int) -> bool:
@@ -328,6 +400,7 @@ class WordIndex:
     ``(position, key)`` in order of position."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         low = text.lower()
         if len(low) != len(text):  # a few characters lower-case to two; keep positions aligned
             low = "".join(ch.lower()[:1] or ch for ch in text)
@@ -362,24 +435,29 @@ class StartTable:
     most once per pattern. What a whole key (a word start's first ``DEPTH`` characters) admits is remembered,
     since the same words recur in every narrative.
 
-    A pattern may also have a ``later`` anchor (see ``rarest_later_anchor``): a part every match holds further
-    on. A match cannot start after the last place that part can begin, so starts beyond it are dropped, and a
-    pattern whose later part appears nowhere in the text is not tried at all (not even by a full scan).
+    A pattern may also have a ``later`` part (see ``rarest_later_part``) that every match holds further on.
+    A start is kept only when that part begins somewhere at or after it, and, for a fenced part, before the
+    next of ``FENCES``; a pattern whose later part appears nowhere is not tried at all (not even by a full
+    scan). The word starts are walked from the end, so that the nearest later part and fence are known.
     """
 
     _MEMO_LIMIT = 200_000
 
     def __init__(
-        self, anchors: Sequence[Anchors | None], later: Sequence[Anchors | None] | None = None
+        self, anchors: Sequence[Anchors | None], later: Sequence[Later | None] | None = None
     ) -> None:
         self.size = len(anchors)
         self.unbounded = tuple(i for i, a in enumerate(anchors) if a is None)
         later = later if later is not None else [None] * self.size
         if len(later) != self.size:
-            raise ValueError("a later anchor (or None) must be given for every pattern")
-        # (pattern, its later part's number) for the patterns that have one.
-        self._later = [(i, k) for k, i in enumerate(i for i, a in enumerate(later) if a is not None)]
-        self._by_prefix = [_minimal_prefixes(anchors), _minimal_prefixes([a for a in later if a is not None])]
+            raise ValueError("a later part (or None) must be given for every pattern")
+        parts = [part for part in later if part is not None]
+        # For each pattern: the number of its later part (-1: none), and whether that part is fenced.
+        numbers = iter(range(len(parts)))
+        self._later_of = [-1 if part is None else next(numbers) for part in later]
+        self._fenced = [part is not None and part.fenced for part in later]
+        self._with_later = [i for i, k in enumerate(self._later_of) if k >= 0]
+        self._by_prefix = [_minimal_prefixes(anchors), _minimal_prefixes([p.anchors for p in parts])]
         self._lengths = [tuple(sorted({len(k) for k in table})) for table in self._by_prefix]
         self._memo: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
@@ -399,27 +477,41 @@ class StartTable:
     def starts(self, index: WordIndex) -> list[list[int] | None]:
         """For each pattern: the positions where it could match, in order, or None to scan the whole text."""
         out: list[list[int] | None] = [[] for _ in range(self.size)]
-        for i in self.unbounded:
-            out[i] = None
-        last = [-1] * len(self._later)
         memo = self._memo
-        for pos, key in index.keys:
-            slots = memo.get(key)
-            if slots is None:
-                slots = self._slots(key)
-            for slot in slots[0]:
-                out[slot].append(pos)  # type: ignore[union-attr]
-            for k in slots[1]:
-                last[k] = pos
-        for i, k in self._later:
-            starts = out[i]
-            limit = last[k]
-            if starts is None:
-                if limit < 0:
-                    out[i] = []
-            elif starts and starts[-1] > limit:
-                out[i] = starts[: bisect.bisect_right(starts, limit)] if limit >= 0 else []
+        if not self._with_later:
+            for pos, key in index.keys:
+                slots = memo.get(key) or self._slots(key)
+                for slot in slots[0]:
+                    out[slot].append(pos)  # type: ignore[union-attr]
+        else:
+            beyond = len(index.text) + 1
+            nearest = [beyond] * len(self._with_later)  # where each later part next begins
+            fences = [m.start() for m in _FENCE.finditer(index.text)]
+            fence = beyond  # where the next fence is
+            later_of, fenced = self._later_of, self._fenced
+            for pos, key in reversed(index.keys):
+                while fences and fences[-1] >= pos:
+                    fence = fences.pop()
+                slots = memo.get(key) or self._slots(key)
+                for k in slots[1]:
+                    nearest[k] = pos
+                for slot in slots[0]:
+                    k = later_of[slot]
+                    if k < 0 or nearest[k] < (fence if fenced[slot] else beyond):
+                        out[slot].append(pos)  # type: ignore[union-attr]
+            for starts in out:
+                if starts:
+                    starts.reverse()
+            for i in self._with_later:
+                if i in self.unbounded and nearest[later_of[i]] < beyond:
+                    out[i] = None  # a full scan, since the later part appears
+        for i in self.unbounded:
+            if i not in self._with_later:
+                out[i] = None
         return out
+
+
+_FENCE = re.compile("[" + re.escape(FENCES) + "]")
 
 
 def _minimal_prefixes(anchors: Sequence[Anchors | None]) -> dict[str, tuple[int, ...]]:
