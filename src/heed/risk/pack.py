@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import PatternScan, StartTable, anchors_of, rarest_later_part
+from heed.risk.prefilter import PatternScan, StartTable, anchors_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -464,12 +464,13 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     scope = v.mapping(v.section("scope", dict), ["scope"])
     people = v.mapping(v.section("people", dict), ["people"])
     compiled_extra = _compile_scope_people(v, m, scope, people, lexicon, codes)
-    cue_anchors = {code: tuple(anchors_of(p) for p in pats) for code, pats in cues.items()}
-    compiled_extra["cue_anchors"] = MappingProxyType(cue_anchors)
+    plans = {code: [plan(p) for p in pats] for code, pats in cues.items()}
+    compiled_extra["cue_anchors"] = MappingProxyType(
+        {code: tuple(a for a, _ in ps) for code, ps in plans.items()}
+    )
     # One table for every cue, in the order detect() walks them (indicator by indicator).
     compiled_extra["cue_table"] = StartTable(
-        [a for anchors in cue_anchors.values() for a in anchors],
-        [rarest_later_part(p) for pats in cues.values() for p in pats],
+        [a for ps in plans.values() for a, _ in ps], [later for ps in plans.values() for _, later in ps]
     )
     # questions
     questions: dict[str, Question] = {}

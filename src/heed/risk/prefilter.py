@@ -53,28 +53,73 @@ def _canon(ch: str) -> str:
 
 def anchors_of(pattern: re.Pattern[str]) -> Anchors | None:
     """The beginnings every match of ``pattern`` starts with, or None to scan the whole text."""
-    try:
-        items = _p.parse(pattern.pattern, pattern.flags).data
-    except Exception:  # pragma: no cover - the pattern compiled, so it parses
-        return None
-    # Only a pattern that begins at a word boundary (or with an indexed symbol) can be tried at word starts.
-    i = 0
-    boundary = False
-    while i < len(items) and items[i][0] in _ZERO_WIDTH:
-        op, av = items[i]
-        if op is _c.AT and av is _c.AT_BOUNDARY:
-            boundary = True
-        i += 1
-    firsts = _Walk(1, canon=False).first(items, i)
-    if firsts is None or any(not (ch.isalnum() or ch == "_" or ch in _SYMBOL_STARTS) for ch in firsts):
-        return None
-    if not boundary and any(ch not in _SYMBOL_STARTS for ch in firsts):
-        return None
-    for depth in range(DEPTH, 0, -1):
-        prefixes = _Walk(depth, canon=True).first(items, i)
-        if prefixes is not None:
-            return Anchors(frozenset(prefixes))
-    return None  # pragma: no cover - depth 1 is bounded whenever the first characters are
+    return _Reader(pattern).anchors()
+
+
+class _Reader:
+    """One parsed pattern and the walks that read it, shared by its beginning and its later parts."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.items = _p.parse(pattern.pattern, pattern.flags).data
+        self._firsts = _Walk(1, canon=False)
+        self._walks: dict[int, _Walk] = {}
+        self._fences: list[bool] | None = None
+
+    def firsts(self, k: int) -> set[str] | None:
+        """The lowercase first characters of what matches from top-level item ``k`` on."""
+        return self._firsts.first(self.items, k)
+
+    def prefixes(self, k: int) -> set[str] | None:
+        """Beginnings (see ``Anchors``) of what matches from top-level item ``k`` on, as deep as bounded."""
+        for depth in range(DEPTH, 0, -1):
+            walk = self._walks.get(depth)
+            if walk is None:
+                walk = self._walks[depth] = _Walk(depth, canon=True)
+            found = walk.first(self.items, k)
+            if found is not None:
+                return found
+        return None  # pragma: no cover - depth 1 is bounded whenever the first characters are
+
+    def fenced(self, k: int) -> bool:
+        """Whether nothing before top-level item ``k`` can consume one of ``FENCES``."""
+        if self._fences is None:
+            self._fences = [bool(_consumable([item], FENCES)) for item in self.items]
+        return not any(self._fences[:k])
+
+    def anchors(self) -> Anchors | None:
+        # Only a pattern that begins at a word boundary (or with an indexed symbol) can be tried at word
+        # starts.
+        items = self.items
+        i = 0
+        boundary = False
+        while i < len(items) and items[i][0] in _ZERO_WIDTH:
+            op, av = items[i]
+            if op is _c.AT and av is _c.AT_BOUNDARY:
+                boundary = True
+            i += 1
+        firsts = self.firsts(i)
+        if firsts is None or any(not (ch.isalnum() or ch == "_" or ch in _SYMBOL_STARTS) for ch in firsts):
+            return None
+        if not boundary and any(ch not in _SYMBOL_STARTS for ch in firsts):
+            return None
+        prefixes = self.prefixes(i)
+        return None if prefixes is None else Anchors(frozenset(prefixes))
+
+    def later_parts(self) -> tuple[Later, ...]:
+        items = self.items
+        out: list[Later] = []
+        consumed = False
+        for k, item in enumerate(items):
+            if consumed and _begins_a_word(items, k):
+                firsts = self.firsts(k)
+                if firsts is not None and all(
+                    ch.isalnum() or ch == "_" or ch in _SYMBOL_STARTS for ch in firsts
+                ):
+                    prefixes = self.prefixes(k)
+                    if prefixes is not None:
+                        out.append(Later(Anchors(frozenset(prefixes)), self.fenced(k)))
+            consumed = consumed or not _may_be_empty(item)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -101,24 +146,7 @@ def later_parts_of(pattern: re.Pattern[str]) -> tuple[Later, ...]:
     the part ``(?:pics|nudes)`` gives "pics" and "nudes": a narrative without them cannot match at all, and
     since nothing before the part can consume ``FENCES``, it must follow in the same stretch of text.
     """
-    try:
-        items = _p.parse(pattern.pattern, pattern.flags).data
-    except Exception:  # pragma: no cover - the pattern compiled, so it parses
-        return ()
-    out: list[Later] = []
-    consumed = False
-    for k, item in enumerate(items):
-        if consumed and _begins_a_word(items, k):
-            firsts = _Walk(1, canon=False).first(items, k)
-            if firsts is not None and all(ch.isalnum() or ch == "_" or ch in _SYMBOL_STARTS for ch in firsts):
-                for depth in range(DEPTH, 0, -1):
-                    prefixes = _Walk(depth, canon=True).first(items, k)
-                    if prefixes is not None:
-                        fenced = not any(_may_consume(items[:k], ch) for ch in FENCES)
-                        out.append(Later(Anchors(frozenset(prefixes)), fenced))
-                        break
-        consumed = consumed or not _may_be_empty(item)
-    return tuple(out)
+    return _Reader(pattern).later_parts()
 
 
 def rarest_later_part(pattern: re.Pattern[str]) -> Later | None:
@@ -130,7 +158,17 @@ def rarest_later_part(pattern: re.Pattern[str]) -> Later | None:
     alone drops nearly as many starts as all of them. Rarity is judged from the beginnings alone: each
     counts as one word start in 27 to the power of its length. Fenced parts come first.
     """
-    parts = [(not p.fenced, _commonness(p.anchors), i, p) for i, p in enumerate(later_parts_of(pattern))]
+    return _rarest(later_parts_of(pattern))
+
+
+def plan(pattern: re.Pattern[str]) -> tuple[Anchors | None, Later | None]:
+    """``anchors_of(pattern)`` and ``rarest_later_part(pattern)``, reading the pattern once."""
+    reader = _Reader(pattern)
+    return reader.anchors(), _rarest(reader.later_parts())
+
+
+def _rarest(later: Sequence[Later]) -> Later | None:
+    parts = [(not p.fenced, _commonness(p.anchors), i, p) for i, p in enumerate(later)]
     parts = [part for part in parts if part[1] <= _MAX_COMMONNESS]
     return min(parts)[3] if parts else None
 
@@ -143,26 +181,29 @@ def _commonness(anchors: Anchors) -> float:
     return sum(27.0 ** -len(p.strip()) for p in shortest)
 
 
-def _may_consume(items: Any, ch: str) -> bool:
-    """Whether the items can consume the character ``ch`` (unknown kinds: yes, the safe answer)."""
+def _consumable(items: Any, chars: str) -> set[str]:
+    """Which of ``chars`` the items can consume (unknown kinds: all of them, the safe answer)."""
+    found: set[str] = set()
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue
-        if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
-            if _leaf_may_match(op, av, ch):
-                return True
+        if op is _c.LITERAL:
+            if chr(av).lower() in chars:
+                found.add(chr(av).lower())
+        elif op in (_c.NOT_LITERAL, _c.ANY, _c.IN):
+            found.update(ch for ch in chars if _leaf_may_match(op, av, ch))
         elif op in _REPEATS:
-            if _may_consume(av[2].data, ch):
-                return True
+            found |= _consumable(av[2].data, chars)
         elif op is _c.SUBPATTERN:
-            if _may_consume(av[-1].data, ch):
-                return True
+            found |= _consumable(av[-1].data, chars)
         elif op is _c.BRANCH:
-            if any(_may_consume(alt.data, ch) for alt in av[1]):
-                return True
+            for alt in av[1]:
+                found |= _consumable(alt.data, chars)
         else:
-            return True
-    return False
+            return set(chars)
+        if len(found) == len(chars):
+            break
+    return found
 
 
 _CATEGORIES = {
@@ -280,17 +321,22 @@ _Frame = tuple[Any, int, Any]
 
 
 class _Walk:
-    """Possible beginnings of a parsed pattern, ``depth`` characters deep."""
+    """Possible beginnings of a parsed pattern, up to ``depth`` characters deep.
+
+    A frame is walked only as deep as what comes before it leaves to be known (``need``): after four known
+    characters, one more is enough. Results are remembered per frame and depth, so that one walk serves a
+    pattern's beginning and every later part of it.
+    """
 
     def __init__(self, depth: int, *, canon: bool) -> None:
         self.depth = depth
         self.canon = canon
         self.frames: dict[tuple[int, int, int], _Frame] = {}
-        self.memo: dict[int, set[tuple[str, bool]]] = {}
+        self.memo: dict[tuple[int, int], set[tuple[str, bool]]] = {}
 
     def first(self, items: Any, idx: int) -> set[str] | None:
         try:
-            found = {p for p, _ext in self.seq(self.frame(items, idx, None))}
+            found = {p for p, _ext in self.seq(self.frame(items, idx, None), self.depth)}
         except _Unbounded:
             return None
         if not found or "" in found:
@@ -307,64 +353,69 @@ class _Walk:
     def char(self, ch: str) -> str:
         return _canon(ch) if self.canon else ch.lower()
 
-    def seq(self, f: _Frame | None) -> set[tuple[str, bool]]:
-        """Beginnings from frame ``f`` on: (prefix, whether what follows may still extend it)."""
+    def seq(self, f: _Frame | None, need: int) -> set[tuple[str, bool]]:
+        """Beginnings from frame ``f`` on, ``need`` characters deep: (prefix, whether what follows may
+        still extend it)."""
         if f is None:
             return {("", True)}
-        done = self.memo.get(id(f))
+        key = (id(f), need)
+        done = self.memo.get(key)
         if done is not None:
             return done
         items, idx, parent = f
         if idx >= len(items):
-            out = self.seq(parent)
+            out = self.seq(parent, need)
         else:
-            out = self.step(items[idx], self.frame(items, idx + 1, parent))
-        self.memo[id(f)] = out
+            out = self.step(items[idx], self.frame(items, idx + 1, parent), need)
+        self.memo[key] = out
         return out
 
-    def step(self, item: tuple[Any, Any], nxt: _Frame) -> set[tuple[str, bool]]:
+    def step(self, item: tuple[Any, Any], nxt: _Frame, need: int) -> set[tuple[str, bool]]:
         op, av = item
         if op in _ZERO_WIDTH:
-            return self.seq(nxt)
+            return self.seq(nxt, need)
         if op is _c.LITERAL:
-            return self.join({self.char(chr(av))}, nxt)
+            return self.join({self.char(chr(av))}, nxt, need)
         if op is _c.IN:
             chars = self.class_chars(av)
             # A wide class (\w, a negated set that can match letters) ends what can be known here.
-            return {("", False)} if chars is None else self.join(chars, nxt)
+            return {("", False)} if chars is None else self.join(chars, nxt, need)
         if op is _c.SUBPATTERN:
-            return self.seq(self.frame(av[-1].data, 0, nxt))
+            return self.seq(self.frame(av[-1].data, 0, nxt), need)
         if op is _c.BRANCH:
             out: set[tuple[str, bool]] = set()
             for alt in av[1]:
-                out |= self.seq(self.frame(alt.data, 0, nxt))
+                out |= self.seq(self.frame(alt.data, 0, nxt), need)
                 _check(out)
             return out
         if op in _REPEATS:
             low, _high, sub = av
-            inner = self.seq(self.frame(sub.data, 0, None))
+            # Whether the repeat is a run of separators is judged at full depth, as the walk always did.
+            inner = self.seq(self.frame(sub.data, 0, None), self.depth)
             if self.canon and inner == {(SEP, True)}:
                 # A run of separators reads as one space, and what follows it is still known.
-                once = self.join({SEP}, nxt)
+                once = self.join({SEP}, nxt, need)
             else:
-                once = {(s, False) for s, _ext in inner}
-            return once | self.seq(nxt) if low == 0 else once
+                once = {(s[:need], False) for s, _ext in inner}
+            return once | self.seq(nxt, need) if low == 0 else once
         return {("", False)}
 
-    def join(self, heads: Iterable[str], nxt: _Frame) -> set[tuple[str, bool]]:
-        tails: set[tuple[str, bool]] | None = None
+    def join(self, heads: Iterable[str], nxt: _Frame, need: int) -> set[tuple[str, bool]]:
         out: set[tuple[str, bool]] = set()
+        tails: dict[int, set[tuple[str, bool]]] = {}
         for h in heads:
-            if len(h) >= self.depth:
-                out.add((h[: self.depth], False))
+            if len(h) >= need:
+                out.add((h[:need], False))
                 continue
-            if tails is None:
-                tails = self.seq(nxt)
-            for t, ext in tails:
+            # A separator after a separator reads as one: the tail may then give one character less.
+            more = need - len(h) + (1 if self.canon and h.endswith(SEP) else 0)
+            if more not in tails:
+                tails[more] = self.seq(nxt, more)
+            for t, ext in tails[more]:
                 if self.canon and h.endswith(SEP) and t.startswith(SEP):
                     t = t[1:]
                 joined = h + t
-                out.add((joined[: self.depth], ext and len(joined) < self.depth))
+                out.add((joined[:need], ext and len(joined) < need))
         _check(out)
         return out
 
