@@ -50,7 +50,12 @@ def test_detection_with_the_prefilter_equals_a_full_scan() -> None:
     pack = default_pack()
     compiled = dict(pack.compiled)
     compiled["cue_anchors"] = MappingProxyType({c: (None,) * len(p) for c, p in pack.cues.items()})
-    compiled["cue_table"] = StartTable([None] * sum(len(p) for p in pack.cues.values()))
+    table: StartTable = pack.compiled["text_table"]
+    cues = range(table.size)[pack.compiled["cue_slots"]]
+    compiled["text_table"] = StartTable(
+        [None if i in cues else a for i, a in enumerate(table.anchors)],
+        [None if i in cues else later for i, later in enumerate(table.later)],
+    )
     full_scan = dataclasses.replace(pack, compiled=MappingProxyType(compiled))
     for text in all_narratives():
         norm = normalise(text)
@@ -80,11 +85,11 @@ def test_every_cue_finds_with_the_prefilter_exactly_what_a_full_scan_finds() -> 
     # later anchors drop the most starts.
     pack = default_pack()
     patterns = [p for per_code in pack.cues.values() for p in per_code]
-    table: StartTable = pack.compiled["cue_table"]
+    table: StartTable = pack.compiled["text_table"]
     texts = [normalise(t) for t in all_narratives()]
     texts += ["\n".join(texts[i : i + 9]) for i in range(0, len(texts), 9)]
     for text in texts:
-        starts = table.starts(WordIndex(text))
+        starts = table.starts(WordIndex(text))[pack.compiled["cue_slots"]]
         for pattern, where in zip(patterns, starts, strict=True):
             found = [m.span() for m in finditer_at(pattern, where, text)]
             assert found == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)

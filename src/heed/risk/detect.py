@@ -74,8 +74,8 @@ class Scope:
         self.text = text
         # Where each look-back pattern could begin (see prefilter.py), to skip searching windows that
         # cannot hold it; None without an index.
-        table: StartTable = compiled["window_table"]
-        self._may_begin = None if index is None else table.starts(index)
+        table: StartTable = compiled["text_table"]
+        self._may_begin = None if index is None else index.starts(table)[compiled["window_slots"]]
         self.breaks = [m.end() for m in compiled["clause_breaks"].finditer(text)]
         self.sentences: list[tuple[int, int]] = []
         start = 0
@@ -218,8 +218,8 @@ def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dic
     """
     index = index if index is not None else WordIndex(text)
     scope = Scope(text, pack.compiled, index)
-    table: StartTable = pack.compiled["cue_table"]
-    starts_by_slot = iter(table.starts(index))
+    table: StartTable = pack.compiled["text_table"]
+    starts_by_slot = iter(index.starts(table)[pack.compiled["cue_slots"]])
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts

@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import PatternScan, StartTable, anchors_of, plan
+from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -468,10 +468,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     compiled_extra["cue_anchors"] = MappingProxyType(
         {code: tuple(a for a, _ in ps) for code, ps in plans.items()}
     )
-    # One table for every cue, in the order detect() walks them (indicator by indicator).
-    compiled_extra["cue_table"] = StartTable(
-        [a for ps in plans.values() for a, _ in ps], [later for ps in plans.values() for _, later in ps]
-    )
+    _index_patterns(compiled_extra, [p for ps in plans.values() for p in ps])
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -714,7 +711,6 @@ def _compile_scope_people(
         v.fail(["scope", "short_negation", "words"], "a whole number from 1 to 20", sw)
     out["short_words"] = sw
     out["short_negation"] = alternation("scope.short_negation", short, "patterns")
-    out["window_table"] = StartTable([anchors_of(out[k]) for k in WINDOW_PATTERNS])
     fam = v.mapping(scope.get("family_actor"), ["scope", "family_actor"])
     fam_codes = v.str_list(fam.get("indicators"), ["scope", "family_actor", "indicators"], allowed=codes)
     fam_after = v.str_list(
@@ -780,18 +776,31 @@ def _compile_scope_people(
     out["known_role_re"] = words_re(people["known_roles"])
     out["adult_role_re"] = words_re(people["adult_roles"])
     out["not_names"] = frozenset(w.lower() for w in people["not_names"])
-    # The people patterns the extractor and the engine run over whole texts or windows of them: each text
-    # indexes where they can begin once (see prefilter.PatternScan).
+    return out
+
+
+def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | None, Later | None]]) -> None:
+    """One table of where the pack's patterns can begin, so that each text is indexed once for all of them
+    (see prefilter.py): the cues in the order detect() walks them (indicator by indicator), the look-back
+    patterns of scope (``WINDOW_PATTERNS``), then the people patterns the extractor and the engine run over
+    whole texts or windows of them."""
+    window = [out[k] for k in WINDOW_PATTERNS]
     ages = [*out["estimated_age_patterns"], *out["age_patterns"]]
     age_anchors = [*out["estimated_age_patterns_anchors"], *out["age_patterns_anchors"]]
     scanned = ["child_re", "caller_re", "contact_re", "known_role_re", "adult_role_re"]
     scanned += ["peer_cues", "known_to_family_re"]
     others = [out[k] for k in scanned] + [out["no_child"]["re"]]
-    out["people_scan"] = PatternScan(
-        [out["town_re"], *ages, *others],
-        [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)],
+    people = [out["town_re"], *ages, *others]
+    people_anchors = [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)]
+    table = StartTable(
+        [*(a for a, _ in cue_plans), *(anchors_of(p) for p in window), *people_anchors],
+        [*(later for _, later in cue_plans), *([None] * (len(window) + len(people)))],
     )
-    return out
+    n = len(cue_plans)
+    out["text_table"] = table
+    out["cue_slots"] = slice(0, n)
+    out["window_slots"] = slice(n, n + len(window))
+    out["people_scan"] = PatternScan(people, table=table, offset=n + len(window))
 
 
 # ------------------------------------------------------------------------------------------------- public API

@@ -470,6 +470,14 @@ class WordIndex:
                 keys.append((pos, flat[j : j + DEPTH]))
             keys.sort()
         self.keys = keys
+        self._starts: dict[int, tuple[StartTable, list[list[int] | None]]] = {}
+
+    def starts(self, table: StartTable) -> list[list[int] | None]:
+        """``table.starts(self)``, found once per table for this text (callers must not change it)."""
+        known = self._starts.get(id(table))
+        if known is None or known[0] is not table:
+            known = self._starts[id(table)] = (table, table.starts(self))
+        return known[1]
 
     def candidates(self, anchors: Anchors) -> list[int]:
         """Positions where a pattern with these anchors could match, in order."""
@@ -500,6 +508,7 @@ class StartTable:
         self.size = len(anchors)
         self.unbounded = tuple(i for i, a in enumerate(anchors) if a is None)
         later = later if later is not None else [None] * self.size
+        self.anchors, self.later = tuple(anchors), tuple(later)
         if len(later) != self.size:
             raise ValueError("a later part (or None) must be given for every pattern")
         parts = [part for part in later if part is not None]
@@ -580,19 +589,30 @@ def _minimal_prefixes(anchors: Sequence[Anchors | None]) -> dict[str, tuple[int,
 class PatternScan:
     """A fixed list of patterns to run at their candidate starts only; ``over`` indexes one text for them.
 
-    Built once (per pack, or per module for its own patterns), so that each text costs one pass over its word
-    starts for all of them.
+    Built once (per pack, or per module for its own patterns). The patterns may be a run of slots of a larger
+    ``table`` starting at ``offset``, so that a text is indexed once for all of them.
     """
 
-    def __init__(self, patterns: Sequence[re.Pattern[str]], anchors: Sequence[Anchors | None] | None = None):
+    def __init__(
+        self,
+        patterns: Sequence[re.Pattern[str]],
+        anchors: Sequence[Anchors | None] | None = None,
+        *,
+        table: StartTable | None = None,
+        offset: int = 0,
+    ) -> None:
         self.patterns = tuple(patterns)
+        if table is None:
+            table = StartTable(anchors if anchors is not None else [anchors_of(p) for p in self.patterns])
+        elif not 0 <= offset <= table.size - len(self.patterns):
+            raise ValueError("the patterns must be slots of the table")
+        self.table = table
         # By identity: hashing a compiled pattern hashes its whole program, every time.
-        self.slot = {id(p): i for i, p in enumerate(self.patterns)}
-        self.table = StartTable(anchors if anchors is not None else [anchors_of(p) for p in self.patterns])
+        self.slot = {id(p): offset + i for i, p in enumerate(self.patterns)}
 
     def over(self, text: str, index: WordIndex) -> TextScan:
         """The patterns' candidate starts in ``text`` (``index`` is the text's)."""
-        return TextScan(text, ((self.slot, self.table.starts(index)),))
+        return TextScan(text, ((self.slot, index.starts(self.table)),))
 
 
 class TextScan:
