@@ -20,6 +20,7 @@ from heed.risk.prefilter import (
     finditer,
     finditer_at,
     later_parts_of,
+    openings_of,
     rarest_later_part,
 )
 
@@ -105,6 +106,7 @@ def test_scope_decides_the_same_with_and_without_the_prefilter() -> None:
     for text in texts:
         index = WordIndex(text)
         fast, plain = Scope(text, pack.compiled, index), Scope(text, pack.compiled)
+        assert fast.breaks == plain.breaks
         for pattern in patterns:
             for m in pattern.finditer(text):
                 for suspicion in (False, True):
@@ -112,11 +114,40 @@ def test_scope_decides_the_same_with_and_without_the_prefilter() -> None:
                     assert fast.is_reported(m.start(), m.end(), suspicion_counts=suspicion) == expected
 
 
+@pytest.mark.parametrize(
+    ("alternatives", "text"),
+    [
+        (
+            [
+                r"[.!?;:\n]",
+                r"\s[-–—]\s",
+                r"\b(?:but|and then)\b",
+                r",\s*(?:and\s+)?(?:he|she)\b",
+                r"\b(?:and|&)\s+he",
+            ],
+            "He asked - no. But then, and he said; & he left,she:\n- x but",
+        ),
+        ([r"(?-i:X)\w", r"[^a-z ]\d"], "aXb AB cd x1 xX #1 X1"),
+    ],
+)
+def test_openings_find_every_match_of_an_alternation(alternatives: list[str], text: str) -> None:
+    pattern = re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+    openings = openings_of(pattern)
+    assert openings is not None
+    index = WordIndex(text)
+    at = openings.starts(text, StartTable([openings.anchors]).starts(index)[0] if openings.anchors else None)
+    assert [m.span() for m in finditer_at(pattern, at, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_an_alternative_without_a_listable_beginning_means_a_full_scan() -> None:
+    assert openings_of(re.compile(r"[.!?]|[^a-z ]{2}", re.IGNORECASE)) is None
+
+
 def test_a_window_cut_mid_word_is_searched_in_full() -> None:
     # A force's clause break may end inside a word: the window then begins with a word the text's index
     # does not know, so the look-back patterns must be searched, not skipped.
     pack = default_pack()
-    compiled = {**pack.compiled, "clause_breaks": re.compile("xx")}
+    compiled = {**pack.compiled, "clause_breaks": re.compile("xx"), "breaks_openings": None}
     text = "boxxnever asked for pics"
     start = text.index("asked")
     fast, plain = Scope(text, compiled, WordIndex(text)), Scope(text, compiled)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heed.risk.pack import WINDOW_PATTERNS, GuidancePack
-from heed.risk.prefilter import StartTable, WordIndex
+from heed.risk.prefilter import Openings, StartTable, WordIndex, finditer_at
 
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
@@ -75,8 +75,16 @@ class Scope:
         # Where each look-back pattern could begin (see prefilter.py), to skip searching windows that
         # cannot hold it; None without an index.
         table: StartTable = compiled["text_table"]
-        self._may_begin = None if index is None else index.starts(table)[compiled["window_slots"]]
-        self.breaks = [m.end() for m in compiled["clause_breaks"].finditer(text)]
+        starts = None if index is None else index.starts(table)
+        self._may_begin = None if starts is None else starts[compiled["window_slots"]]
+        breaks: re.Pattern[str] = compiled["clause_breaks"]
+        openings: Openings | None = compiled["breaks_openings"]
+        if starts is None or openings is None:
+            self.breaks = [m.end() for m in breaks.finditer(text)]
+        else:
+            # Tried only where a break can begin: the same breaks as a scan of every position.
+            at = openings.starts(text, starts[compiled["breaks_slot"]])
+            self.breaks = [m.end() for m in finditer_at(breaks, at, text)]
         self.sentences: list[tuple[int, int]] = []
         start = 0
         for m in _SENTENCE_END.finditer(text):

@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, plan
+from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, openings_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -785,6 +785,9 @@ def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | Non
     patterns of scope (``WINDOW_PATTERNS``), then the people patterns the extractor and the engine run over
     whole texts or windows of them."""
     window = [out[k] for k in WINDOW_PATTERNS]
+    # Clause breaks begin with punctuation as often as with words: their word-start alternatives take a slot,
+    # the others are found by a probe (see prefilter.openings_of).
+    out["breaks_openings"] = breaks = openings_of(out["clause_breaks"])
     ages = [*out["estimated_age_patterns"], *out["age_patterns"]]
     age_anchors = [*out["estimated_age_patterns_anchors"], *out["age_patterns_anchors"]]
     scanned = ["child_re", "caller_re", "contact_re", "known_role_re", "adult_role_re"]
@@ -793,14 +796,20 @@ def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | Non
     people = [out["town_re"], *ages, *others]
     people_anchors = [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)]
     table = StartTable(
-        [*(a for a, _ in cue_plans), *(anchors_of(p) for p in window), *people_anchors],
-        [*(later for _, later in cue_plans), *([None] * (len(window) + len(people)))],
+        [
+            *(a for a, _ in cue_plans),
+            *(anchors_of(p) for p in window),
+            breaks.anchors if breaks is not None else None,
+            *people_anchors,
+        ],
+        [*(later for _, later in cue_plans), *([None] * (len(window) + 1 + len(people)))],
     )
     n = len(cue_plans)
     out["text_table"] = table
     out["cue_slots"] = slice(0, n)
     out["window_slots"] = slice(n, n + len(window))
-    out["people_scan"] = PatternScan(people, table=table, offset=n + len(window))
+    out["breaks_slot"] = n + len(window)
+    out["people_scan"] = PatternScan(people, table=table, offset=n + len(window) + 1)
 
 
 # ------------------------------------------------------------------------------------------------- public API

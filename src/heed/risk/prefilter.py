@@ -59,8 +59,8 @@ def anchors_of(pattern: re.Pattern[str]) -> Anchors | None:
 class _Reader:
     """One parsed pattern and the walks that read it, shared by its beginning and its later parts."""
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.items = _p.parse(pattern.pattern, pattern.flags).data
+    def __init__(self, pattern: re.Pattern[str] | None, items: Any = None) -> None:
+        self.items = items if pattern is None else _p.parse(pattern.pattern, pattern.flags).data
         self._firsts = _Walk(1, canon=False)
         self._walks: dict[int, _Walk] = {}
         self._fences: list[bool] | None = None
@@ -105,6 +105,25 @@ class _Reader:
         prefixes = self.prefixes(i)
         return None if prefixes is None else Anchors(frozenset(prefixes))
 
+    def probe(self) -> str | None:
+        """Regular-expression source matching the beginning of every match (a necessary condition), or
+        None: the pattern's lowercase beginnings in any case, else its first one or two characters."""
+        begins = _Walk(DEPTH, canon=False).first(self.items, 0)
+        if begins is not None and all(b.isascii() for b in begins):
+            # ASCII only: a character that lower-cases to two would not find itself here.
+            return "(?i:" + "|".join(re.escape(b) for b in sorted(begins)) + ")"
+        rendered: list[str] = []
+        for op, av in self.items:
+            if op in _ZERO_WIDTH:
+                continue
+            source = _render(op, av)
+            if source is None:
+                break
+            rendered.append(source)
+            if len(rendered) == 2:
+                break
+        return "".join(rendered) if rendered else None
+
     def later_parts(self) -> tuple[Later, ...]:
         items = self.items
         out: list[Later] = []
@@ -120,6 +139,50 @@ class _Reader:
                         out.append(Later(Anchors(frozenset(prefixes)), self.fenced(k)))
             consumed = consumed or not _may_be_empty(item)
         return tuple(out)
+
+
+@dataclass(frozen=True)
+class Openings:
+    """Where a pattern that the word index cannot bound by itself can begin: its alternatives that begin at
+    word starts (``anchors``), and a zero-width ``probe`` that matches wherever one of the others can."""
+
+    anchors: Anchors | None
+    probe: re.Pattern[str] | None
+
+    def starts(self, text: str, at_words: list[int] | None) -> list[int]:
+        """The candidate starts in ``text``, given the word-start candidates of ``anchors``."""
+        found = set(at_words or ())
+        if self.probe is not None:
+            found.update(m.start() for m in self.probe.finditer(text))
+        return sorted(found)
+
+
+def openings_of(pattern: re.Pattern[str]) -> Openings | None:
+    """How to find every place ``pattern`` can begin without trying it everywhere, or None.
+
+    Each top-level alternative either has anchors (it begins at a word start), or begins with characters
+    that can be listed: the beginnings of what it matches (any case), or its first one or two characters
+    when they are single characters or classes (``\\s[-–—]``). A probe built from those finds them.
+    """
+    reader = _Reader(pattern)
+    items = reader.items
+    alternatives = (
+        [alt.data for alt in items[0][1][1]] if len(items) == 1 and items[0][0] is _c.BRANCH else [items]
+    )
+    prefixes: set[str] = set()
+    probes: list[str] = []
+    for alt in alternatives:
+        part = _Reader(None, alt)
+        anchors = part.anchors()
+        if anchors is not None:
+            prefixes |= anchors.prefixes
+            continue
+        probe = part.probe()
+        if probe is None:
+            return None
+        probes.append(probe)
+    probe_re = re.compile("(?=" + "|".join(probes) + ")", pattern.flags) if probes else None
+    return Openings(Anchors(frozenset(prefixes)) if prefixes else None, probe_re)
 
 
 @dataclass(frozen=True)
@@ -238,6 +301,37 @@ def _leaf_may_match(op: Any, av: Any, ch: str) -> bool:
         else:
             return True
     return hit != negated
+
+
+_CATEGORY_SOURCES = {
+    _c.CATEGORY_DIGIT: r"\d",
+    _c.CATEGORY_NOT_DIGIT: r"\D",
+    _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S",
+    _c.CATEGORY_WORD: r"\w",
+    _c.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _render(op: Any, av: Any) -> str | None:
+    """Source for one single-character item (a literal or a class), or None."""
+    if op is _c.LITERAL:
+        return re.escape(chr(av))
+    if op is not _c.IN:
+        return None
+    parts: list[str] = []
+    for item_op, val in av:
+        if item_op is _c.NEGATE:
+            parts.insert(0, "^")
+        elif item_op is _c.LITERAL:
+            parts.append(re.escape(chr(val)))
+        elif item_op is _c.RANGE:
+            parts.append(re.escape(chr(val[0])) + "-" + re.escape(chr(val[1])))
+        elif item_op is _c.CATEGORY and val in _CATEGORY_SOURCES:
+            parts.append(_CATEGORY_SOURCES[val])
+        else:
+            return None
+    return "[" + "".join(parts) + "]"
 
 
 def _begins_a_word(items: Any, k: int) -> bool:
