@@ -186,7 +186,9 @@ def extract(
         taken.append((s, e))
         return subj
 
-    for m in _EMAIL.finditer(text):
+    # E-mail addresses and @handles hold an "@", Discord tags a "#": most narratives need no scan for them.
+    has_at = "@" in text
+    for m in _EMAIL.finditer(text) if has_at else ():
         add("email", m.group(0).lower(), *m.span())
     for m in _PHONE.finditer(text):
         raw = m.group(0).rstrip(" .-)")
@@ -233,9 +235,9 @@ def extract(
             return
         add("handle", value, s, e, platform=platform_near(s, e))
 
-    for m in _DISCORD_TAG.finditer(text):
+    for m in _DISCORD_TAG.finditer(text) if "#" in text else ():
         add_handle(m.group(1), *m.span(1))
-    for m in _AT_HANDLE.finditer(text):
+    for m in _AT_HANDLE.finditer(text) if has_at else ():
         add_handle(m.group(1), m.start(), m.end(1))
     for m in scan.finditer(_HANDLE_INTRO):
         h = m.group("h").rstrip(".-")
@@ -251,7 +253,8 @@ def extract(
         ok = handle_like(h) and platform_re.match(m.group("p")) and h.lower() not in not_names
         if ok and not re.fullmatch(r"[\d.]+", h):
             add_handle(h, m.start("h"), m.start("h") + len(h))
-    for m in _QUOTED.finditer(text):
+    quoted = list(_QUOTED.finditer(text))  # handles here, names in _extract_people
+    for m in quoted:
         q = m.group("q").rstrip(".")
         if handle_like(q) and q.lower() not in not_names and not re.fullmatch(r"[\d.]+", q):
             add_handle(q, m.start("q"), m.start("q") + len(q))
@@ -275,7 +278,7 @@ def extract(
         seen_towns.add(key)
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
-    _extract_people(text, pack, items, taken, add, scan)
+    _extract_people(text, pack, items, taken, add, scan, quoted)
     ages = _ages(text, pack, items, scan)
     _assign_roles(text, pack, items, ages, scan)
     items.sort(key=lambda x: x.start)
@@ -300,6 +303,7 @@ def _extract_people(
     taken: list[tuple[int, int]],
     add: Any,
     scan: TextScan,
+    quoted: list[re.Match[str]],
 ) -> None:
     c = pack.compiled
     not_names: frozenset[str] = c["not_names"]
@@ -334,7 +338,7 @@ def _extract_people(
         s, e = m.span("n")
         if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
-    for m in _QUOTED.finditer(text):
+    for m in quoted:
         q = m.group("q")
         if q[0].isupper() and q.replace("'", "").isalpha() and acceptable(q) and not _LOG_VERB.match(q):
             candidates.setdefault(m.start("q"), m.span("q"))
