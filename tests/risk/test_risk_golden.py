@@ -34,6 +34,58 @@ DIGEST_CHARS = 12
 LONG_WORDS = 300
 LONG_SEEDS = (7, 11)  # the seeds of the bench's latency and ~300-word batch runs
 LONG_COUNT = 200
+MIXED_SEED = 23
+MIXED_COUNT = 400
+# Things handlers type that stress scope, ages, identifiers and spans when spliced into other text.
+INSERTS = [
+    "@user_1",
+    "x.y@mail.com",
+    "#1234",
+    "Reaper#0420",
+    "£50",
+    "50 quid",
+    "07700 900123",
+    "+44 7700 900123",
+    "'sk8r_boi'",
+    '"NATHAN"',
+    "(14)",
+    "aged 15",
+    "he's 24",
+    "MALE APPROX 45",
+    "DAU 13",
+    "in his 30s",
+    "thirty-something",
+    "not",
+    "never",
+    "if",
+    "worried he might",
+    "Has he asked for pics?",
+    "yes",
+    "no",
+    "- no",
+    "Mum",
+    "her dad",
+    "a man",
+    "on Snapchat",
+    "on discord",
+    "in Leeds",
+    ":",
+    ";",
+    "!",
+    "?",
+    "\t",
+    "\u2019",
+    "\u201c",
+    "\u2014",
+    "\u00a0",
+    "...",
+    "\u0130",
+    "\u00df",
+    "but",
+    "and then",
+    "&",
+    "SYNTHETIC.",
+]
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -57,6 +109,35 @@ def _long_narratives(texts: list[str], seed: int) -> list[str]:
             parts.append(t)
             n += len(t.split())
         out.append("\n".join(parts))
+    return out
+
+
+def _mixed(texts: list[str], seed: int) -> list[str]:
+    # Fragments of development-set texts run together, re-cased, with INSERTS between them and sometimes cut
+    # mid-word: shapes no set was written in.
+    rng = random.Random(seed)
+    out = []
+    for _ in range(MIXED_COUNT):
+        words: list[str] = []
+        target = rng.choice((8, 30, 80, 200, 350))
+        while len(words) < target:
+            t = rng.choice(texts).split(" ")
+            a = rng.randrange(len(t))
+            frag = t[a : a + rng.randint(3, 40)]
+            style = rng.random()
+            if style < 0.15:
+                frag = [w.upper() for w in frag]
+            elif style < 0.25:
+                frag = [w.lower() for w in frag]
+            words += frag
+            if rng.random() < 0.5:
+                words.append(rng.choice(INSERTS))
+            if rng.random() < 0.3:
+                words.append(rng.choice([".", "\n", ";", " - ", ",", " but", "\r\n"]))
+        text = " ".join(words)
+        if rng.random() < 0.2:
+            text = text[rng.randrange(len(text)) :]
+        out.append(text if text.strip() else "x")
     return out
 
 
@@ -85,6 +166,8 @@ def inputs(pack: GuidancePack) -> Iterator[tuple[str, str, dict[str, str] | None
     for seed in LONG_SEEDS:
         for i, text in enumerate(_long_narratives(dev_texts, seed)):
             yield f"long{seed}-{i:03d}", text, None
+    for i, text in enumerate(_mixed(dev_texts, MIXED_SEED)):
+        yield f"mixed-{i:03d}", text, None
 
 
 def output(text: str, answers: dict[str, str] | None, pack: GuidancePack) -> str:
