@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pytest
 
 from heed.risk import default_pack, subjects
-from heed.risk.detect import Scope, detect, normalise
+from heed.risk.detect import _NORMALISE, Scope, detect, normalise
 from heed.risk.evaluate import DATA_DIR, development_sets
 from heed.risk.prefilter import (
     PatternScan,
@@ -210,6 +210,25 @@ def test_a_cue_is_tried_only_where_its_later_part_follows_in_the_same_sentence()
     text = "he asks to meet. she wants pics"
     assert table.starts(WordIndex(text)) == [[21]]
     assert [m.span() for m in pattern.finditer(text)] == [(21, 31)]
+
+
+def test_normalise_gives_what_translating_then_joining_wrapped_lines_gives() -> None:
+    # normalise() skips the translation when there is nothing to translate and jumps between line breaks.
+    wrapped = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
+    odd = [
+        "a\nb",
+        "a,\n  b",
+        "'\nb",
+        "A\nB",
+        "\n\na",
+        "x\n\tz",
+        "é\nb",
+        "_\nb",
+        "a\r\nb",
+        "he\u2019s\u00a0\t\u2014",
+    ]
+    for text in [*all_narratives(), *PROBES, *odd]:
+        assert normalise(text) == wrapped.sub(" ", text.translate(_NORMALISE))
 
 
 def test_anchors_are_known_for_almost_every_cue() -> None:

@@ -49,14 +49,19 @@ _NORMALISE = str.maketrans(
 )
 
 
+# Whether a text holds anything to translate: most do not, and translating costs more than looking.
+_TO_NORMALISE = re.compile("[" + "".join(re.escape(chr(c)) for c in _NORMALISE) + "]")
 # A line break inside a sentence (wrapped prose: the next line goes on in lower case) reads as a space, while
-# log entries that start a new line with a capital stay separate.
-_WRAPPED = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
+# log entries that start a new line with a capital stay separate. The look-behind comes after the line
+# break so that the search can jump from line break to line break.
+_WRAPPED = re.compile(r"\n(?<=[\w,']\n)(?=[ \t]*[a-z])")
 
 
 def normalise(text: str) -> str:
     """Curly quotes, dashes and odd spaces read as plain ones, wrapped lines as one; same length always."""
-    return _WRAPPED.sub(" ", text.translate(_NORMALISE))
+    if _TO_NORMALISE.search(text):
+        text = text.translate(_NORMALISE)
+    return _WRAPPED.sub(" ", text)
 
 
 @dataclass(frozen=True)
