@@ -3,8 +3,10 @@
 The guard for work that must not change results (speed-ups, refactors). Every narrative of
 ``tests/risk/data/*.jsonl`` is assessed as written, in capitals (log style), as typed on other keyboards
 (curly quotes, en dashes, double spaces, CRLF) and with a guided answer; so are ~300-word narratives built the
-way ``benchmarks/bench_assess.py`` builds them. The full output (``Assessment.to_dict()`` plus ``facts``, in
-order) of each is hashed and compared with the recorded digest.
+way ``benchmarks/bench_assess.py`` builds them, and fragments of the sets spliced with identifiers, ages,
+negations and odd characters, sometimes cut mid-word. The full output (``Assessment.to_dict()`` plus
+``facts``, in order) of each is hashed and compared with the recorded digest. The digests were first
+recorded by the engine as it stood before the speed work of issue 2 (commit 3eb3103).
 
 A change that is meant to change results (new guidance, a recall fix) regenerates the file, and its commit
 says why the results moved: ``make golden`` (``python tests/risk/test_risk_golden.py --write``).
