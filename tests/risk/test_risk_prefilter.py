@@ -231,6 +231,15 @@ def test_normalise_gives_what_translating_then_joining_wrapped_lines_gives() -> 
         assert normalise(text) == wrapped.sub(" ", text.translate(_NORMALISE))
 
 
+def test_letters_and_capitals_are_counted_as_the_patterns_count_them() -> None:
+    letter, capital = re.compile(r"[^\W\d_]"), re.compile(r"[A-Z]")
+    odd = ["ÉCOLE Ça", "²³ abc DEF_9", "", "İ ß ﬁ", "ABC def 123 _x_"]
+    for text in [*all_narratives(), *odd]:
+        for t in (text, text.upper()):
+            expected = (len(letter.findall(t)), len(capital.findall(t)))
+            assert subjects._letters_and_capitals(t) == expected
+
+
 def test_anchors_are_known_for_almost_every_cue() -> None:
     pack = default_pack()
     anchors = [a for per_code in pack.compiled["cue_anchors"].values() for a in per_code]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -309,9 +310,8 @@ def _extract_people(
     not_names: frozenset[str] = c["not_names"]
     platform_re: re.Pattern[str] = c["platform_re"]
     town_re: re.Pattern[str] = c["town_re"]
-    # Counted by deleting the rest: no list of every letter.
-    letters = len(_NOT_LETTER.sub("", text))
-    upper_ratio = len(_NOT_UPPER.sub("", text)) / max(1, letters)
+    letters, upper = _letters_and_capitals(text)
+    upper_ratio = upper / max(1, letters)
     log_caps = upper_ratio > 0.6
     verdicts: dict[str, bool] = {}
 
@@ -385,6 +385,21 @@ def _extract_people(
         seen.add(key)
         seen.add(first)
         add("person", value, s, e, role=None, age=None, age_estimated=False)
+
+
+def _letters_and_capitals(text: str) -> tuple[int, int]:
+    """How many letters ([^\\W\\d_]) and capitals A-Z the text holds, counted by deleting the rest."""
+    if text.isascii():
+        # In ASCII the letters are A-Z and a-z, and deleting bytes by table is far cheaper than a pattern.
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_LETTERS)), len(raw) - len(
+            raw.translate(None, _ASCII_CAPS)
+        )
+    return len(_NOT_LETTER.sub("", text)), len(_NOT_UPPER.sub("", text))
+
+
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
+_ASCII_CAPS = string.ascii_uppercase.encode("ascii")
 
 
 def _entity_before(
