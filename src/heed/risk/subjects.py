@@ -40,8 +40,6 @@ _STRONG_INTRO = re.compile(
     r"name on|psn|xbl|:",
     re.IGNORECASE,
 )
-_NOT_LETTER = re.compile(r"[\W\d_]+")
-_NOT_UPPER = re.compile(r"[^A-Z]+")
 _SENTENCE_INITIAL = re.compile(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])")
 _SENTENCE_BREAK = re.compile(r"[.!?\n;]")
 _CAP_TOKEN = re.compile(r"(?<![A-Za-z'-])(?:[A-Z][A-Za-z'-]*[A-Za-z]|[A-Z](?![A-Za-z'-]))")
@@ -388,18 +386,23 @@ def _extract_people(
 
 
 def _letters_and_capitals(text: str) -> tuple[int, int]:
-    """How many letters ([^\\W\\d_]) and capitals A-Z the text holds, counted by deleting the rest."""
-    if text.isascii():
-        # In ASCII the letters are A-Z and a-z, and deleting bytes by table is far cheaper than a pattern.
-        raw = text.encode("ascii")
-        return len(raw) - len(raw.translate(None, _ASCII_LETTERS)), len(raw) - len(
-            raw.translate(None, _ASCII_CAPS)
-        )
-    return len(_NOT_LETTER.sub("", text)), len(_NOT_UPPER.sub("", text))
+    """How many letters ([^\\W\\d_]) and capitals A-Z the text holds.
+
+    Deleting bytes by table counts the ASCII letters (A-Z and a-z) far more cheaply than a pattern; the
+    few other characters are tested one by one.
+    """
+    raw = text.encode("ascii", "ignore")
+    letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    capitals = len(raw) - len(raw.translate(None, _ASCII_CAPS))
+    if len(raw) != len(text):
+        letters += sum(1 for ch in _NON_ASCII.findall(text) if _LETTER.match(ch))
+    return letters, capitals
 
 
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
 _ASCII_CAPS = string.ascii_uppercase.encode("ascii")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _entity_before(
