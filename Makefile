@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # One test database per checkout, so two clones (CI and a developer) never drop each other's.
 PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web bench-checks clean
+.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web golden bench-checks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench: $(STAMP)
 ## The handler's screen: live panel, call page, adding to the log, person check (p50/p99, printed).
 bench-web: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_web.py
+
+## Record assess's outputs as the golden ones (only for a change meant to move results; see README).
+golden: $(STAMP)
+	$(BIN)/python tests/risk/test_risk_golden.py --write
 
 ## Person-check benchmarks (printed figures): FEBRL 4, then SYNTHETIC records at CHECKS_RECORDS, each beside a
 ## PostgreSQL trigram reference (needs the server at 127.0.0.1:5432).

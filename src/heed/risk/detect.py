@@ -18,13 +18,17 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from heed.risk.pack import GuidancePack
-from heed.risk.prefilter import WordIndex
+from heed.risk.pack import WINDOW_PATTERNS, GuidancePack
+from heed.risk.prefilter import Openings, StartTable, WordIndex, finditer_at
 
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+_PSEUDO, _NEGATION, _WORRY, _HYPOTHETICAL = (
+    WINDOW_PATTERNS.index(k) for k in ("pseudo_negation", "negation", "worry_before", "hypothetical")
+)
 # Same-length replacements only: spans found in the normalised text are exact slices of the original.
 _NORMALISE = str.maketrans(
     {
@@ -45,14 +49,19 @@ _NORMALISE = str.maketrans(
 )
 
 
+# Whether a text holds anything to translate: most do not, and translating costs more than looking.
+_TO_NORMALISE = re.compile("[" + "".join(re.escape(chr(c)) for c in _NORMALISE) + "]")
 # A line break inside a sentence (wrapped prose: the next line goes on in lower case) reads as a space, while
-# log entries that start a new line with a capital stay separate.
-_WRAPPED = re.compile(r"(?<=[\w,'])\n(?=[ \t]*[a-z])")
+# log entries that start a new line with a capital stay separate. The look-behind comes after the line
+# break so that the search can jump from line break to line break.
+_WRAPPED = re.compile(r"\n(?<=[\w,']\n)(?=[ \t]*[a-z])")
 
 
 def normalise(text: str) -> str:
     """Curly quotes, dashes and odd spaces read as plain ones, wrapped lines as one; same length always."""
-    return _WRAPPED.sub(" ", text.translate(_NORMALISE))
+    if _TO_NORMALISE.search(text):
+        text = text.translate(_NORMALISE)
+    return _WRAPPED.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -66,12 +75,21 @@ class Span:
 class Scope:
     """Decides whether a match at a position is reported as fact in its clause (see module docstring)."""
 
-    def __init__(self, text: str, compiled: Mapping[str, object]) -> None:
+    def __init__(self, text: str, compiled: Mapping[str, Any], index: WordIndex | None = None) -> None:
         self.text = text
-        self.c = compiled
-        breaks = compiled["clause_breaks"]
-        assert isinstance(breaks, re.Pattern)
-        self.breaks = [m.end() for m in breaks.finditer(text)]
+        # Where each look-back pattern could begin (see prefilter.py), to skip searching windows that
+        # cannot hold it; None without an index.
+        table: StartTable = compiled["text_table"]
+        starts = None if index is None else index.starts(table)
+        self._may_begin = None if starts is None else starts[compiled["window_slots"]]
+        breaks: re.Pattern[str] = compiled["clause_breaks"]
+        openings: Openings | None = compiled["breaks_openings"]
+        if starts is None or openings is None:
+            self.breaks = [m.end() for m in breaks.finditer(text)]
+        else:
+            # Tried only where a break can begin: the same breaks as a scan of every position.
+            at = openings.starts(text, starts[compiled["breaks_slot"]])
+            self.breaks = [m.end() for m in finditer_at(breaks, at, text)]
         self.sentences: list[tuple[int, int]] = []
         start = 0
         for m in _SENTENCE_END.finditer(text):
@@ -81,63 +99,94 @@ class Scope:
             self.sentences.append((start, len(text)))
         self.sentence_starts = [s for s, _ in self.sentences]
         self._question_cache: dict[int, bool] = {}
+        # Looked up once here rather than per match: is_reported runs for every candidate match.
+        self.window_words: int = compiled["window_words"]
+        self._pseudo_negation: re.Pattern[str] = compiled["pseudo_negation"]
+        self._negation: re.Pattern[str] = compiled["negation"]
+        self._tail_negations: list[tuple[int, re.Pattern[str], int]] = [
+            (compiled[count_key], compiled[pattern_key], WINDOW_PATTERNS.index(pattern_key))
+            for count_key, pattern_key in (("short_words", "short_negation"), ("near_words", "near_negation"))
+            if compiled[count_key]
+        ]
+        self._post_negation: re.Pattern[str] = compiled["post_negation"]
+        self._worry_before: re.Pattern[str] = compiled["worry_before"]
+        self._modal_after: re.Pattern[str] = compiled["modal_after"]
+        self._hypothetical: re.Pattern[str] = compiled["hypothetical"]
+        self._hypothetical_cancel: re.Pattern[str] = compiled["hypothetical_cancel"]
+        self._question_start: re.Pattern[str] = compiled["question_start"]
+        self._question_yes: re.Pattern[str] = compiled["question_yes"]
         family = compiled["family_actor"]
-        assert isinstance(family, Mapping)
         self.family_codes: frozenset[str] = family["indicators"]
         self._family_before: re.Pattern[str] = family["before"]
         self._family_after: re.Pattern[str] = family["after"]
         self._family_after_codes: frozenset[str] = family["after_indicators"]
 
-    def _pat(self, key: str) -> re.Pattern[str]:
-        p = self.c[key]
-        assert isinstance(p, re.Pattern)
-        return p
-
     def window(self, start: int) -> str:
         """The text from the start of the clause holding ``start`` up to it, cut to the last N words."""
+        return self._window(start)[0]
+
+    def _window(self, start: int) -> tuple[str, list[int], int]:
+        # The window, where its words start, and where it starts in the text.
         i = bisect.bisect_right(self.breaks, start) - 1
         clause_start = self.breaks[i] if i >= 0 else 0
         window = self.text[clause_start:start]
-        limit = self.c["window_words"]
-        assert isinstance(limit, int)
-        words = list(_WORD.finditer(window))
+        limit = self.window_words
+        words = [m.start() for m in _WORD.finditer(window)]
         if len(words) > limit:
-            window = window[words[-limit].start() :]
-        return window
+            cut = words[-limit]
+            window = window[cut:]
+            words = [w - cut for w in words[-limit:]]
+            clause_start += cut
+        return window, words, clause_start
+
+    def _absent(self, which: int, lo: int, hi: int) -> bool:
+        # No match of look-back pattern ``which`` can begin in text[lo:hi].
+        assert self._may_begin is not None
+        positions = self._may_begin[which]
+        if positions is None:
+            return False
+        i = bisect.bisect_left(positions, lo)
+        return i == len(positions) or positions[i] >= hi
 
     def is_reported(self, start: int, end: int, *, suspicion_counts: bool) -> bool:
         """Whether the match ``text[start:end]`` reports the indicator (not negated, denied or
         hypothetical)."""
         if self._in_unanswered_question(start):
             return False
-        window = self._pat("pseudo_negation").sub(lambda m: " " * len(m.group(0)), self.window(start))
-        if self._pat("negation").search(window):
+        text = self.text
+        window, words, at = self._window(start)
+        # A pattern that can begin nowhere in the window cannot match it, so the search is skipped. That
+        # holds while the window is a plain slice of the text whose first word begins where the text's does
+        # (not cut mid-word), and stops holding once pseudo-negations are blanked.
+        known = self._may_begin is not None and (
+            at == 0 or not window or not _is_word(window[0]) or not _is_word(text[at - 1])
+        )
+        if not (known and self._absent(_PSEUDO, at, start)) and self._pseudo_negation.search(window):
+            window = self._pseudo_negation.sub(_blank, window)
+            words = [m.start() for m in _WORD.finditer(window)]
+            known = False
+        if not (known and self._absent(_NEGATION, at, start)) and self._negation.search(window):
             return False
-        words = list(_WORD.finditer(window))
-        for count_key, pattern_key in (("short_words", "short_negation"), ("near_words", "near_negation")):
-            n = self.c[count_key]
-            assert isinstance(n, int)
-            if n:
-                tail = window[words[-n].start() :] if len(words) >= n else window
-                if self._pat(pattern_key).search(tail):
-                    return False
-        if self._pat("post_negation").match(self.text, end, min(len(self.text), end + 40)):
+        for n, pattern, which in self._tail_negations:
+            cut = words[-n] if len(words) >= n else 0
+            if not (known and self._absent(which, at + cut, start)) and pattern.search(window[cut:]):
+                return False
+        if self._post_negation.match(text, end, min(len(text), end + 40)):
             return False
+        if suspicion_counts:
+            return True
         if (
-            not suspicion_counts
-            and self._pat("worry_before").search(window)
-            and self._pat("modal_after").match(self.text, end, min(len(self.text), end + 60))
+            not (known and self._absent(_WORRY, at, start))
+            and self._worry_before.search(window)
+            and self._modal_after.match(text, end, min(len(text), end + 60))
         ):
             return False
-        if not suspicion_counts:
-            last_hyp = None
-            for m in self._pat("hypothetical").finditer(window):
-                last_hyp = m
-            if last_hyp is not None and not self._pat("hypothetical_cancel").search(
-                window, 0, last_hyp.start()
-            ):
-                return False
-        return True
+        if known and self._absent(_HYPOTHETICAL, at, start):
+            return True
+        last_hyp = None
+        for m in self._hypothetical.finditer(window):
+            last_hyp = m
+        return last_hyp is None or bool(self._hypothetical_cancel.search(window, 0, last_hyp.start()))
 
     def done_by_family(self, code: str, start: int, end: int) -> bool:
         """Whether the family or the caller does it ("Mum picks her up", "a lift from her dad")."""
@@ -159,11 +208,19 @@ class Scope:
         s, e = self.sentences[i]
         sentence = self.text[s:e]
         result = False
-        if sentence.rstrip().endswith("?") and self._pat("question_start").match(sentence):
+        if sentence.rstrip().endswith("?") and self._question_start.match(sentence):
             following = self.text[e : e + 60]
-            result = not self._pat("question_yes").match(following)
+            result = not self._question_yes.match(following)
         self._question_cache[i] = result
         return result
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
 
 
 def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dict[str, list[Span]]:
@@ -172,52 +229,79 @@ def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dic
     A cue whose possible first letters are known (see prefilter.py) is tried only at the word starts that
     begin with them; the others scan the whole text. Both find exactly the matches a full scan would.
     """
-    scope = Scope(text, pack.compiled)
     index = index if index is not None else WordIndex(text)
-    anchors_by_code = pack.compiled["cue_anchors"]
+    scope = Scope(text, pack.compiled, index)
+    table: StartTable = pack.compiled["text_table"]
+    starts_by_slot = iter(index.starts(table)[pack.compiled["cue_slots"]])
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
         family_matters = code in scope.family_codes
         spans: list[Span] = []
-        for pattern, anchors in zip(patterns, anchors_by_code[code], strict=True):
-            starts = None if anchors is None else index.candidates(anchors)
+        for pattern in patterns:
+            starts = next(starts_by_slot)
+            if starts is None:
+                _scan(pattern, text, scope, code, suspicion, family_matters, spans)
+                continue
             pos = 0
-            ci = 0
-            while True:
-                m = None
-                if starts is None:
-                    m = pattern.search(text, pos)
-                else:
-                    while ci < len(starts) and m is None:
-                        if starts[ci] >= pos:
-                            m = pattern.match(text, starts[ci])
-                        ci += 1
-                if m is None:
-                    break
-                s, e = m.span()
-                # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
-                while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
-                    e -= 1
-                while s < e and text[s].isspace():
-                    s += 1
-                if (
-                    e > s
-                    and scope.is_reported(s, e, suspicion_counts=suspicion)
-                    and not (family_matters and scope.done_by_family(code, s, e))
-                ):
-                    spans.append(Span(s, e))
-                    pos = m.end()
+            for start in starts:
+                if start < pos:
                     continue
-                # A dropped match may hide a later one that starts inside it ("could go pro, and has invited
-                # him to a camp"): look again from the next word.
-                nxt = _NEXT_WORD.search(text, m.start() + 1)
-                if nxt is None:
-                    break
-                pos = nxt.start()
+                m = pattern.match(text, start)
+                if m is not None:
+                    pos = _judge(m, text, scope, code, suspicion, family_matters, spans)
+                    if pos < 0:
+                        break
         if spans:
             found[code] = _merge(spans)
     return found
+
+
+def _scan(
+    pattern: re.Pattern[str],
+    text: str,
+    scope: Scope,
+    code: str,
+    suspicion: bool,
+    family_matters: bool,
+    spans: list[Span],
+) -> None:
+    # A cue whose beginning the prefilter cannot bound: search the whole text.
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        pos = _judge(m, text, scope, code, suspicion, family_matters, spans)
+        if pos < 0:
+            break
+
+
+def _judge(
+    m: re.Match[str],
+    text: str,
+    scope: Scope,
+    code: str,
+    suspicion: bool,
+    family_matters: bool,
+    spans: list[Span],
+) -> int:
+    """Keep the match as evidence when it is reported (appended to ``spans``); return where to look next
+    (-1: nowhere)."""
+    s, e = m.span()
+    # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
+    while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
+        e -= 1
+    while s < e and text[s].isspace():
+        s += 1
+    if (
+        e > s
+        and scope.is_reported(s, e, suspicion_counts=suspicion)
+        and not (family_matters and scope.done_by_family(code, s, e))
+    ):
+        spans.append(Span(s, e))
+        return m.end()
+    # A dropped match may hide a later one that starts inside it ("could go pro, and has invited him to a
+    # camp"): look again from the next word.
+    nxt = _NEXT_WORD.search(text, m.start() + 1)
+    return -1 if nxt is None else nxt.start()
 
 
 def _merge(spans: list[Span]) -> list[Span]:

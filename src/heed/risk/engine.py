@@ -17,8 +17,8 @@ from heed.risk.conditions import Facts, evaluate
 from heed.risk.detect import Span, detect, normalise
 from heed.risk.errors import InputError
 from heed.risk.pack import GuidancePack, default_pack
-from heed.risk.prefilter import WordIndex
-from heed.risk.subjects import Subjects, extract
+from heed.risk.prefilter import TextScan, WordIndex
+from heed.risk.subjects import Subjects, extract, scan_text
 
 MAX_TEXT_BYTES = 1_000_000
 _WEAK_AGE_GAP = re.compile(r"\b(?:boy|lad|teen|teenager|girl|gamer|player)\b", re.IGNORECASE)
@@ -114,15 +114,16 @@ def assess(
     norm = normalise(text)
     index = WordIndex(norm)
     found = detect(norm, pack, index)
-    subjects = extract(norm, pack, index)
+    scan = scan_text(norm, pack, index)
+    subjects = extract(norm, pack, scan=scan)
     reasons: list[Reason] = []
-    if _no_child_involved(norm, pack, subjects):
+    if _no_child_involved(norm, pack, subjects, scan):
         no_child = pack.compiled["no_child"]
         reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
         found = {}
         contact_age = "unknown"
     else:
-        contact_age = _reason_about_age(norm, pack, found, subjects)
+        contact_age = _reason_about_age(norm, pack, found, subjects, scan)
 
     evidence: dict[str, list[Evidence]] = {
         code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
@@ -205,17 +206,17 @@ def assess(
     )
 
 
-def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects) -> bool:
+def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects, scan: TextScan) -> bool:
     """The narrative says no child is involved, and names no child and no age under 18."""
     no_child = pack.compiled["no_child"]
-    statement = no_child["re"].search(text)
+    statement = scan.search(no_child["re"])
     if statement is None:
         return False
     if any(a.age < 18 for a in subjects.ages):
         return False
     return not any(
         not (statement.start() <= m.start() < statement.end())
-        for m in pack.compiled["child_re"].finditer(text)
+        for m in scan.finditer(pack.compiled["child_re"])
     )
 
 
@@ -285,7 +286,9 @@ _CONFIDANT_BEFORE = re.compile(
 )
 
 
-def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects) -> str:
+def _reason_about_age(
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects, scan: TextScan
+) -> str:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
     Ages of adult or markedly older contacts (stated, estimated, or claimed by the contact: a contact who says
@@ -329,20 +332,20 @@ def _reason_about_age(text: str, pack: GuidancePack, found: dict[str, list[Span]
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     others = set(found) & pack.grooming_codes - {"age_gap"}
-    peer_cue = peer_by_age or _peer_described(text, pack, found, others)
+    peer_cue = peer_by_age or _peer_described(text, pack, found, others, scan)
     if peer_cue and not (strong or adult_spans):
         weak = []
     spans = strong + weak + adult_spans + older_spans
     # Family adults in a normal role: an adult described only in a sentence naming a known role is not an
     # age_gap unless something concerning (another grooming indicator) is reported. Ages already know whose
     # they are; a role word that is only the caller ("Dad says ...") excuses nobody.
-    if spans and not others and c["known_to_family_re"].search(text):
+    if spans and not others and scan.search(c["known_to_family_re"]):
         spans = []
     if spans and not others:
         from_ages = set(adult_spans) | set(older_spans)
-        spans = [sp for sp in spans if sp in from_ages or not _known_role_describes(text, pack, sp)]
+        spans = [sp for sp in spans if sp in from_ages or not _known_role_describes(text, pack, sp, scan)]
     if not spans and others:
-        spans = _adult_role_evidence(text, pack, found, others)
+        spans = _adult_role_evidence(text, pack, found, others, scan)
     if spans:
         found["age_gap"] = sorted(set(spans), key=lambda sp: sp.start)
     else:
@@ -370,7 +373,9 @@ _CONTACTING = re.compile(
 )
 
 
-def _peer_described(text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]) -> bool:
+def _peer_described(
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str], scan: TextScan
+) -> bool:
     """Whether the contact is described as a same-age peer ("a boy in her class", "her boyfriend, also 14").
 
     A peer phrase counts only in a sentence that also reports something the contact did (another
@@ -380,12 +385,12 @@ def _peer_described(text: str, pack: GuidancePack, found: dict[str, list[Span]],
     """
     c = pack.compiled
     concerning = [sp for code in others for sp in found.get(code, [])]
-    for m in c["peer_cues"].finditer(text):
+    for m in scan.finditer(c["peer_cues"]):
         if _CLAIM_BEFORE_PEER.search(text, max(0, m.start() - 40), m.start()):
             continue
         s, e = _sentence_of(text, m.start())
         contact_word = any(
-            not (m.start() <= w.start() < m.end()) for w in c["contact_re"].finditer(text, s, e)
+            not (m.start() <= w.start() < m.end()) for w in scan.finditer(c["contact_re"], s, e)
         )
         if any(s <= sp.start < e for sp in concerning) or contact_word or _CONTACTING.search(text, s, e):
             return True
@@ -412,13 +417,13 @@ def _opens_as_caller(text: str, start: int, end: int) -> bool:
     return bool(_CALLER_VERB_AFTER.match(text, end + (after.end() if after else 0)))
 
 
-def _known_role_describes(text: str, pack: GuidancePack, sp: Span) -> bool:
+def _known_role_describes(text: str, pack: GuidancePack, sp: Span, scan: TextScan) -> bool:
     """Whether a known role in the cue's sentence describes the same person: just before it ("her uncle, a
     grown man") or after it ("the man is 52 and lives next door"), and not as the caller or as someone else
     doing something ("Grandad found her on a call with a man")."""
     known_re: re.Pattern[str] = pack.compiled["known_role_re"]
     s, e = _sentence_of(text, sp.start)
-    for m in known_re.finditer(text, s, e):
+    for m in scan.finditer(known_re, s, e):
         if _is_caller_mention(text, m.start(), m.end()):
             continue
         if m.start() >= sp.end or len(text[m.end() : sp.start].split()) <= 2:
@@ -427,14 +432,14 @@ def _known_role_describes(text: str, pack: GuidancePack, sp: Span) -> bool:
 
 
 def _adult_role_evidence(
-    text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str]
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], others: set[str], scan: TextScan
 ) -> list[Span]:
     """A known adult (coach, stepdad, neighbour) of whom something concerning is said is itself the age_gap:
     the role must sit in a sentence with another grooming indicator's evidence, and must not be the caller
     ("Teacher reports ...", "Caller, a youth worker, says ...")."""
     adult_role_re: re.Pattern[str] = pack.compiled["adult_role_re"]
     concerning = [sp for code in others for sp in found.get(code, [])]
-    for m in adult_role_re.finditer(text):
+    for m in scan.finditer(adult_role_re):
         s, e = _sentence_of(text, m.start())
         if _is_caller_mention(text, m.start(), m.end()) or _CONFIDANT_BEFORE.search(
             text, max(s, m.start() - 30), m.start()

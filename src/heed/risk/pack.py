@@ -25,7 +25,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, check_condition
 from heed.risk.errors import PackError
-from heed.risk.prefilter import anchors_of
+from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, openings_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
 PACK_FILES = (
@@ -65,6 +65,15 @@ ACTION_CODES = (
     "supervisor_review",
     "vulnerability_flag",
     "emergency_deployment",
+)
+# The look-back patterns of scope.yaml that detect.Scope searches in each match's window, in this order.
+WINDOW_PATTERNS = (
+    "pseudo_negation",
+    "negation",
+    "short_negation",
+    "near_negation",
+    "worry_before",
+    "hypothetical",
 )
 RESPONSES = ("emergency", "priority", "scheduled", "resolution_without_deployment")
 _MACRO = re.compile(r"<<([A-Z][A-Z0-9_]*)>>")
@@ -455,9 +464,11 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     scope = v.mapping(v.section("scope", dict), ["scope"])
     people = v.mapping(v.section("people", dict), ["people"])
     compiled_extra = _compile_scope_people(v, m, scope, people, lexicon, codes)
+    plans = {code: [plan(p) for p in pats] for code, pats in cues.items()}
     compiled_extra["cue_anchors"] = MappingProxyType(
-        {code: tuple(anchors_of(p) for p in pats) for code, pats in cues.items()}
+        {code: tuple(a for a, _ in ps) for code, ps in plans.items()}
     )
+    _index_patterns(compiled_extra, [p for ps in plans.values() for p in ps])
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -766,6 +777,39 @@ def _compile_scope_people(
     out["adult_role_re"] = words_re(people["adult_roles"])
     out["not_names"] = frozenset(w.lower() for w in people["not_names"])
     return out
+
+
+def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | None, Later | None]]) -> None:
+    """One table of where the pack's patterns can begin, so that each text is indexed once for all of them
+    (see prefilter.py): the cues in the order detect() walks them (indicator by indicator), the look-back
+    patterns of scope (``WINDOW_PATTERNS``), then the people patterns the extractor and the engine run over
+    whole texts or windows of them."""
+    window = [out[k] for k in WINDOW_PATTERNS]
+    # Clause breaks begin with punctuation as often as with words: their word-start alternatives take a slot,
+    # the others are found by a probe (see prefilter.openings_of).
+    out["breaks_openings"] = breaks = openings_of(out["clause_breaks"])
+    ages = [*out["estimated_age_patterns"], *out["age_patterns"]]
+    age_anchors = [*out["estimated_age_patterns_anchors"], *out["age_patterns_anchors"]]
+    scanned = ["child_re", "caller_re", "contact_re", "known_role_re", "adult_role_re"]
+    scanned += ["peer_cues", "known_to_family_re"]
+    others = [out[k] for k in scanned] + [out["no_child"]["re"]]
+    people = [out["town_re"], *ages, *others]
+    people_anchors = [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)]
+    table = StartTable(
+        [
+            *(a for a, _ in cue_plans),
+            *(anchors_of(p) for p in window),
+            breaks.anchors if breaks is not None else None,
+            *people_anchors,
+        ],
+        [*(later for _, later in cue_plans), *([None] * (len(window) + 1 + len(people)))],
+    )
+    n = len(cue_plans)
+    out["text_table"] = table
+    out["cue_slots"] = slice(0, n)
+    out["window_slots"] = slice(n, n + len(window))
+    out["breaks_slot"] = n + len(window)
+    out["people_scan"] = PatternScan(people, table=table, offset=n + len(window) + 1)
 
 
 # ------------------------------------------------------------------------------------------------- public API

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from heed.risk.pack import GuidancePack
-from heed.risk.prefilter import WordIndex, anchors_of, finditer
+from heed.risk.prefilter import PatternScan, TextScan, WordIndex, anchors_of
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44|0044|\(?0)[\d\s().-]{8,16}\d(?!\w)")
@@ -39,8 +40,8 @@ _STRONG_INTRO = re.compile(
     r"name on|psn|xbl|:",
     re.IGNORECASE,
 )
-_LETTER = re.compile(r"[^\W\d_]")
-_UPPER = re.compile(r"[A-Z]")
+_SENTENCE_INITIAL = re.compile(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])")
+_SENTENCE_BREAK = re.compile(r"[.!?\n;]")
 _CAP_TOKEN = re.compile(r"(?<![A-Za-z'-])(?:[A-Z][A-Za-z'-]*[A-Za-z]|[A-Z](?![A-Za-z'-]))")
 _NAME_CUE = re.compile(
     r"\b(?:called|named|name is|name's|names|known as|son|daughter|grandson|granddaughter|"
@@ -164,13 +165,17 @@ def _e164(raw: str) -> str | None:
     return None
 
 
-def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Subjects:
+def extract(
+    text: str, pack: GuidancePack, index: WordIndex | None = None, scan: TextScan | None = None
+) -> Subjects:
     """Find the subjects of ``text`` (already normalised, same length as the original).
 
-    ``index`` (the text's word starts) lets the age patterns run only where they can match.
+    ``index`` (the text's word starts) or ``scan`` (``scan_text``'s) lets the patterns with known
+    beginnings run only where they can match.
     """
     c: Mapping[str, Any] = pack.compiled
-    index = index if index is not None else WordIndex(text)
+    if scan is None:
+        scan = scan_text(text, pack, index if index is not None else WordIndex(text))
     items: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
@@ -180,7 +185,9 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         taken.append((s, e))
         return subj
 
-    for m in _EMAIL.finditer(text):
+    # E-mail addresses and @handles hold an "@", Discord tags a "#": most narratives need no scan for them.
+    has_at = "@" in text
+    for m in _EMAIL.finditer(text) if has_at else ():
         add("email", m.group(0).lower(), *m.span())
     for m in _PHONE.finditer(text):
         raw = m.group(0).rstrip(" .-)")
@@ -227,11 +234,11 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
             return
         add("handle", value, s, e, platform=platform_near(s, e))
 
-    for m in _DISCORD_TAG.finditer(text):
+    for m in _DISCORD_TAG.finditer(text) if "#" in text else ():
         add_handle(m.group(1), *m.span(1))
-    for m in _AT_HANDLE.finditer(text):
+    for m in _AT_HANDLE.finditer(text) if has_at else ():
         add_handle(m.group(1), m.start(), m.end(1))
-    for m in finditer(_HANDLE_INTRO, _HANDLE_INTRO_ANCHORS, index, text):
+    for m in scan.finditer(_HANDLE_INTRO):
         h = m.group("h").rstrip(".-")
         s = m.start("h")
         intro = text[m.start() : s]
@@ -245,7 +252,8 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         ok = handle_like(h) and platform_re.match(m.group("p")) and h.lower() not in not_names
         if ok and not re.fullmatch(r"[\d.]+", h):
             add_handle(h, m.start("h"), m.start("h") + len(h))
-    for m in _QUOTED.finditer(text):
+    quoted = list(_QUOTED.finditer(text))  # handles here, names in _extract_people
+    for m in quoted:
         q = m.group("q").rstrip(".")
         if handle_like(q) and q.lower() not in not_names and not re.fullmatch(r"[\d.]+", q):
             add_handle(q, m.start("q"), m.start("q") + len(q))
@@ -257,7 +265,7 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
 
     town_re: re.Pattern[str] = c["town_re"]
     seen_towns: set[str] = set()
-    for m in finditer(town_re, c["town_re_anchors"], index, text):
+    for m in scan.finditer(town_re):
         word = m.group(0)
         if not word[0].isupper() or _overlaps(taken, *m.span()):
             continue
@@ -269,11 +277,22 @@ def extract(text: str, pack: GuidancePack, index: WordIndex | None = None) -> Su
         seen_towns.add(key)
         add("town", re.sub(r"\s+", " ", word), *m.span())
 
-    _extract_people(text, pack, items, taken, add, index)
-    ages = _ages(text, pack, items, index)
-    _assign_roles(text, pack, items, ages)
+    _extract_people(text, pack, items, taken, add, scan, quoted)
+    ages = _ages(text, pack, items, scan)
+    _assign_roles(text, pack, items, ages, scan)
     items.sort(key=lambda x: x.start)
     return Subjects(items, ages)
+
+
+# The extractor's own patterns with known beginnings; the pack's are in its compiled "people_scan".
+_OWN_SCAN = PatternScan((_HANDLE_INTRO, _NAME_CUE), (_HANDLE_INTRO_ANCHORS, _NAME_CUE_ANCHORS))
+
+
+def scan_text(text: str, pack: GuidancePack, index: WordIndex) -> TextScan:
+    """Where the people patterns (the extractor's and the pack's) can begin in ``text``: one pass over its
+    word starts, shared by the extractor and the engine's reasoning about ages."""
+    people: PatternScan = pack.compiled["people_scan"]
+    return _OWN_SCAN.over(text, index).join(people.over(text, index))
 
 
 def _extract_people(
@@ -282,17 +301,26 @@ def _extract_people(
     items: list[Subject],
     taken: list[tuple[int, int]],
     add: Any,
-    index: WordIndex,
+    scan: TextScan,
+    quoted: list[re.Match[str]],
 ) -> None:
     c = pack.compiled
     not_names: frozenset[str] = c["not_names"]
     platform_re: re.Pattern[str] = c["platform_re"]
     town_re: re.Pattern[str] = c["town_re"]
-    letters = len(_LETTER.findall(text))
-    upper_ratio = len(_UPPER.findall(text)) / max(1, letters)
+    letters, upper = _letters_and_capitals(text)
+    upper_ratio = upper / max(1, letters)
     log_caps = upper_ratio > 0.6
+    verdicts: dict[str, bool] = {}
 
     def acceptable(word: str) -> bool:
+        # The same capitalised words recur through a narrative: judge each once.
+        verdict = verdicts.get(word)
+        if verdict is None:
+            verdict = verdicts[word] = _acceptable(word)
+        return verdict
+
+    def _acceptable(word: str) -> bool:
         w = word.strip("'-")
         if len(w) < 2 or w.lower() in not_names or w.lower().rstrip("s'") in not_names:
             return False
@@ -304,11 +332,11 @@ def _extract_people(
         return not (w.isupper() and len(w) < 3)
 
     candidates: dict[int, tuple[int, int]] = {}
-    for m in finditer(_NAME_CUE, _NAME_CUE_ANCHORS, index, text):
+    for m in scan.finditer(_NAME_CUE):
         s, e = m.span("n")
         if acceptable(m.group("n")) and not _LOG_VERB.match(m.group("n")):
             candidates[s] = (s, e)
-    for m in _QUOTED.finditer(text):
+    for m in quoted:
         q = m.group("q")
         if q[0].isupper() and q.replace("'", "").isalpha() and acceptable(q) and not _LOG_VERB.match(q):
             candidates.setdefault(m.start("q"), m.span("q"))
@@ -318,7 +346,7 @@ def _extract_people(
             candidates[s] = (s, e)
     if not log_caps:
         sentence_initial: set[int] = set()
-        for m in re.finditer(r"(?:^|[.!?\n]\s*|[\"(]\s*)([A-Za-z])", text):
+        for m in _SENTENCE_INITIAL.finditer(text):
             sentence_initial.add(m.start(1))
         # Only capitalised tokens can be names (whole words of letters, apostrophes and hyphens).
         tokens = [(m.start(), m.end(), m.group(0)) for m in _CAP_TOKEN.finditer(text)]
@@ -335,12 +363,7 @@ def _extract_people(
     spans = sorted(candidates.values())
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        if (
-            merged
-            and re.fullmatch(r" ", text[merged[-1][1] : s])
-            and len(merged)
-            and (e - merged[-1][0]) < 40
-        ):
+        if merged and text[merged[-1][1] : s] == " " and len(merged) and (e - merged[-1][0]) < 40:
             prev = text[merged[-1][0] : merged[-1][1]]
             if not prev.isupper() or text[s:e].isupper():
                 merged[-1] = (merged[-1][0], e)
@@ -362,8 +385,28 @@ def _extract_people(
         add("person", value, s, e, role=None, age=None, age_estimated=False)
 
 
+def _letters_and_capitals(text: str) -> tuple[int, int]:
+    """How many letters ([^\\W\\d_]) and capitals A-Z the text holds.
+
+    Deleting bytes by table counts the ASCII letters (A-Z and a-z) far more cheaply than a pattern; the
+    few other characters are tested one by one.
+    """
+    raw = text.encode("ascii", "ignore")
+    letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    capitals = len(raw) - len(raw.translate(None, _ASCII_CAPS))
+    if len(raw) != len(text):
+        letters += sum(1 for ch in _NON_ASCII.findall(text) if _LETTER.match(ch))
+    return letters, capitals
+
+
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
+_ASCII_CAPS = string.ascii_uppercase.encode("ascii")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _entity_before(
-    text: str, pack: GuidancePack, pos: int, items: list[Subject]
+    text: str, pack: GuidancePack, pos: int, items: list[Subject], scan: TextScan
 ) -> tuple[str | None, int, bool]:
     """The role of the nearest person word or named person before ``pos`` in the same sentence."""
     c = pack.compiled
@@ -371,10 +414,10 @@ def _entity_before(
     window_start = max(ss, pos - 80)
     best: tuple[int, str | None, bool] = (-1, None, False)
     for key, role in (("child_re", "child"), ("caller_re", "caller"), ("contact_re", "contact")):
-        for m in c[key].finditer(text, window_start, pos):
+        for m in scan.finditer(c[key], window_start, pos):
             if m.end() > best[0]:
                 best = (m.end(), role, False)
-    for m in c["known_role_re"].finditer(text, window_start, pos):
+    for m in scan.finditer(c["known_role_re"], window_start, pos):
         if m.end() >= best[0]:
             best = (m.end(), "other", True)
     for subj in items:
@@ -399,7 +442,7 @@ _REPORTS_AFTER = re.compile(
 
 
 def _attribute_age(
-    text: str, pack: GuidancePack, m: re.Match[str], s: int, items: list[Subject]
+    text: str, pack: GuidancePack, m: re.Match[str], s: int, items: list[Subject], scan: TextScan
 ) -> tuple[str | None, bool]:
     """Whose age this is: (role or "@start" of a named person, whether a known family/professional role).
 
@@ -418,7 +461,7 @@ def _attribute_age(
                 if c[key].search(after.group(0)):
                     return noun_role, False
     # Look before the number itself: in "DAU 14" or "MALE APPROX 45" the person word is inside the match.
-    role, entity_end, known = _entity_before(text, pack, s, items)
+    role, entity_end, known = _entity_before(text, pack, s, items, scan)
     if role is not None and _PRONOUN_COPULA_BEFORE.search(text, max(entity_end, s - 30), s):
         # "... says mum, but he is 32": the pronoun, not the nearest person word, is whose age it is.
         role, known = None, False
@@ -434,13 +477,13 @@ def _attribute_age(
     return role, known
 
 
-def _ages(text: str, pack: GuidancePack, items: list[Subject], index: WordIndex) -> list[AgeMention]:
+def _ages(text: str, pack: GuidancePack, items: list[Subject], scan: TextScan) -> list[AgeMention]:
     c = pack.compiled
     found: list[AgeMention] = []
     taken: list[tuple[int, int]] = [(x.start, x.end) for x in items if x.kind in ("phone", "email", "handle")]
     for estimated, key in ((True, "estimated_age_patterns"), (False, "age_patterns")):
-        for pattern, anchors in zip(c[key], c[f"{key}_anchors"], strict=True):
-            for m in finditer(pattern, anchors, index, text):
+        for pattern in c[key]:
+            for m in scan.finditer(pattern):
                 if "decade" in pattern.groupindex and m.group("decade"):
                     s, e = m.span("decade")
                     phrase = m.group("decade").lower().replace("'", "")
@@ -461,25 +504,27 @@ def _ages(text: str, pack: GuidancePack, items: list[Subject], index: WordIndex)
                     continue
                 taken.append((s, e))
                 claimed = bool(_CLAIMED_BEFORE.search(text[max(0, m.start() - 40) : s]))
-                role, known = _attribute_age(text, pack, m, s, items)
+                role, known = _attribute_age(text, pack, m, s, items, scan)
                 found.append(AgeMention(age, s, e, role, estimated, claimed, known))
     found.sort(key=lambda a: a.start)
     return found
 
 
-def _assign_roles(text: str, pack: GuidancePack, items: list[Subject], ages: list[AgeMention]) -> None:
+def _assign_roles(
+    text: str, pack: GuidancePack, items: list[Subject], ages: list[AgeMention], scan: TextScan
+) -> None:
     c = pack.compiled
     people = [x for x in items if x.kind == "person"]
     by_start = {x.start: x for x in people}
     for p in people:
         before = text[max(0, p.start - 40) : p.start]
-        sentence_before = re.split(r"[.!?\n;]", before)[-1]
+        sentence_before = _SENTENCE_BREAK.split(before)[-1]
         if _CALLER_BEFORE.search(before):
             p.attrs["role"] = "caller"
             continue
         nearest: tuple[int, str] = (-1, "")
         for key, role in (("child_re", "child"), ("contact_re", "contact"), ("known_role_re", "other")):
-            for m in c[key].finditer(sentence_before):
+            for m in scan.finditer_in(c[key], p.start - len(sentence_before), p.start):
                 if m.end() > nearest[0] or (m.end() == nearest[0] and role == "other"):
                     nearest = (m.end(), role)
         gap = sentence_before[nearest[0] :] if nearest[0] >= 0 else ""
