@@ -6,7 +6,7 @@ field at fault, so the pages and the API can say what was wrong and where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -720,6 +720,47 @@ def _set_status(call: Call, actor: User, status: str, event: EventType, after: d
     )
 
 
+# Refusal codes that name the input at fault; any other refusal is about the call's state (409 in the API).
+_REFUSAL_FIELDS = {"rationale_needed": "rationale", "bad_outcome": "outcome", "bad_decision": "decision"}
+
+
+def _transition(
+    call: Call,
+    actor: User,
+    event: str,
+    choice: str,
+    rationale: str,
+    refused_event: EventType,
+    apply: Callable[[workflow.Outcome], None],
+) -> None:
+    """Ask the transition table; apply an allowed outcome, or audit the refusal (committed) and raise it."""
+    refused: workflow.Refusal | None = None
+    with transaction.atomic():
+        decided = workflow.decide(_snapshot(call), event, actor.pk, choice, rationale)
+        if isinstance(decided, workflow.Refusal):
+            refused = decided
+            audit_record(
+                event_type=refused_event,
+                actor=actor,
+                call_id=call.pk,
+                obj=call,
+                after={
+                    "event": event,
+                    "choice": choice,
+                    "reason": decided.code,
+                    "message": decided.message,
+                    "outstanding": list(decided.outstanding),
+                },
+            )
+        else:
+            apply(decided)
+    if refused is not None:
+        if refused.code == "outstanding":
+            raise ClosureRefused(refused.message, refused.outstanding, "outstanding")
+        field = _REFUSAL_FIELDS.get(refused.code)
+        raise CallError(refused.message, field, "invalid" if field else "refused")
+
+
 def closure_request(
     *, actor: User, call: Call, outcome: object, rationale: object, expected_version: object = None
 ) -> Call:
@@ -727,52 +768,21 @@ def closure_request(
     outcome_s = outcome if isinstance(outcome, str) else ""
     text = _clean_rationale(rationale)
     call = _locked(call, actor, expected_version)
-    refused: workflow.Refusal | None = None
-    with transaction.atomic():
-        decision = workflow.decide(_snapshot(call), "request_close", actor.pk, outcome_s, text)
-        if isinstance(decision, workflow.Refusal):
-            refused = decision
-            audit_record(
-                event_type=EventType.CLOSURE_REFUSED,
-                actor=actor,
-                call_id=call.pk,
-                obj=call,
-                after={
-                    "outcome": outcome_s,
-                    "reason": decision.code,
-                    "message": decision.message,
-                    "outstanding": list(decision.outstanding),
-                },
-            )
-        else:
-            request = ClosureRequest.objects.create(
-                call=call,
-                outcome=outcome_s,
-                rationale=text,
-                state=ClosureRequest.State.CLOSED
-                if decision.to_status == workflow.CLOSED
-                else ClosureRequest.State.PENDING,
-                requested_by=actor,
-                requested_at=timezone.now(),
-            )
-            _set_status(
-                call,
-                actor,
-                decision.to_status,
-                EventType.CLOSURE_REQUESTED,
-                {"outcome": outcome_s, "rationale": text, "request": request.pk, "note": decision.note},
-            )
-    if refused is not None:
-        field = (
-            "rationale"
-            if refused.code == "rationale_needed"
-            else "outcome"
-            if refused.code == "bad_outcome"
-            else None
+
+    def apply(decided: workflow.Outcome) -> None:
+        closes = decided.to_status == workflow.CLOSED
+        request = ClosureRequest.objects.create(
+            call=call,
+            outcome=outcome_s,
+            rationale=text,
+            state=ClosureRequest.State.CLOSED if closes else ClosureRequest.State.PENDING,
+            requested_by=actor,
+            requested_at=timezone.now(),
         )
-        if refused.code == "outstanding":
-            raise ClosureRefused(refused.message, refused.outstanding, "outstanding")
-        raise CallError(refused.message, field, "refused" if field is None else "invalid")
+        after = {"outcome": outcome_s, "rationale": text, "request": request.pk, "note": decided.note}
+        _set_status(call, actor, decided.to_status, EventType.CLOSURE_REQUESTED, after)
+
+    _transition(call, actor, "request_close", outcome_s, text, EventType.CLOSURE_REFUSED, apply)
     return call
 
 
@@ -790,63 +800,44 @@ def review_decide(
     text = _clean_rationale(rationale)
     ndm_clean = {k: _clean_rationale(v, f"ndm.{k}") for k, v in (ndm or {}).items() if k in NDM_STAGES and v}
     call = _locked(call, actor, expected_version)
-    refused: workflow.Refusal | None = None
-    with transaction.atomic():
-        snap = _snapshot(call)
-        outcome = workflow.decide(snap, "review", actor.pk, choice, text)
-        if isinstance(outcome, workflow.Refusal):
-            refused = outcome
+
+    def apply(decided: workflow.Outcome) -> None:
+        request = call.closure_requests.get(state=ClosureRequest.State.PENDING)
+        review = ReviewDecision.objects.create(
+            call=call,
+            request=request,
+            decision=choice,
+            rationale=text,
+            ndm=ndm_clean,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        request.state = {
+            workflow.CLOSED: ClosureRequest.State.CLOSED,
+            workflow.RETURNED: ClosureRequest.State.RETURNED,
+        }.get(decided.to_status, ClosureRequest.State.PENDING)
+        request.save(update_fields=["state"])
+        details = {
+            "decision": choice,
+            "rationale": text,
+            "ndm": ndm_clean,
+            "review": review.pk,
+            "note": decided.note,
+        }
+        if decided.to_status == call.status:  # the first of two approvals: the call waits for the second
             audit_record(
-                event_type=EventType.TRANSITION_REFUSED,
+                event_type=EventType.REVIEW_DECIDED,
                 actor=actor,
                 call_id=call.pk,
-                obj=call,
-                after={
-                    "event": "review",
-                    "decision": choice,
-                    "reason": outcome.code,
-                    "message": outcome.message,
-                },
+                obj=review,
+                after={**details, "status": call.status},
             )
+            _touch(call)
         else:
-            request = call.closure_requests.get(state=ClosureRequest.State.PENDING)
-            review = ReviewDecision.objects.create(
-                call=call,
-                request=request,
-                decision=choice,
-                rationale=text,
-                ndm=ndm_clean,
-                decided_by=actor,
-                decided_at=timezone.now(),
-            )
-            if outcome.to_status == workflow.CLOSED:
-                request.state = ClosureRequest.State.CLOSED
-            elif outcome.to_status == workflow.RETURNED:
-                request.state = ClosureRequest.State.RETURNED
-            request.save(update_fields=["state"])
-            details = {"decision": choice, "rationale": text, "ndm": ndm_clean, "review": review.pk}
-            if outcome.to_status == call.status:
-                audit_record(
-                    event_type=EventType.REVIEW_DECIDED,
-                    actor=actor,
-                    call_id=call.pk,
-                    obj=review,
-                    after={**details, "note": outcome.note, "status": call.status},
-                )
-                _touch(call)
-            else:
-                _set_status(
-                    call,
-                    actor,
-                    outcome.to_status,
-                    EventType.REVIEW_DECIDED,
-                    {**details, "note": outcome.note},
-                )
-            actions_refresh(call, actor)
-    if refused is not None:
-        raise CallError(
-            refused.message, "rationale" if refused.code == "rationale_needed" else None, "refused"
-        )
+            _set_status(call, actor, decided.to_status, EventType.REVIEW_DECIDED, details)
+        actions_refresh(call, actor)
+
+    _transition(call, actor, "review", choice, text, EventType.TRANSITION_REFUSED, apply)
     return call
 
 
