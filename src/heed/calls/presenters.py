@@ -57,9 +57,6 @@ def highlight(segments: Sequence[Segment], indicators: Sequence[Mapping[str, Any
     return out
 
 
-QUERY_FIELDS = ("given_name", "family_name", "age", "town", "phone", "email", "handle", "platform")
-
-
 def prefill_person_query(
     person: Mapping[str, Any], subjects: Sequence[Mapping[str, Any]], *, only_person: bool
 ) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured
 from heed.config.env import ENVIRONMENTS, Env, EnvError, database_from_url, secret_key
 
 _env = Env.from_os()
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 try:
     HEED_ENV = _env.choice("HEED_ENV", "development", ENVIRONMENTS)
