@@ -251,3 +251,21 @@ def test_reminders_are_enqueued_after_commit(make_call: Any, django_capture_on_c
     queued = DBTaskResult.objects.filter(task_path="heed.calls.tasks.remind")
     assert queued.count() == 6  # one per required action with a due time
     assert all(t.run_after is not None for t in queued)
+
+
+def test_contacts_past_their_review_date_are_shown_with_a_warning(
+    make_call: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from django.test import Client
+
+    from heed.support import sheets
+
+    call = make_call()
+    client = Client()
+    client.force_login(cast["handler"])
+    assert "data-review-overdue" not in client.get(f"/calls/{call.pk}/").content.decode()
+    monkeypatch.setattr(sheets.timezone, "localdate", lambda: date(2030, 1, 1))
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert 'data-review-overdue="ceop"' in page and "due for review on 31 May 2027" in page

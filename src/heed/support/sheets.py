@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from heed.calls.models import Call
 from heed.risk import default_pack
@@ -34,6 +35,8 @@ def sheet_agencies(call: Call) -> list[dict[str, Any]]:
                 "url": a.contact.get("url", ""),
                 "required": code in required,
                 "review_date": a.review_date,
+                # Numbers change: past its review date, a contact is shown with a warning to check it first.
+                "review_overdue": a.review_date < timezone.localdate(),
             }
         )
     return out
