@@ -36,12 +36,10 @@ def calls_for_user(user: User, action: str = Action.VIEW) -> QuerySet[Call]:
     return restrict_calls(Call.objects.select_related("created_by"), user, action)
 
 
-def current_entries(call: Call) -> list[NoteEntry]:
-    """Each log entry at its latest version, in entry order."""
-    latest: dict[int, NoteEntry] = {}
-    for entry in NoteEntry.objects.filter(call=call).select_related("author").order_by("entry_no", "version"):
-        latest[entry.entry_no] = entry
-    return [latest[n] for n in sorted(latest)]
+def current_entries(call: Call, history: dict[int, list[NoteEntry]] | None = None) -> list[NoteEntry]:
+    """Each log entry at its latest version, in entry order (from ``history`` when the caller has it)."""
+    history = entry_history(call) if history is None else history
+    return [history[n][-1] for n in sorted(history)]
 
 
 def entry_history(call: Call) -> dict[int, list[NoteEntry]]:
@@ -57,14 +55,16 @@ def draft_for(call: Call, user: User) -> str:
     return row.text if row is not None else ""
 
 
-def call_text(call: Call, draft: str = "") -> tuple[str, list[Segment]]:
+def call_text(
+    call: Call, draft: str = "", history: dict[int, list[NoteEntry]] | None = None
+) -> tuple[str, list[Segment]]:
     """The text the engine assesses: current entries, then the draft, joined by blank lines.
 
     Evidence offsets of an assessment index this text; the segments map them back to entries.
     """
     segments: list[Segment] = []
     pos = 0
-    for entry in current_entries(call):
+    for entry in current_entries(call, history):
         segments.append(
             Segment(entry.entry_no, entry.version, pos, entry.text, entry.author.username, entry.created_at)
         )

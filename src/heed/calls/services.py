@@ -37,6 +37,7 @@ from heed.calls.models import (
 )
 from heed.calls.person_index import get_person_index
 from heed.calls.selectors import (
+    Segment,
     call_text,
     identifiers_to_check,
 )
@@ -128,11 +129,12 @@ def record_on_call(
     actor: User,
     call: Call,
     after: dict[str, Any],
+    before: dict[str, Any] | None = None,
     **fields: Any,
 ) -> ModelT:
     """Create a record on ``call`` and its audit event together (the caller holds the transaction)."""
     row = model._default_manager.create(call=call, **fields)
-    audit_record(event_type=event_type, actor=actor, call_id=call.pk, obj=row, after=after)
+    audit_record(event_type=event_type, actor=actor, call_id=call.pk, obj=row, before=before, after=after)
     return row
 
 
@@ -237,19 +239,19 @@ def _entry_add(call: Call, actor: User, text: str) -> NoteEntry:
     last = (
         NoteEntry.objects.filter(call=call).order_by("-entry_no").values_list("entry_no", flat=True).first()
     )
-    entry = NoteEntry(
-        call=call, entry_no=(last or 0) + 1, version=1, text=text, author=actor, created_at=timezone.now()
-    )
-    entry.full_clean(exclude=["call", "author"])
-    entry.save()
-    audit_record(
+    entry_no = (last or 0) + 1
+    return record_on_call(
+        NoteEntry,
         event_type=EventType.NOTE_ADDED,
         actor=actor,
-        call_id=call.pk,
-        obj=entry,
-        after={"entry_no": entry.entry_no, "version": 1, "text": text},
+        call=call,
+        after={"entry_no": entry_no, "version": 1, "text": text},
+        entry_no=entry_no,
+        version=1,
+        text=text,
+        author=actor,
+        created_at=timezone.now(),
     )
-    return entry
 
 
 def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
@@ -273,22 +275,18 @@ def note_edit(*, actor: User, call: Call, entry_no: int, text: object) -> NoteEn
             raise CallError(f"the call has no log entry {entry_no}", "entry_no", "not_found")
         if latest.text == clean:
             return latest
-        entry = NoteEntry(
+        entry = record_on_call(
+            NoteEntry,
+            event_type=EventType.NOTE_EDITED,
+            actor=actor,
             call=call,
+            before={"entry_no": entry_no, "version": latest.version, "text": latest.text},
+            after={"entry_no": entry_no, "version": latest.version + 1, "text": clean},
             entry_no=entry_no,
             version=latest.version + 1,
             text=clean,
             author=actor,
             created_at=timezone.now(),
-        )
-        entry.save()
-        audit_record(
-            event_type=EventType.NOTE_EDITED,
-            actor=actor,
-            call_id=call.pk,
-            obj=entry,
-            before={"entry_no": entry_no, "version": latest.version, "text": latest.text},
-            after={"entry_no": entry_no, "version": entry.version, "text": clean},
         )
         _reassess(call, actor)
     return entry
@@ -333,15 +331,18 @@ def answers_record(*, actor: User, call: Call, answers: Mapping[str, str]) -> Ca
 # ----------------------------------------------------------------------------------------------- assessment
 
 
-def live_assessment(call: Call, draft: str) -> tuple[Assessment | None, str]:
-    """What the engine says of the log plus the unsent draft (not stored): for the live panel."""
-    text, _ = call_text(call, draft)
+def live_assessment(
+    call: Call, draft: str, history: dict[int, list[NoteEntry]] | None = None
+) -> tuple[Assessment | None, list[Segment]]:
+    """What the engine says of the log plus the unsent draft (not stored), and the segments it read: for the
+    live panel, on every pause in typing."""
+    text, segments = call_text(call, draft, history)
     if not text.strip():
-        return None, text
+        return None, segments
     try:
-        return assess(text, call.answers), text
+        return assess(text, call.answers), segments
     except InputError:
-        return None, text
+        return None, segments
 
 
 def _effective_risk(call: Call, engine: str) -> str:

@@ -15,9 +15,10 @@ from heed.accounts.access import actor_of, may
 from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
+from heed.calls.actions import identifier_keys_of
 from heed.calls.edges import back_to_call, call_view, show_error
 from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
-from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
+from heed.calls.models import RISK_ORDER, Call, IdentifierCheck, NoteEntry, PersonCheck, RequiredAction
 from heed.calls.presenters import highlight, prefill_person_query
 from heed.calls.selectors import (
     call_text,
@@ -26,8 +27,8 @@ from heed.calls.selectors import (
     entry_history,
     identifiers_to_check,
     persons_to_check,
+    subject_key,
 )
-from heed.checks import identifier_keys
 from heed.risk import default_pack
 
 
@@ -82,9 +83,9 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     user = actor_of(request)
     pack = default_pack()
     draft = draft_for(call, user)
-    _, segments = call_text(call)
+    history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
+    _, segments = call_text(call, history=history)
     stored_inds = call.assessment.get("indicators", [])
-    history = entry_history(call)
     entries = [
         {"h": h, "versions": history.get(h.segment.entry_no or 0, [])}
         for h in highlight(segments, stored_inds)
@@ -92,11 +93,11 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     subjects = call.assessment.get("subjects", [])
     persons = persons_to_check(call)
     person_checks = list(PersonCheck.objects.filter(call=call).select_related("run_by"))
-    checked_subjects = {c.subject.casefold() for c in person_checks if c.subject}
+    checked_subjects = {subject_key(c.subject) for c in person_checks if c.subject}
     person_forms = [
         {
             "person": p,
-            "checked": str(p["value"]).casefold() in checked_subjects,
+            "checked": subject_key(str(p["value"])) in checked_subjects,
             "form": PersonCheckForm(
                 initial={
                     "subject": p["value"],
@@ -110,9 +111,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     done_keys = {(c.kind, c.strong_key) for c in identifier_checks}
     identifiers = []
     for s in identifiers_to_check(call):
-        try:
-            keys = identifier_keys(s["kind"], s.get("e164") or s["value"], s.get("platform"))
-        except ValueError:
+        keys = identifier_keys_of(s)
+        if keys is None:
             continue
         identifiers.append(
             {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
@@ -132,7 +132,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifier_checks": identifier_checks,
         "alerts": alerts,
         "questions": list(pack.questions.values()),
-        **_panel_context(call, draft, user),
+        **_panel_context(call, draft, user, history),
     }
 
 
@@ -171,15 +171,16 @@ def _decision_context(request: HttpRequest, call: Call, user: Any) -> dict[str, 
     }
 
 
-def _panel_context(call: Call, draft: str, user: Any) -> dict[str, Any]:
+def _panel_context(
+    call: Call, draft: str, user: Any, history: dict[int, list[NoteEntry]] | None = None
+) -> dict[str, Any]:
     """The live panel: the assessment of the log plus the draft, with the stored actions and their state."""
-    live, _text = services.live_assessment(call, draft)
+    live, segments = services.live_assessment(call, draft, history)
     live_d = live.to_dict() if live is not None else None
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     stored_codes = {a.code for a in actions}
     pending = [c for c in (live_d or {}).get("required_actions", []) if c not in stored_codes]
     pack = default_pack()
-    _, segments = call_text(call, draft)
     draft_seg = [s for s in segments if s.entry_no is None]
     draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
     return {
@@ -192,12 +193,8 @@ def _panel_context(call: Call, draft: str, user: Any) -> dict[str, Any]:
         "pending_actions": pending,
         "draft_preview": draft_html,
         "has_draft": bool(draft.strip()),
-        "lowering": live_d is not None and _order(live_d["risk"]) < _order(call.risk),
+        "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
     }
-
-
-def _order(risk: str) -> int:
-    return {"": 0, "standard": 1, "medium": 2, "high": 3}.get(risk, 0)
 
 
 @call_view(Action.VIEW)
