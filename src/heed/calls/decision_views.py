@@ -19,25 +19,28 @@ from django.views.decorators.http import require_GET, require_POST
 from heed.accounts.access import actor_of, may, restrict_calls
 from heed.accounts.roles import Action
 from heed.calls import services
-from heed.calls.edges import action_labels, back_to_call, call_view, posted, posted_version, refuse
+from heed.calls.edges import action_labels, attempt, back_to_call, call_view, posted, posted_version
 from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
 
 
 @call_view(Action.EDIT)
 @require_POST
 def close(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        call = services.closure_request(
+    closed = attempt(
+        request,
+        call,
+        "close",
+        lambda: services.closure_request(
             actor=actor_of(request),
             call=call,
             outcome=request.POST.get("outcome", ""),
             rationale=request.POST.get("rationale", ""),
             expected_version=posted_version(request),
-        )
-    except services.CallError as exc:
-        refuse(request, call, "close", exc)
+        ),
+    )
+    if closed is None:
         return back_to_call(call, "close")
-    if call.status == CallStatus.CLOSED:
+    if closed.status == CallStatus.CLOSED:
         messages.success(request, "The call is closed.")
     else:
         messages.success(request, "Sent to a supervisor for review.")
@@ -51,78 +54,89 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
         k.removeprefix("ndm_"): v for k, v in posted(request).items() if k.startswith("ndm_") and v.strip()
     }
     rationale = request.POST.get("rationale", "").strip() or "\n".join(f"{k}: {v}" for k, v in ndm.items())
-    try:
-        call = services.review_decide(
+    reviewed = attempt(
+        request,
+        call,
+        "review",
+        lambda: services.review_decide(
             actor=actor_of(request),
             call=call,
             decision=request.POST.get("decision", ""),
             rationale=rationale,
             ndm=ndm,
             expected_version=posted_version(request),
-        )
-    except services.CallError as exc:
-        refuse(request, call, "review", exc)
+        ),
+    )
+    if reviewed is None:
         return back_to_call(call, "review")
-    messages.success(request, f"Review recorded: the call is now {call.get_status_display().lower()}.")
+    messages.success(request, f"Review recorded: the call is now {reviewed.get_status_display().lower()}.")
     return back_to_call(call)
 
 
 @call_view(Action.EDIT)
 @require_POST
 def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
-    try:
-        services.action_not_applicable(
+    attempt(
+        request,
+        call,
+        f"na-{code}",
+        lambda: services.action_not_applicable(
             actor=actor_of(request),
             call=call,
             code=code,
             reason=request.POST.get("reason", ""),
             expected_version=posted_version(request),
-        )
-    except services.CallError as exc:
-        refuse(request, call, f"na-{code}", exc)
+        ),
+    )
     return back_to_call(call, "live-panel")
 
 
 @call_view(Action.EDIT)
 @require_POST
 def risk(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        services.risk_set(
+    attempt(
+        request,
+        call,
+        "risk",
+        lambda: services.risk_set(
             actor=actor_of(request),
             call=call,
             risk=request.POST.get("risk", ""),
             rationale=request.POST.get("rationale", ""),
             expected_version=posted_version(request),
-        )
-    except services.CallError as exc:
-        refuse(request, call, "risk", exc)
+        ),
+    )
     return back_to_call(call, "risk")
 
 
 @call_view(Action.EDIT)
 @require_POST
 def deployment(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        services.deployment_record(
+    attempt(
+        request,
+        call,
+        "deployment",
+        lambda: services.deployment_record(
             actor=actor_of(request),
             call=call,
             reference=request.POST.get("reference", ""),
             note=request.POST.get("note", ""),
-        )
-    except services.CallError as exc:
-        refuse(request, call, "deployment", exc)
+        ),
+    )
     return back_to_call(call, "other-actions")
 
 
 @call_view(Action.EDIT)
 @require_POST
 def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        services.vulnerability_flag_record(
+    attempt(
+        request,
+        call,
+        "flag",
+        lambda: services.vulnerability_flag_record(
             actor=actor_of(request), call=call, reason=request.POST.get("reason", "")
-        )
-    except services.CallError as exc:
-        refuse(request, call, "flag", exc)
+        ),
+    )
     return back_to_call(call, "other-actions")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from heed.calls.models import Call
 from heed.risk import default_pack
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def call_view(action: str) -> Callable[[View], View]:
@@ -73,6 +74,15 @@ def posted(request: HttpRequest) -> dict[str, str]:
 def posted_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+def attempt(request: HttpRequest, call: Call, form: str, run: Callable[[], T]) -> T | None:
+    """Run one service for a page. If it refuses, keep what was typed in ``form``, say why, return None."""
+    try:
+        return run()
+    except services.CallError as exc:
+        refuse(request, call, form, exc)
+        return None
 
 
 def refuse(request: HttpRequest, call: Call, form: str, exc: services.CallError) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from heed.accounts.access import CallNotFound, access_referral_by_id, actor_of, may, restrict_calls
 from heed.accounts.roles import Action
-from heed.calls.edges import back_to_call, call_view, refuse
+from heed.calls.edges import attempt, back_to_call, call_view
 from heed.calls.models import Call
 from heed.calls.services import CallError
 from heed.support import services
@@ -22,16 +22,19 @@ from heed.support.sheets import advice_sheet_pdf, sms_text
 @call_view(Action.EDIT)
 @require_POST
 def advice(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        services.advice_record(
+    recorded = attempt(
+        request,
+        call,
+        "advice",
+        lambda: services.advice_record(
             actor=actor_of(request),
             call=call,
             agencies=request.POST.getlist("agencies"),
             method=request.POST.get("method", ""),
             evidence_advice=request.POST.get("evidence_advice") == "1",
-        )
-    except CallError as exc:
-        refuse(request, call, "advice", exc)
+        ),
+    )
+    if recorded is None:
         return back_to_call(call, "support")
     missing = services.advice_missing(call)
     if missing:
@@ -60,15 +63,18 @@ def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.EDIT)
 @require_POST
 def referral(request: HttpRequest, call: Call) -> HttpResponse:
-    try:
-        services.referral_make(
+    made = attempt(
+        request,
+        call,
+        "referral",
+        lambda: services.referral_make(
             actor=actor_of(request),
             call=call,
             to=request.POST.get("to", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except CallError as exc:
-        refuse(request, call, "referral", exc)
+        ),
+    )
+    if made is None:
         return back_to_call(call, "referral")
     messages.success(request, "Referral sent.")
     return back_to_call(call, "referral")
