@@ -269,3 +269,49 @@ def test_contacts_past_their_review_date_are_shown_with_a_warning(
     monkeypatch.setattr(sheets.timezone, "localdate", lambda: date(2030, 1, 1))
     page = client.get(f"/calls/{call.pk}/").content.decode()
     assert 'data-review-overdue="ceop"' in page and "due for review on 31 May 2027" in page
+
+
+def test_two_people_correcting_one_entry_the_second_is_refused_and_kept(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    from django.test import Client
+
+    call = make_call("SYNTHETIC. A man called Dean, about 35.")
+    services.note_edit(
+        actor=cast["handler"], call=call, entry_no=1, text="SYNTHETIC. Dean, about 45.", expected_version=1
+    )
+    with pytest.raises(services.CallError) as exc:
+        services.note_edit(
+            actor=cast["supervisor"],
+            call=call,
+            entry_no=1,
+            text="SYNTHETIC. Dean, about 55.",
+            expected_version=1,
+        )
+    assert exc.value.code == "stale" and "t.handler" in str(exc.value)
+    assert AuditEvent.objects.filter(call_id=call.pk, event_type="edit.stale_refused").count() == 1
+    client = Client()
+    client.force_login(cast["supervisor"])
+    response = client.post(
+        f"/calls/{call.pk}/notes/1", {"text": "SYNTHETIC. Dean, about 65.", "version": "1"}, follow=True
+    )
+    page = response.content.decode()
+    assert "was corrected by t.handler" in page and "SYNTHETIC. Dean, about 65." in page  # the text is kept
+    from heed.calls.selectors import current_entries
+
+    assert current_entries(call)[0].text == "SYNTHETIC. Dean, about 45."
+
+
+def test_answers_from_an_older_page_do_not_overwrite_newer_ones(make_call: Any, cast: dict[str, Any]) -> None:
+    call = make_call("SYNTHETIC. Someone on Roblox keeps messaging her.")
+    seen = call.version
+    services.answers_record(
+        actor=cast["handler"], call=call, answers={"asked_to_meet": "yes"}, expected_version=seen
+    )
+    with pytest.raises(services.CallError) as exc:
+        services.answers_record(
+            actor=cast["handler2"], call=call, answers={"asked_to_meet": "no"}, expected_version=seen
+        )
+    assert exc.value.code == "stale"
+    call.refresh_from_db()
+    assert call.answers["asked_to_meet"] == "yes"

@@ -265,14 +265,42 @@ def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
     return entry
 
 
-def note_edit(*, actor: User, call: Call, entry_no: int, text: object) -> NoteEntry:
-    """Correct an entry by adding a new version; every earlier version stays in the record."""
+def note_edit(
+    *, actor: User, call: Call, entry_no: int, text: object, expected_version: object = None
+) -> NoteEntry:
+    """Correct an entry by adding a new version; every earlier version stays in the record.
+
+    ``expected_version`` is the entry's version the editor corrected: if someone has corrected it since, the
+    correction is refused (and audited) rather than silently replacing theirs.
+    """
     clean = _clean_note(text)
     ensure_editable(call)
+    if expected_version is not None and not isinstance(expected_version, int):
+        raise CallError("version must be a whole number", "version")
+    stale: NoteEntry | None = None
     with transaction.atomic():
         latest = NoteEntry.objects.filter(call=call, entry_no=entry_no).order_by("-version").first()
         if latest is None:
             raise CallError(f"the call has no log entry {entry_no}", "entry_no", "not_found")
+        if expected_version is not None and latest.version != expected_version:
+            stale = latest
+            audit_record(
+                event_type=EventType.STALE_EDIT_REFUSED,
+                actor=actor,
+                call_id=call.pk,
+                obj=latest,
+                before={"entry_no": entry_no, "version": expected_version},
+                after={"entry_no": entry_no, "version": latest.version, "by": latest.author.username},
+            )
+    if stale is not None:
+        raise CallError(
+            f"Entry {entry_no} was corrected by {stale.author.username} at "
+            f"{timezone.localtime(stale.created_at):%H:%M:%S} after you opened it. Your correction was not "
+            "saved and is kept in the box: compare it with theirs, then save again.",
+            "version",
+            "stale",
+        )
+    with transaction.atomic():
         if latest.text == clean:
             return latest
         entry = record_on_call(
@@ -306,10 +334,14 @@ def draft_save(*, actor: User, call: Call, text: object) -> str:
     return text
 
 
-def answers_record(*, actor: User, call: Call, answers: Mapping[str, str]) -> Call:
-    """Record guided answers (merged over earlier ones) and reassess."""
+def answers_record(
+    *, actor: User, call: Call, answers: Mapping[str, str], expected_version: object = None
+) -> Call:
+    """Record guided answers (merged over earlier ones) and reassess. Answers move the risk, so a form made
+    from an older version of the call is refused rather than overwriting newer answers."""
     clean = _clean_answers(answers)
     ensure_editable(call)
+    call = _locked(call, actor, expected_version)
     with transaction.atomic():
         before = dict(call.answers)
         merged = {**before, **clean}

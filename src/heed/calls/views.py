@@ -16,7 +16,7 @@ from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
 from heed.calls.actions import identifier_keys_of
-from heed.calls.edges import back_to_call, call_view, show_error
+from heed.calls.edges import attempt, back_to_call, call_view, kept, posted_version, show_error
 from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
 from heed.calls.models import RISK_ORDER, Call, IdentifierCheck, NoteEntry, PersonCheck, RequiredAction
 from heed.calls.presenters import highlight, prefill_person_query
@@ -86,8 +86,13 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
     _, segments = call_text(call, history=history)
     stored_inds = call.assessment.get("indicators", [])
+    typed = kept(request, call)  # what was typed in forms refused a moment ago, shown again
     entries = [
-        {"h": h, "versions": history.get(h.segment.entry_no or 0, [])}
+        {
+            "h": h,
+            "versions": history.get(h.segment.entry_no or 0, []),
+            "kept_text": typed.get(f"edit-{h.segment.entry_no}", {}).get("text", ""),
+        }
         for h in highlight(segments, stored_inds)
     ]
     subjects = call.assessment.get("subjects", [])
@@ -119,7 +124,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         )
     alerts = [c for c in person_checks if c.marker_alert]
     return {
-        **_decision_context(request, call, user),
+        **_decision_context(call, user, typed),
         "call": call,
         "pack": pack,
         "entries": entries,
@@ -136,9 +141,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     }
 
 
-def _decision_context(request: HttpRequest, call: Call, user: Any) -> dict[str, Any]:
+def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -> dict[str, Any]:
     """Support, referral, other actions, risk, closure and review: what the lower half of the page needs."""
-    from heed.calls.edges import kept
     from heed.calls.workflow import NDM_LABELS, OUTCOMES
     from heed.support.models import AdviceMethod, AdviceRecord, Referral
     from heed.support.services import advice_missing
@@ -167,7 +171,7 @@ def _decision_context(request: HttpRequest, call: Call, user: Any) -> dict[str, 
         "closures": call.closure_requests.select_related("requested_by"),
         "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
         "ndm_labels": NDM_LABELS.items(),
-        "kept": kept(request, call),
+        "kept": typed,
     }
 
 
@@ -245,12 +249,18 @@ def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "A corrected entry cannot be empty (the entry was not changed).")
         return back_to_call(call, f"entry-{entry_no}")
-    try:
-        services.note_edit(
-            actor=actor_of(request), call=call, entry_no=entry_no, text=form.cleaned_data["text"]
-        )
-    except services.CallError as exc:
-        show_error(request, exc)
+    attempt(
+        request,
+        call,
+        f"edit-{entry_no}",
+        lambda: services.note_edit(
+            actor=actor_of(request),
+            call=call,
+            entry_no=entry_no,
+            text=form.cleaned_data["text"],
+            expected_version=posted_version(request),
+        ),
+    )
     return back_to_call(call, f"entry-{entry_no}")
 
 
@@ -258,11 +268,15 @@ def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
 @require_POST
 def answers(request: HttpRequest, call: Call) -> HttpResponse:
     given = {k.removeprefix("q_"): str(v) for k, v in request.POST.items() if k.startswith("q_") and v}
-    try:
-        services.answers_record(actor=actor_of(request), call=call, answers=given)
-    except services.CallError as exc:
-        show_error(request, exc)
-    else:
+    recorded = attempt(
+        request,
+        call,
+        "answers",
+        lambda: services.answers_record(
+            actor=actor_of(request), call=call, answers=given, expected_version=posted_version(request)
+        ),
+    )
+    if recorded is not None:
         messages.success(request, "Answers recorded and the call reassessed.")
     return back_to_call(call, "questions")
 
