@@ -26,6 +26,9 @@ def test_demo_shape_and_grade() -> None:
         "reasons",
         "follow_up_questions",
         "pack_version",
+        "child_age",
+        "vulnerability",
+        "decisive_questions",
     }
     assert d["risk"] == "high"
     assert d["response"] == "priority"

@@ -1,9 +1,9 @@
 """A small pure evaluator for the condition language of the pack's rules (rules as data, see rules.yaml).
 
 A condition is a one-key mapping: ``has``, ``has_any``, ``has_all``, ``count``, ``fact``, ``answer``,
-``subject``, ``risk_in``, or the combinators ``all``, ``any``, ``not``. Evaluation never raises on well-formed
-conditions; ``check_condition`` is used at pack load so that a malformed one is refused there, never at
-run time.
+``subject``, ``risk_in``, ``vulnerable`` (the child has any of the listed vulnerabilities), or the
+combinators ``all``, ``any``, ``not``. Evaluation never raises on well-formed conditions;
+``check_condition`` is used at pack load so that a malformed one is refused there, never at run time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ OPERATORS = (
     "answer",
     "subject",
     "risk_in",
+    "vulnerable",
     "all",
     "any",
     "not",
@@ -30,6 +31,7 @@ FACT_NAMES = {"contact_age": ("adult", "older", "peer", "unknown")}
 SUBJECT_KINDS = ("person", "handle", "phone", "email", "town", "identifier")
 ROLES = ("child", "contact", "caller", "other")
 RISKS = ("high", "medium", "standard")
+VULNERABLE = ("under_13", "sen_disability", "in_care", "previously_missing", "mental_health")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Facts:
     answers: Mapping[str, str] = field(default_factory=dict)
     subjects: Sequence[tuple[str, str | None]] = ()  # (kind, role)
     risk: str | None = None
+    vulnerability: frozenset[str] = frozenset()
 
 
 def evaluate(cond: Mapping[str, object], facts: Facts) -> bool:
@@ -112,6 +115,7 @@ _EVALUATORS: dict[str, Callable[[object, Facts], bool]] = {
     "answer": _answer,
     "subject": _subject,
     "risk_in": lambda a, f: f.risk in _codes(a),
+    "vulnerable": lambda a, f: any(c in f.vulnerability for c in _codes(a)),
     "all": lambda a, f: all(evaluate(c, f) for c in _seq(a)),
     "any": lambda a, f: any(evaluate(c, f) for c in _seq(a)),
     "not": lambda a, f: not evaluate(a, f) if isinstance(a, Mapping) else False,
@@ -184,6 +188,9 @@ def check_condition(
                 fail(p, "no risk_in here (risk rules cannot depend on the risk)", arg)
             if not isinstance(arg, list) or any(r not in RISKS for r in arg):
                 fail(p, f"a list of {', '.join(RISKS)}", arg)
+        elif op == "vulnerable":
+            if not isinstance(arg, list) or not arg or any(x not in VULNERABLE for x in arg):
+                fail(p, f"a non-empty list of {', '.join(VULNERABLE)}", arg)
         elif op in ("all", "any"):
             if not isinstance(arg, list) or not arg:
                 fail(p, "a non-empty list of conditions", arg)

@@ -223,14 +223,16 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-def detect(text: str, pack: GuidancePack, index: WordIndex | None = None) -> dict[str, list[Span]]:
+def detect(
+    text: str, pack: GuidancePack, index: WordIndex | None = None, scope: Scope | None = None
+) -> dict[str, list[Span]]:
     """Find each indicator's evidence spans in ``text`` (already normalised), in order of position.
 
     A cue whose possible first letters are known (see prefilter.py) is tried only at the word starts that
     begin with them; the others scan the whole text. Both find exactly the matches a full scan would.
     """
     index = index if index is not None else WordIndex(text)
-    scope = Scope(text, pack.compiled, index)
+    scope = scope if scope is not None else Scope(text, pack.compiled, index)
     table: StartTable = pack.compiled["text_table"]
     starts_by_slot = iter(index.starts(table)[pack.compiled["cue_slots"]])
     found: dict[str, list[Span]] = {}

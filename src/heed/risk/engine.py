@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from heed.risk.conditions import Facts, evaluate
-from heed.risk.detect import Span, detect, normalise
+from heed.risk.detect import Scope, Span, detect, normalise
 from heed.risk.errors import InputError
 from heed.risk.pack import GuidancePack, default_pack
 from heed.risk.prefilter import TextScan, WordIndex
 from heed.risk.subjects import Subjects, extract, scan_text
 
 MAX_TEXT_BYTES = 1_000_000
+RISK_ORDER = {"standard": 0, "medium": 1, "high": 2}
 _WEAK_AGE_GAP = re.compile(r"\b(?:boy|lad|teen|teenager|girl|gamer|player)\b", re.IGNORECASE)
 
 
@@ -33,10 +34,13 @@ class Evidence:
     end: int | None = None
     question: str | None = None
     answer: str | None = None
+    record: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Narrative evidence is ``{start, end, text}``; answer evidence ``{source, question, answer,
-        text}``."""
+        text}``; evidence from the call's child record ``{source: "record", text}``."""
+        if self.record:
+            return {"source": "record", "text": self.text}
         if self.question is not None:
             return {"source": "answer", "question": self.question, "answer": self.answer, "text": self.text}
         return {"start": self.start, "end": self.end, "text": self.text}
@@ -69,6 +73,10 @@ class Assessment:
     follow_up_questions: list[dict[str, str]]
     pack_version: str
     facts: dict[str, str] = field(default_factory=dict)
+    child_age: int | None = None
+    vulnerability: dict[str, list[Evidence]] = field(default_factory=dict)
+    vulnerability_labels: dict[str, str] = field(default_factory=dict)
+    decisive_questions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The shared interface shape (see the team brief); JSON-serialisable."""
@@ -84,6 +92,16 @@ class Assessment:
             "reasons": [r.to_dict() for r in self.reasons],
             "follow_up_questions": list(self.follow_up_questions),
             "pack_version": self.pack_version,
+            "child_age": self.child_age,
+            "vulnerability": [
+                {
+                    "code": code,
+                    "label": self.vulnerability_labels[code],
+                    "evidence": [e.to_dict() for e in evs],
+                }
+                for code, evs in self.vulnerability.items()
+            ],
+            "decisive_questions": list(self.decisive_questions),
         }
 
 
@@ -102,18 +120,29 @@ def check_text(text: object) -> str:
 
 
 def assess(
-    text: str, answers: Mapping[str, str] | None = None, *, pack: GuidancePack | None = None
+    text: str,
+    answers: Mapping[str, str] | None = None,
+    *,
+    pack: GuidancePack | None = None,
+    child_age: int | None = None,
 ) -> Assessment:
     """Assess a narrative (and optional guided answers) against the guidance pack.
 
-    Raises InputError for unusable text or unknown question ids / answer values.
+    ``child_age`` is the age on the call's child record, when the handler has recorded one: it counts beside
+    any age the narrative gives (the younger wins, so the grade errs to caution).
+    Raises InputError for unusable text, an impossible age or unknown question ids / answer values.
     """
     check_text(text)
     pack = pack or default_pack()
     answers = _check_answers(answers, pack)
+    if child_age is not None and (
+        not isinstance(child_age, int) or isinstance(child_age, bool) or not 0 <= child_age <= 17
+    ):
+        raise InputError(f"child_age must be a whole number from 0 to 17, got {child_age!r}")
     norm = normalise(text)
     index = WordIndex(norm)
-    found = detect(norm, pack, index)
+    scope = Scope(norm, pack.compiled, index)
+    found = detect(norm, pack, index, scope)
     scan = scan_text(norm, pack, index)
     subjects = extract(norm, pack, scan=scan)
     reasons: list[Reason] = []
@@ -121,9 +150,12 @@ def assess(
         no_child = pack.compiled["no_child"]
         reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
         found = {}
-        contact_age = "unknown"
+        contact_age, narrative_child_age = "unknown", None
     else:
-        contact_age = _reason_about_age(norm, pack, found, subjects, scan)
+        contact_age, narrative_child_age = _reason_about_age(norm, pack, found, subjects, scan)
+    ages = [a for a in (narrative_child_age, child_age) if a is not None]
+    child = min(ages) if ages else None
+    vulnerability = _vulnerability(text, norm, pack, scope, child, narrative_child_age, child_age, answers)
 
     evidence: dict[str, list[Evidence]] = {
         code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
@@ -141,7 +173,7 @@ def assess(
             facts[name] = _stronger_age(facts.get(name, "unknown"), fval)
         if eff.adds:
             effect, note = "indicator_added", f"answer '{value}' adds {', '.join(eff.adds)}"
-        elif q.informs in found:
+        elif q.informs is not None and q.informs in found:
             effect, note = (
                 "answer_recorded",
                 f"answer '{value}' recorded; the narrative evidence for {q.informs} stands",
@@ -149,6 +181,14 @@ def assess(
         else:
             effect, note = "answer_recorded", f"answer '{value}' recorded"
         reasons.append(Reason(rule=f"question:{qid}", effect=effect, text=note))
+        if eff.adds_vulnerability:
+            reasons.append(
+                Reason(
+                    f"question:{qid}",
+                    "vulnerability_added",
+                    f"answer '{value}' adds {', '.join(eff.adds_vulnerability)}",
+                )
+            )
     if "age_gap" in evidence and facts["contact_age"] in ("unknown", "peer"):
         facts["contact_age"] = "adult"
 
@@ -162,6 +202,7 @@ def assess(
         facts=facts,
         answers=answers,
         subjects=[(s["kind"], s.get("role")) for s in subj_dicts],
+        vulnerability=frozenset(vulnerability),
     )
     risk = None
     for level in ("high", "medium"):
@@ -173,14 +214,15 @@ def assess(
     if risk is None:
         risk = "standard"
         reasons.append(Reason(pack.risk_default.id, "risk=standard", pack.risk_default.text))
-    graded = Facts(
-        indicators=base.indicators,
-        grooming=base.grooming,
-        facts=base.facts,
-        answers=base.answers,
-        subjects=base.subjects,
-        risk=risk,
-    )
+    for r in pack.raise_rules:
+        # Each raise sees the risk so far (under 13 lifts standard to medium, which vulnerability then lifts
+        # to high) and never lowers it.
+        if r.when is None or RISK_ORDER[str(r.value)] <= RISK_ORDER[risk]:
+            continue
+        if evaluate(r.when, replace(base, risk=risk)):
+            risk = str(r.value)
+            reasons.append(Reason(r.id, f"risk={risk}", r.text))
+    graded = replace(base, risk=risk)
     response = "resolution_without_deployment"
     for r in pack.response_rules:
         if r.when is not None and evaluate(r.when, graded):
@@ -200,10 +242,64 @@ def assess(
         subjects=subj_dicts,
         required_actions=actions,
         reasons=reasons,
-        follow_up_questions=_follow_ups(pack, present, answers, facts),
+        follow_up_questions=_follow_ups(pack, present, answers, facts, frozenset(vulnerability)),
         pack_version=pack.version,
         facts=facts,
+        child_age=child,
+        vulnerability=vulnerability,
+        vulnerability_labels={c: pack.vulnerabilities[c].label for c in vulnerability},
+        decisive_questions=[
+            {"id": q.id, "text": q.text, "indicator": q.informs, "answer": answers.get(q.id)}
+            for q in pack.questions.values()
+            if q.decisive
+        ],
     )
+
+
+def _vulnerability(
+    text: str,
+    norm: str,
+    pack: GuidancePack,
+    scope: Scope,
+    child: int | None,
+    narrative_age: int | None,
+    record_age: int | None,
+    answers: Mapping[str, str],
+) -> dict[str, list[Evidence]]:
+    """The child's vulnerabilities with their evidence: the age (narrative or record), reported cues in the
+    narrative (negated or hypothetical mentions do not count) and the handler's answers."""
+    out: dict[str, list[Evidence]] = {}
+    if child is not None and child < 13:
+        if record_age is not None and record_age == child:
+            out.setdefault("under_13", []).append(
+                Evidence(text=f"the call's child record gives age {record_age}", record=True)
+            )
+        if narrative_age is not None and narrative_age == child:
+            for m in re.finditer(rf"(?<!\d){narrative_age}(?!\d)", norm):
+                out.setdefault("under_13", []).append(
+                    Evidence(text=text[m.start() : m.end()], start=m.start(), end=m.end())
+                )
+                break
+            else:
+                out.setdefault("under_13", []).append(
+                    Evidence(text=f"the narrative gives the child's age as {narrative_age}")
+                )
+    older = child is not None and child >= 13
+    for code, vul in pack.vulnerabilities.items():
+        if code == "under_13" and older:
+            continue  # "Year 6" in a narrative that gives a teenager's age is another child or the past
+        for pattern in vul.cues:
+            for m in pattern.finditer(norm):
+                if scope.is_reported(m.start(), m.end(), suspicion_counts=False):
+                    out.setdefault(code, []).append(
+                        Evidence(text=text[m.start() : m.end()], start=m.start(), end=m.end())
+                    )
+    for qid, value in answers.items():
+        for code in pack.questions[qid].answers[value].adds_vulnerability:
+            out.setdefault(code, []).append(
+                Evidence(text=f"{pack.questions[qid].text} - answered: {value}", question=qid, answer=value)
+            )
+    return {c: out[c] for c in pack.vulnerabilities if c in out}
 
 
 def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects, scan: TextScan) -> bool:
@@ -288,14 +384,14 @@ _CONFIDANT_BEFORE = re.compile(
 
 def _reason_about_age(
     text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects, scan: TextScan
-) -> str:
+) -> tuple[str, int | None]:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
     Ages of adult or markedly older contacts (stated, estimated, or claimed by the contact: a contact who says
     he is 19 admits to being an adult) are age_gap evidence; the child's age is the youngest age given for the
     child. Drops age_gap when the only older person is a family adult in a normal role with nothing concerning
     said, or when a same-age peer is described with nothing that says adult. A claimed age never makes a
-    contact a peer.
+    contact a peer. Returns the contact's age and the child's age (None when the narrative gives none).
     """
     c = pack.compiled
     roles = {s.start: s.attrs.get("role") for s in subjects.items if s.kind == "person"}
@@ -351,10 +447,10 @@ def _reason_about_age(
     else:
         found.pop("age_gap", None)
     if adult_spans or strong or (spans and not older_spans and not weak):
-        return "adult" if spans else ("peer" if peer_cue else "unknown")
+        return ("adult" if spans else ("peer" if peer_cue else "unknown")), child_age
     if spans:
-        return "older"
-    return "peer" if peer_cue else "unknown"
+        return "older", child_age
+    return ("peer" if peer_cue else "unknown"), child_age
 
 
 _CLAIM_BEFORE_PEER = re.compile(
@@ -468,12 +564,20 @@ def _subject_dict(text: str, s: Any) -> dict[str, Any]:
 
 
 def _follow_ups(
-    pack: GuidancePack, present: frozenset[str], answers: Mapping[str, str], facts: Mapping[str, str]
-) -> list[dict[str, str]]:
+    pack: GuidancePack,
+    present: frozenset[str],
+    answers: Mapping[str, str],
+    facts: Mapping[str, str],
+    vulnerability: frozenset[str],
+) -> list[dict[str, Any]]:
     grooming = bool(present & pack.grooming_codes)
-    out = []
+    out: list[dict[str, Any]] = []
     for q in pack.questions.values():
-        if q.id in answers or q.informs in present:
+        if q.id in answers or (q.informs is not None and q.informs in present):
+            continue
+        if q.informs_vulnerability is not None and (
+            q.informs_vulnerability in vulnerability or (q.informs_vulnerability == "any" and vulnerability)
+        ):
             continue
         if q.informs == "age_gap" and facts.get("contact_age") != "unknown":
             continue

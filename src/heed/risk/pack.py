@@ -39,6 +39,7 @@ PACK_FILES = (
     "rules.yaml",
     "actions.yaml",
     "agencies.yaml",
+    "vulnerability.yaml",
 )
 NATIONAL_CODES = (
     "age_gap",
@@ -58,6 +59,7 @@ NATIONAL_CODES = (
     "immediate_danger",
 )
 ACTION_CODES = (
+    "decisive_questions",
     "person_check",
     "identifier_check",
     "specialist_advice",
@@ -75,6 +77,7 @@ WINDOW_PATTERNS = (
     "worry_before",
     "hypothetical",
 )
+VULNERABILITIES = ("under_13", "sen_disability", "in_care", "previously_missing", "mental_health")
 RESPONSES = ("emergency", "priority", "scheduled", "resolution_without_deployment")
 _MACRO = re.compile(r"<<([A-Z][A-Z0-9_]*)>>")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -99,6 +102,7 @@ class AnswerEffect:
 
     adds: tuple[str, ...]
     fact: Mapping[str, str]
+    adds_vulnerability: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,9 +111,11 @@ class Question:
 
     id: str
     text: str
-    informs: str
+    informs: str | None  # an indicator code, or None for a question about the child's vulnerability
     ask_when: tuple[str, ...]
     answers: Mapping[str, AnswerEffect]
+    decisive: bool = False
+    informs_vulnerability: str | None = None  # a vulnerability code, or "any"
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,15 @@ class Agency:
     contact: Mapping[str, str]
     audience: tuple[str, ...]
     review_date: dt.date
+
+
+@dataclass(frozen=True)
+class Vulnerability:
+    """A vulnerability of the child that raises the grade: its code, label and narrative cues."""
+
+    code: str
+    label: str
+    cues: tuple[re.Pattern[str], ...]
 
 
 @dataclass(frozen=True)
@@ -163,6 +178,8 @@ class GuidancePack:
     risk_default: Rule
     response_rules: tuple[Rule, ...]
     action_rules: tuple[Rule, ...]
+    raise_rules: tuple[Rule, ...]
+    vulnerabilities: Mapping[str, Vulnerability]
     cues: Mapping[str, tuple[re.Pattern[str], ...]]
     cue_sources: Mapping[str, tuple[str, ...]]
     scope: Mapping[str, Any]
@@ -474,9 +491,18 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     for qid, entry in v.section("questions", dict).items():
         key = ["questions", str(qid)]
         e = v.mapping(entry, key)
-        informs = v.text(e, key, "informs")
-        if informs not in indicators:
-            v.fail([*key, "informs"], "a known indicator code", informs)
+        informs: str | None = None
+        informs_vul = e.get("informs_vulnerability")
+        if informs_vul is None:
+            informs = v.text(e, key, "informs")
+            if informs not in indicators:
+                v.fail([*key, "informs"], "a known indicator code", informs)
+        elif informs_vul not in (*VULNERABILITIES, "any") or "informs" in e:
+            v.fail(
+                [*key, "informs_vulnerability"],
+                f"one of {', '.join(VULNERABILITIES)} or any (and no 'informs')",
+                informs_vul,
+            )
         ask_when = v.str_list(e.get("ask_when", []), [*key, "ask_when"], allowed=[*codes, "any_grooming"])
         answers_raw = v.mapping(e.get("answers"), [*key, "answers"])
         if not answers_raw:
@@ -485,22 +511,35 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         for value, eff in answers_raw.items():
             akey = [*key, "answers", str(value)]
             eff = v.mapping(eff if eff is not None else {}, akey)
-            extra = set(eff) - {"adds", "fact"}
+            extra = set(eff) - {"adds", "fact", "adds_vulnerability"}
             if extra:
-                v.fail(akey, "only 'adds' and 'fact'", sorted(extra))
+                v.fail(akey, "only 'adds', 'fact' and 'adds_vulnerability'", sorted(extra))
             adds = v.str_list(eff.get("adds", []), [*akey, "adds"], allowed=codes)
+            adds_vul = v.str_list(
+                eff.get("adds_vulnerability", []), [*akey, "adds_vulnerability"], allowed=VULNERABILITIES
+            )
             fact = v.mapping(eff.get("fact", {}), [*akey, "fact"])
             for fname, fval in fact.items():
                 if fname != "contact_age" or fval not in ("adult", "older", "peer", "unknown"):
                     v.fail([*akey, "fact", str(fname)], "contact_age: adult|older|peer|unknown", fval)
-            answers[str(value)] = AnswerEffect(adds=tuple(adds), fact=MappingProxyType(dict(fact)))
+            answers[str(value)] = AnswerEffect(
+                adds=tuple(adds), fact=MappingProxyType(dict(fact)), adds_vulnerability=tuple(adds_vul)
+            )
         questions[str(qid)] = Question(
             id=str(qid),
             text=v.text(e, key, "text"),
             informs=informs,
             ask_when=tuple(ask_when),
             answers=MappingProxyType(answers),
+            decisive=v.boolean(e, key, "decisive") if "decisive" in e else False,
+            informs_vulnerability=None if informs_vul is None else str(informs_vul),
         )
+        if questions[str(qid)].decisive and "unknown" not in answers:
+            v.fail(
+                [*key, "answers"],
+                "an 'unknown' answer (a decisive question may be answered don't know)",
+                list(answers),
+            )
     q_answers = {q.id: list(q.answers) for q in questions.values()}
     # actions, referral targets, due times, evidence advice
     actions: dict[str, Action] = {}
@@ -641,6 +680,23 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         text=v.text(d, ["risk_rules", "default"], "text"),
     )
     response_rules = rule_list("response_rules", "response", RESPONSES, True)
+    raise_rules = rule_list("raise_rules", "to", ("medium", "high"), True)
+    vulnerabilities: dict[str, Vulnerability] = {}
+    for vcode, entry in v.section("vulnerability", dict).items():
+        key = ["vulnerability", str(vcode)]
+        if vcode not in VULNERABILITIES:
+            v.fail(key, f"one of {', '.join(VULNERABILITIES)}", vcode)
+        e = v.mapping(entry, key)
+        vpats = []
+        for i, p in enumerate(v.str_list(e.get("cues", []), [*key, "cues"])):
+            where = f"{m.where('vulnerability', str(vcode))}: vulnerability.{vcode}.cues[{i}] {p!r}"
+            vpats.append(_compile(_expand(p, lexicon, where), where))
+        vulnerabilities[str(vcode)] = Vulnerability(
+            code=str(vcode), label=v.text(e, key, "label"), cues=tuple(vpats)
+        )
+    missing_v = [c for c in VULNERABILITIES if c not in vulnerabilities]
+    if missing_v:
+        v.fail(["vulnerability"], f"an entry for each of {', '.join(VULNERABILITIES)}", missing_v)
     action_rules = rule_list("action_rules", "action", list(actions), True)
     return GuidancePack(
         version=version,
@@ -657,6 +713,8 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         risk_default=risk_default,
         response_rules=response_rules,
         action_rules=action_rules,
+        raise_rules=raise_rules,
+        vulnerabilities=MappingProxyType(vulnerabilities),
         cues=MappingProxyType(cues),
         cue_sources=MappingProxyType(cue_sources),
         scope=MappingProxyType(scope),
