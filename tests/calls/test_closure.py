@@ -25,8 +25,27 @@ def status(call: Any) -> dict[str, str]:
     return dict(RequiredAction.objects.filter(call=call).values_list("code", "status"))
 
 
+# Answers to the decisive questions that match the demo narrative (they add nothing it does not show).
+DECISIVE_ANSWERS = {
+    "whereabouts_now": "safe",
+    "contact_age": "adult",
+    "asked_for_images": "no",
+    "threats": "no",
+    "asked_to_meet": "yes",
+}
+
+
+def answer_decisive(call: Any, actor: Any, **answers: str) -> Any:
+    """Record an answer to every decisive question (``answers`` override the defaults above)."""
+    call.refresh_from_db()
+    return services.answers_record(
+        actor=actor, call=call, answers={**DECISIVE_ANSWERS, **answers}, expected_version=call.version
+    )
+
+
 def do_everything(call: Any, cast: dict[str, Any]) -> None:
     h = cast["handler"]
+    answer_decisive(call, h)
     services.person_check_run(actor=h, call=call, query={"given_name": "Kai", "age": 19}, subject="Kai")
     services.identifier_checks_run_all(actor=h, call=call)
     support.advice_record(actor=h, call=call, agencies=["ceop", "nspcc"], method="read_out")
@@ -103,6 +122,7 @@ def test_closure_refused_until_everything_is_done_then_reviewed(make_call: Any, 
     with pytest.raises(services.ClosureRefused) as exc:
         services.closure_request(actor=cast["handler"], call=call, outcome="referred", rationale=WHY)
     assert set(exc.value.outstanding) == {
+        "decisive_questions",
         "person_check",
         "identifier_check",
         "specialist_advice",
@@ -164,11 +184,17 @@ def test_a_standard_call_closes_directly_once_advice_is_recorded(
     make_call: Any, cast: dict[str, Any]
 ) -> None:
     call = make_call("SYNTHETIC. Mum worried about screen time; her son plays Minecraft with school friends.")
-    assert call.risk == "standard" and status(call) == {}
+    assert call.risk == "standard" and status(call) == {"decisive_questions": "outstanding"}
     with pytest.raises(services.ClosureRefused) as exc:
         services.closure_request(actor=cast["handler"], call=call, outcome="advice_given", rationale=WHY)
-    assert exc.value.outstanding == ("advice_given",)
+    assert exc.value.outstanding == ("decisive_questions", "advice_given")
     support.advice_record(actor=cast["handler"], call=call, agencies=["internet_matters"], method="read_out")
+    with pytest.raises(services.ClosureRefused) as exc:
+        services.closure_request(actor=cast["handler"], call=call, outcome="advice_given", rationale=WHY)
+    assert exc.value.outstanding == ("decisive_questions",)
+    # "Don't know" is an answer: with no grooming sign it leaves the call standard, and it may close.
+    call = answer_decisive(call, cast["handler"], **dict.fromkeys(DECISIVE_ANSWERS, "unknown"))
+    assert call.risk == "standard" and status(call) == {"decisive_questions": "done"}
     call = services.closure_request(actor=cast["handler"], call=call, outcome="advice_given", rationale=WHY)
     assert call.status == "closed"
 

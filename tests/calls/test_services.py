@@ -32,6 +32,7 @@ def test_a_new_call_is_assessed_with_evidence_and_its_actions(make_call: Any) ->
     assert _actions(call) == {
         code: "outstanding"
         for code in (
+            "decisive_questions",
             "person_check",
             "identifier_check",
             "specialist_advice",
@@ -45,7 +46,7 @@ def test_a_new_call_is_assessed_with_evidence_and_its_actions(make_call: Any) ->
     assert "ceop" in call.assessment["suggested_agencies"]
     kinds = [e.event_type for e in AuditEvent.objects.filter(call_id=call.pk)]
     assert kinds[:3] == ["call.created", "note.added", "call.assessed"]
-    assert kinds.count("action.updated") == 6
+    assert kinds.count("action.updated") == 7
     assert audit_verify().ok
 
 

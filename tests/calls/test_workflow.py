@@ -20,7 +20,9 @@ BASE = wf.Snapshot(
     review_required=True,
     advice_recorded=True,
     deployment_recorded=False,
+    decisive_unanswered=(),
 )
+UNANSWERED = ("contact_age", "whereabouts_now")
 
 
 def close(snap: wf.Snapshot, outcome: str = "referred", why: str = WHY) -> wf.Outcome | wf.Refusal:
@@ -58,12 +60,61 @@ def test_closure_goes_where_the_risk_says(snap: wf.Snapshot, expected: str) -> N
         ),
         (replace(BASE, response="emergency"), ("emergency_deployment",)),
         (replace(BASE, risk="standard", review_required=False, advice_recorded=False), ("advice_given",)),
+        # Decisive questions unanswered: never closed at standard risk (reviewed or not), nor sent for review.
+        (
+            replace(BASE, risk="standard", review_required=False, decisive_unanswered=UNANSWERED),
+            ("decisive_questions",),
+        ),
+        (replace(BASE, risk="standard", decisive_unanswered=UNANSWERED), ("decisive_questions",)),
+        (
+            replace(BASE, risk="", review_required=False, decisive_unanswered=UNANSWERED),
+            ("decisive_questions",),
+        ),
+        (
+            replace(
+                BASE,
+                risk="standard",
+                review_required=False,
+                advice_recorded=False,
+                decisive_unanswered=UNANSWERED,
+            ),
+            ("decisive_questions", "advice_given"),
+        ),
+        # Listed once when the required action is outstanding too.
+        (
+            replace(
+                BASE, risk="standard", outstanding=("decisive_questions",), decisive_unanswered=UNANSWERED
+            ),
+            ("decisive_questions",),
+        ),
     ],
 )
 def test_closure_is_refused_with_what_is_outstanding(snap: wf.Snapshot, outstanding: tuple[str, ...]) -> None:
     result = close(snap)
     assert isinstance(result, wf.Refusal) and result.code == "outstanding"
     assert result.outstanding == outstanding
+
+
+def test_no_further_action_is_refused_while_a_decisive_question_is_unanswered() -> None:
+    result = close(replace(BASE, decisive_unanswered=UNANSWERED), wf.NO_FURTHER_ACTION, NFA_WHY)
+    assert isinstance(result, wf.Refusal) and result.code == "outstanding"
+    assert result.outstanding == ("decisive_questions",)
+
+
+def test_at_medium_or_high_the_pack_action_decides_other_outcomes() -> None:
+    # The pure guard's floor covers standard risk and 'no further action'; above that the required action
+    # (in ``outstanding`` when the pack requires it) refuses, as for any other action.
+    result = close(replace(BASE, decisive_unanswered=UNANSWERED), "referred")
+    assert isinstance(result, wf.Outcome) and result.to_status == wf.AWAITING_REVIEW
+    refused = close(replace(BASE, decisive_unanswered=UNANSWERED, outstanding=("decisive_questions",)))
+    assert isinstance(refused, wf.Refusal) and refused.outstanding == ("decisive_questions",)
+
+
+def test_once_answered_the_call_closes() -> None:
+    result = close(replace(BASE, risk="standard", review_required=False), "advice_given")
+    assert isinstance(result, wf.Outcome) and result.to_status == wf.CLOSED
+    nfa = close(BASE, wf.NO_FURTHER_ACTION, NFA_WHY)
+    assert isinstance(nfa, wf.Outcome) and nfa.to_status == wf.AWAITING_REVIEW
 
 
 def test_an_emergency_closes_once_deployment_is_recorded() -> None:
@@ -126,6 +177,27 @@ def test_no_further_action_on_high_risk_needs_two_different_supervisors() -> Non
 def test_no_further_action_on_standard_risk_needs_one() -> None:
     nfa = replace(PENDING, outcome=wf.NO_FURTHER_ACTION, risk="standard")
     result = review(nfa, SUP1)
+    assert isinstance(result, wf.Outcome) and result.to_status == wf.CLOSED
+
+
+@pytest.mark.parametrize(
+    "pending",
+    [
+        replace(PENDING, outcome=wf.NO_FURTHER_ACTION, decisive_unanswered=UNANSWERED),
+        replace(PENDING, outcome=wf.NO_FURTHER_ACTION, decisive_unanswered=UNANSWERED, approvals=(SUP2,)),
+        replace(PENDING, risk="standard", decisive_unanswered=UNANSWERED),
+    ],
+)
+def test_approval_is_refused_while_a_decisive_question_is_unanswered(pending: wf.Snapshot) -> None:
+    result = review(pending, SUP1)
+    assert isinstance(result, wf.Refusal) and result.code == "outstanding"
+    assert result.outstanding == ("decisive_questions",)
+    returned = review(pending, SUP1, "return")  # sending it back to be asked is always possible
+    assert isinstance(returned, wf.Outcome) and returned.to_status == wf.RETURNED
+
+
+def test_approval_of_another_outcome_at_high_risk_is_left_to_the_required_actions() -> None:
+    result = review(replace(PENDING, decisive_unanswered=UNANSWERED), SUP1)
     assert isinstance(result, wf.Outcome) and result.to_status == wf.CLOSED
 
 

@@ -2,9 +2,10 @@
 
 Each action is done only when its proving record exists (one table below): a person check for every named
 person, an identifier check for every identifier, advice covering every required agency, a referral that has
-not been returned, a vulnerability flag, a deployment, an approving review. A new name, a returned referral
-or new required advice makes a done action outstanding again. ``not_applicable`` is a person's decision with
-a written reason, only for actions the pack allows, and is never undone by the machine.
+not been returned, a vulnerability flag, a deployment, an approving review, an answer on the call to every
+decisive question ("unknown" is an answer). A new name, a returned referral or new required advice makes a
+done action outstanding again. ``not_applicable`` is a person's decision with a written reason, only for
+actions the pack allows, and is never undone by the machine.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from heed.calls.models import (
     ReviewDecision,
     VulnerabilityFlag,
 )
-from heed.calls.selectors import identifiers_to_check, persons_to_check, subject_key
+from heed.calls.selectors import decisive_unanswered, identifiers_to_check, persons_to_check, subject_key
 from heed.checks import IdentifierKeys, identifier_keys
-from heed.risk import GuidancePack
+from heed.risk import GuidancePack, default_pack
 
 # What an action's proof is: (complete?, the record that proves it, who made it).
 Proof = tuple[bool, Any, User | None]
@@ -109,7 +110,16 @@ def _supervisor_review(call: Call) -> Proof:
     return approval is not None, approval, approval.decided_by if approval else None
 
 
+def _decisive_questions(call: Call) -> Proof:
+    # The answers are stored on the call (each recording audited with who gave it); the person who records
+    # the last missing answer is the actor of the refresh that marks this done. They are read from the
+    # database: a service refreshing the actions may hold a copy of the call from before they were recorded.
+    stored = Call.objects.only("answers").get(pk=call.pk)
+    return not decisive_unanswered(stored, default_pack()), call, None
+
+
 PROOFS: dict[str, Callable[[Call], Proof]] = {
+    "decisive_questions": _decisive_questions,
     "person_check": _person_check,
     "identifier_check": _identifier_check,
     "specialist_advice": _specialist_advice,

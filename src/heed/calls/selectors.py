@@ -11,6 +11,7 @@ from heed.accounts.access import restrict_calls
 from heed.accounts.models import User
 from heed.accounts.roles import Action
 from heed.calls.models import Call, NoteDraft, NoteEntry
+from heed.risk import GuidancePack
 
 ENTRY_SEPARATOR = "\n\n"
 IDENTIFIER_KINDS = ("handle", "phone", "email")
@@ -102,3 +103,25 @@ def identifiers_to_check(call: Call) -> list[dict[str, Any]]:
 
 def subject_key(value: str) -> str:
     return _norm(value)
+
+
+def decisive_questions(call: Call, pack: GuidancePack) -> list[dict[str, Any]]:
+    """The pack's decisive questions with the answer recorded on the call (None when not yet answered) and
+    the answers each allows. From the pack and the call's answers, not the stored assessment: they are asked
+    on every call, including one with nothing in its log yet."""
+    return [
+        {
+            "id": q.id,
+            "text": q.text,
+            "indicator": q.informs,
+            "answer": call.answers.get(q.id),
+            "answers": list(q.answers),
+        }
+        for q in pack.questions.values()
+        if q.decisive
+    ]
+
+
+def decisive_unanswered(call: Call, pack: GuidancePack) -> list[str]:
+    """Ids of the decisive questions with no answer on the call ("unknown" is an answer)."""
+    return [q["id"] for q in decisive_questions(call, pack) if q["answer"] is None]

@@ -39,6 +39,7 @@ from heed.calls.person_index import get_person_index
 from heed.calls.selectors import (
     Segment,
     call_text,
+    decisive_unanswered,
     identifiers_to_check,
 )
 from heed.checks import IndexUnavailable, QueryError, identifier_keys
@@ -108,6 +109,7 @@ def _summary(call: Call) -> dict[str, Any]:
         "engine_risk": call.engine_risk,
         "response": call.response,
         "indicators": [i["code"] for i in call.assessment.get("indicators", [])],
+        "vulnerability": [v["code"] for v in call.assessment.get("vulnerability", [])],
         "required_actions": list(call.assessment.get("required_actions", [])),
         "pack_version": call.pack_version,
     }
@@ -372,7 +374,7 @@ def live_assessment(
     if not text.strip():
         return None, segments
     try:
-        return assess(text, call.answers), segments
+        return assess(text, call.answers, child_age=call.child_age), segments
     except InputError:
         return None, segments
 
@@ -404,6 +406,7 @@ def _grade_at(
         answers=answers,
         subjects=[(s["kind"], s.get("role")) for s in data["subjects"]],
         risk=risk,
+        vulnerability=frozenset(v["code"] for v in data.get("vulnerability", [])),
     )
     response = next(
         (str(r.value) for r in pack.response_rules if r.when is not None and evaluate(r.when, facts)),
@@ -422,11 +425,12 @@ def _reassess(call: Call, actor: User) -> None:
     text, _ = call_text(call)
     before = _summary(call)
     pack = _pack()
+    # The child's age on the call's record counts beside any age in the log (under 13 raises the grade).
     if text.strip():
-        result = assess(text, call.answers, pack=pack)
+        result = assess(text, call.answers, pack=pack, child_age=call.child_age)
     elif call.answers:
         # Answers alone still count; the engine needs some text to read, so it reads none of substance.
-        result = assess(".", call.answers, pack=pack)
+        result = assess(".", call.answers, pack=pack, child_age=call.child_age)
     else:
         return
     data = result.to_dict()
@@ -733,6 +737,7 @@ def _snapshot(call: Call) -> workflow.Snapshot:
         review_required=any(a.code == "supervisor_review" for a in actions),
         advice_recorded=AdviceRecord.objects.filter(call=call).exists(),
         deployment_recorded=Deployment.objects.filter(call=call).exists(),
+        decisive_unanswered=tuple(decisive_unanswered(call, _pack())),
         requested_by=pending.requested_by_id if pending else None,
         outcome=pending.outcome if pending else None,
         approvals=approvals,

@@ -3,6 +3,10 @@
 The closure guard (what must be true before a call may leave the handler) and the review rules live here too,
 as pure functions of a snapshot of the call, so the pages, the API and batch jobs all get the same answer and
 the table can be tested row by row.
+
+Decisive questions fail safe: whatever the required actions say (a call assessed before the pack asked them
+has no such action), a call cannot close at standard risk, or with "no further action", while any of the
+pack's decisive questions is unanswered, and a supervisor cannot approve it either.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ NDM_LABELS: dict[str, str] = {
 MIN_RATIONALE = 20
 MIN_NFA_RATIONALE = 80
 REVIEW_RISKS = frozenset({"medium", "high"})
+DECISIVE = "decisive_questions"  # the required action the decisive questions' answers prove
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class Snapshot:
     review_required: bool  # a supervisor_review action exists (the call was ever medium or high)
     advice_recorded: bool
     deployment_recorded: bool
+    decisive_unanswered: tuple[str, ...]  # the pack's decisive questions with no answer on the call (ids)
     requested_by: int | None = None  # who asked for closure, while a request is pending
     outcome: str | None = None  # the pending request's outcome
     approvals: tuple[int, ...] = ()  # supervisors who have approved the pending request
@@ -93,6 +99,12 @@ def needs_two_supervisors(snap: Snapshot) -> bool:
     return snap.outcome == NO_FURTHER_ACTION and snap.risk in REVIEW_RISKS
 
 
+def decisive_missing(snap: Snapshot, outcome: str | None) -> bool:
+    """The call would leave at standard risk, or with 'no further action', with a decisive question
+    unanswered (issue 8: a missed sign must not become a closed call)."""
+    return bool(snap.decisive_unanswered) and (snap.risk not in REVIEW_RISKS or outcome == NO_FURTHER_ACTION)
+
+
 # ------------------------------------------------------------------------------------------------- guards
 
 
@@ -113,6 +125,8 @@ def _request_close(snap: Snapshot, actor: int, outcome: str, rationale: str) -> 
         and "emergency_deployment" not in outstanding
     ):
         outstanding.append("emergency_deployment")
+    if decisive_missing(snap, outcome) and DECISIVE not in outstanding:
+        outstanding.append(DECISIVE)
     if not reviewed and not snap.advice_recorded:
         outstanding.append("advice_given")
     if outstanding:
@@ -138,6 +152,13 @@ def _review(snap: Snapshot, actor: int, decision: str, rationale: str) -> Outcom
     if actor in snap.approvals:
         return Refusal(
             "already_approved", "You have already approved this; a second, different supervisor must."
+        )
+    if decisive_missing(snap, snap.outcome):
+        return Refusal(
+            "outstanding",
+            "The call cannot close at standard risk, or with no further action, until the decisive questions "
+            "are answered; return it to the handler.",
+            (DECISIVE,),
         )
     if needs_two_supervisors(snap) and len(snap.approvals) < 1:
         return Outcome(
