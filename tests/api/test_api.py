@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.calls.test_closure import DECISIVE_ANSWERS, do_everything
 
 from heed.accounts.services import token_create
 from heed.audit.models import AuditEvent
@@ -156,8 +157,127 @@ def test_the_openapi_schema_documents_the_422_shape() -> None:
     assert set(error["properties"]) == {"detail", "errors"}
     for path in (
         "/api/v1/calls/{call_id}/notes",
+        "/api/v1/calls/{call_id}/answers",
         "/api/v1/calls/{call_id}/person-checks",
         "/api/v1/calls/{call_id}/identifier-checks",
         "/api/v1/calls/{call_id}/timeline",
     ):
         assert path in schema["paths"]
+
+
+# ------------------------------------------------------------------------------ decisive questions (issue 8)
+
+SCREEN_TIME = "SYNTHETIC. Mum worried about screen time; her son plays Minecraft with school friends."
+WHY = "SYNTHETIC rationale long enough to be a real reason for this."
+
+
+def test_closing_waits_for_the_decisive_questions_answered_through_the_answers_endpoint(api: Any) -> None:
+    created = api("post", "/calls", {"narrative": SCREEN_TIME, "child": {"age": 14}})
+    assert created.status_code == 201
+    call = created.json()
+    assert call["risk"] == "standard" and isinstance(call["possible_signs"], list)
+    assert [(q["id"], q["answer"]) for q in call["decisive_questions"]] == [
+        (qid, None) for qid in DECISIVE_ANSWERS
+    ]
+    contact_age = next(q for q in call["decisive_questions"] if q["id"] == "contact_age")
+    assert contact_age["indicator"] == "age_gap" and "unknown" in contact_age["answers"]
+    cid = call["id"]
+    advice = api("post", f"/calls/{cid}/advice", {"agencies": ["internet_matters"], "method": "sms"})
+    assert advice.status_code == 201
+
+    def close() -> Any:
+        return api("post", f"/calls/{cid}/close", {"outcome": "advice_given", "rationale": WHY})
+
+    refused = close()
+    assert refused.status_code == 409 and refused.json()["outstanding"] == ["decisive_questions"]
+    version = api("get", f"/calls/{cid}").json()["version"]
+    dont_know = dict.fromkeys(DECISIVE_ANSWERS, "unknown")
+    answered = api("post", f"/calls/{cid}/answers", {"answers": dont_know, "version": version})
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert body["answers"] == dont_know and body["risk"] == "standard"
+    assert all(q["answer"] == "unknown" for q in body["decisive_questions"])
+    assert {a["code"]: a["status"] for a in body["required_actions"]}["decisive_questions"] == "done"
+    closed = close()
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    recorded = AuditEvent.objects.get(call_id=cid, event_type="answers.recorded")
+    assert (recorded.actor_label, recorded.before, recorded.after) == ("t.handler", {}, dont_know)
+
+
+def test_the_childs_age_and_a_dont_know_show_in_the_grade(api: Any) -> None:
+    gifts = "SYNTHETIC. Someone she met on Fortnite sent her game credit."
+    younger = api("post", "/calls", {"narrative": gifts, "child": {"age": 11}}).json()
+    assert younger["risk"] == "high"
+    assert [v["code"] for v in younger["vulnerability"]] == ["under_13"]
+    older = api("post", "/calls", {"narrative": gifts, "child": {"age": 14}}).json()
+    assert older["risk"] == "standard" and older["vulnerability"] == []
+    raised = api("post", f"/calls/{older['id']}/answers", {"answers": {"contact_age": "unknown"}})
+    assert raised.status_code == 200 and raised.json()["risk"] == "medium"
+    assert "RISK-RAISE-DECISIVE-UNKNOWN" in {r["rule"] for r in raised.json()["reasons"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"answers": {"nope": "yes"}}, 422, "answers.nope"),
+        ({"answers": {"threats": "perhaps"}}, 422, "answers.threats"),
+        ({"answers": {"threats": "no"}, "version": 1}, 409, "version"),
+        ({"answers": {"threats": "no"}, "version": "one"}, 422, "version"),
+        ({"answers": {"threats": "no"}, "extra": 1}, 422, "extra"),
+        ({}, 422, "answers"),
+    ],
+)
+def test_answer_errors_name_the_field(
+    api: Any, make_call: Any, body: dict[str, Any], status: int, field: str
+) -> None:
+    call = make_call()
+    response = api("post", f"/calls/{call.pk}/answers", body)
+    assert response.status_code == status, response.content
+    assert field in [e["field"] for e in response.json()["errors"]]
+    call.refresh_from_db()
+    assert "threats" not in call.answers
+
+
+def test_answers_are_refused_once_the_call_is_closed(api: Any, make_call: Any) -> None:
+    call = make_call()
+    call.status = "closed"
+    call.save(update_fields=["status"])
+    response = api("post", f"/calls/{call.pk}/answers", {"answers": {"threats": "no"}})
+    assert response.status_code == 409 and "closed" in response.json()["detail"]
+
+
+def test_possible_signs_in_the_call_detail(api: Any, make_call: Any) -> None:
+    from heed.calls.models import Call
+
+    call = make_call(answers={"asked_for_images": "no"})
+    sign = {
+        "indicator": "sexual_content",
+        "label": "Sexual talk or requests for images",
+        "question": "asked_for_images",
+        "text": "Has the person asked for pictures or videos?",
+        "evidence": {"start": 3, "end": 50, "text": "asked her to move the camera around her bedroom"},
+        "reads_like": "asked her to go on webcam in her bedroom",
+    }
+    Call.objects.filter(pk=call.pk).update(assessment={**call.assessment, "possible_signs": [sign, "junk"]})
+    got = api("get", f"/calls/{call.pk}")
+    assert got.status_code == 200
+    assert got.json()["possible_signs"] == [{**sign, "answer": "no"}]
+
+
+def test_the_review_endpoint_refuses_no_further_action_while_a_decisive_question_is_unanswered(
+    api: Any, make_call: Any, cast: dict[str, Any]
+) -> None:
+    from heed.calls import services
+    from heed.calls.models import Call
+
+    call = make_call()
+    do_everything(call, cast)
+    nfa = WHY + " All checks done; CPT accepted the referral; parents supervising; no offence disclosed."
+    services.closure_request(actor=cast["handler"], call=call, outcome="no_further_action", rationale=nfa)
+    # As for a call sent for review before the pack asked decisive questions.
+    Call.objects.filter(pk=call.pk).update(answers={})
+    response = api(
+        "post", f"/calls/{call.pk}/reviews", {"decision": "approve", "rationale": WHY}, persona="supervisor"
+    )
+    assert response.status_code == 409
+    assert response.json()["outstanding"] == ["decisive_questions"]

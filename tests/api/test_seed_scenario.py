@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.calls.test_closure import DECISIVE_ANSWERS
 
 from heed.accounts.services import token_create
 from heed.audit.services import audit_verify
@@ -44,12 +45,23 @@ def test_seed_scenario(as_: Any, demo_narrative: str) -> None:
     refused = close()
     assert refused.status_code == 409
     assert set(refused.json()["outstanding"]) == {
+        "decisive_questions",
         "person_check",
         "identifier_check",
         "specialist_advice",
         "safeguarding_referral",
         "vulnerability_flag",
     }
+
+    # The decisive questions, asked first, answered through the answers endpoint.
+    assert [q["answer"] for q in call["decisive_questions"]] == [None] * len(DECISIVE_ANSWERS)
+    answered = as_(
+        "handler", "post", f"/calls/{cid}/answers", {"answers": DECISIVE_ANSWERS, "version": call["version"]}
+    )
+    assert answered.status_code == 200, answered.content
+    assert {q["id"]: q["answer"] for q in answered.json()["decisive_questions"]} == DECISIVE_ANSWERS
+    left = close()
+    assert left.status_code == 409 and "decisive_questions" not in left.json()["outstanding"]
 
     steps: list[tuple[str, dict[str, Any], str]] = [
         (
@@ -89,6 +101,7 @@ def test_seed_scenario(as_: Any, demo_narrative: str) -> None:
         "call.created",
         "call.assessed",
         "closure.refused",
+        "answers.recorded",
         "check.person",
         "check.identifier",
         "advice.recorded",

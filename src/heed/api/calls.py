@@ -11,6 +11,7 @@ from heed.accounts.access import CallNotFound, access_call_by_id, actor_of, may
 from heed.accounts.roles import Action
 from heed.api.presenters import actions_out, call_out, identifier_check_out, person_check_out
 from heed.api.schemas import (
+    AnswersIn,
     CallIn,
     CallOut,
     ErrorOut,
@@ -63,6 +64,19 @@ def add_note(request: HttpRequest, call_id: int, payload: NoteIn) -> Status[dict
     services.note_add(actor=actor_of(request), call=call, text=payload.text)
     call.refresh_from_db()
     return Status(201, call_out(call))
+
+
+@router.post(
+    "/{call_id}/answers",
+    response={200: CallOut, **ERRORS},
+    summary="Record guided answers (the decisive questions among them) and reassess",
+)
+def answers(request: HttpRequest, call_id: int, payload: AnswersIn) -> dict[str, Any]:
+    call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
+    call = services.answers_record(
+        actor=actor_of(request), call=call, answers=payload.answers, expected_version=payload.version
+    )
+    return call_out(call)
 
 
 @router.post(

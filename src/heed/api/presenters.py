@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
-from heed.calls.selectors import current_entries
+from heed.calls.presenters import possible_signs
+from heed.calls.selectors import current_entries, decisive_questions
+from heed.risk import default_pack
 
 
 def actions_out(call: Call) -> list[dict[str, Any]]:
@@ -49,6 +51,9 @@ def call_out(call: Call) -> dict[str, Any]:
         "required_actions": actions_out(call),
         "reasons": a.get("reasons", []),
         "follow_up_questions": a.get("follow_up_questions", []),
+        "decisive_questions": decisive_questions(call, default_pack()),
+        "possible_signs": possible_signs(default_pack(), call.answers, a),
+        "vulnerability": a.get("vulnerability", []),
         "suggested_agencies": a.get("suggested_agencies", []),
         "notes": [
             {

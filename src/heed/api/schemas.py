@@ -45,6 +45,13 @@ class NoteIn(Strict):
     text: str
 
 
+class AnswersIn(Strict):
+    answers: dict[str, str] = Field(
+        description="Guided answers: question id to answer value (merged over earlier)"
+    )
+    version: int | None = Field(None, description="The call version you saw; a newer call refuses with 409")
+
+
 class PersonQueryIn(Strict):
     given_name: str | None = None
     family_name: str | None = None
@@ -82,6 +89,32 @@ class ActionOut(Schema):
     reason: str
 
 
+class DecisiveQuestionOut(Schema):
+    id: str
+    text: str
+    indicator: str | None = Field(description="The danger sign the question informs")
+    answer: str | None = Field(
+        description="The answer recorded on the call ('unknown' is an answer); null: not yet"
+    )
+    answers: list[str] = Field(description="The answers the question allows")
+
+
+class EvidenceOut(Schema):
+    start: int | None = None
+    end: int | None = None
+    text: str
+
+
+class PossibleSignOut(Schema):
+    indicator: str
+    label: str
+    question: str | None = Field(description="The guided question to ask about it (answer it at .../answers)")
+    text: str = Field(description="The question's text")
+    answer: str | None = Field(description="The answer recorded to that question, if any")
+    evidence: EvidenceOut | None = Field(description="What was said that reads like the sign")
+    reads_like: str = Field(description="The nearest guidance example")
+
+
 class CallOut(Schema):
     id: int
     reference: str
@@ -101,6 +134,16 @@ class CallOut(Schema):
     required_actions: list[ActionOut]
     reasons: list[dict[str, Any]]
     follow_up_questions: list[dict[str, Any]]
+    decisive_questions: list[DecisiveQuestionOut] = Field(
+        description="Asked on every call; it cannot close at standard risk, or with no further action, until "
+        "each is answered"
+    )
+    possible_signs: list[PossibleSignOut] = Field(
+        description="Signs the learned model reads that the rules do not confirm: to ask about, not a grade"
+    )
+    vulnerability: list[dict[str, Any]] = Field(
+        description="The child's vulnerabilities, with their evidence"
+    )
     suggested_agencies: list[str]
     notes: list[dict[str, Any]]
 

@@ -1,4 +1,5 @@
-"""Turning a call's stored data into what the pages show: highlighted log text, prefilled check forms."""
+"""Turning a call's stored data into what the pages show: highlighted log text, prefilled check forms, the
+questions the live panel asks first (decisive ones, and possible signs the rules do not confirm)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from heed.calls.selectors import Segment
+from heed.risk import GuidancePack
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,48 @@ def prefill_person_query(
             if handle.get("platform"):
                 query["platform"] = handle["platform"]
     return query
+
+
+def possible_signs(
+    pack: GuidancePack, answers: Mapping[str, str], assessment: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The assessment's possible signs (learned-model hits the rules do not confirm) as questions to ask:
+    the indicator and its label, the question it names (``question``, None when the pack has no such
+    question) with its text, its answers and the one recorded on the call, the evidence that prompted it
+    and the guidance example it reads like. They never change the grade; the answer may.
+
+    Read defensively: an assessment made before the engine gave possible signs has none, and an entry
+    without a label is left out rather than shown half-made.
+    """
+    raw = (assessment or {}).get("possible_signs") or []
+    out: list[dict[str, Any]] = []
+    for sign in raw if isinstance(raw, list) else []:
+        if not isinstance(sign, Mapping):
+            continue
+        indicator = str(sign.get("indicator") or "")
+        known = pack.indicators.get(indicator)
+        label = str(sign.get("label") or (known.label if known is not None else ""))
+        if not label:
+            continue
+        question = pack.questions.get(str(sign.get("question") or ""))
+        qid = question.id if question is not None else None
+        ev = sign.get("evidence")
+        evidence = (
+            {"start": ev.get("start"), "end": ev.get("end"), "text": str(ev.get("text") or "")}
+            if isinstance(ev, Mapping)
+            else None
+        )
+        out.append(
+            {
+                "indicator": indicator,
+                "label": label,
+                "question": qid,
+                "id": qid,  # the page's question partial reads ``id``
+                "text": str(sign.get("text") or (question.text if question is not None else "")),
+                "answer": answers.get(qid) if qid is not None else None,
+                "answers": list(question.answers) if question is not None else [],
+                "evidence": evidence,
+                "reads_like": str(sign.get("reads_like") or ""),
+            }
+        )
+    return out
