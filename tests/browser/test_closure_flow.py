@@ -11,6 +11,14 @@ from tests.browser.test_handler_flow import NARRATIVE, _sign_in
 
 pytestmark = pytest.mark.pg
 WHY = "SYNTHETIC: person and identifiers checked, marker found, CPT referral sent, CEOP and NSPCC given."
+# The answer buttons' labels for the demo caller's answers (nothing the narrative does not already show).
+DECISIVE_ANSWERS = {
+    "whereabouts_now": "Safe",
+    "contact_age": "Adult",
+    "asked_for_images": "No",
+    "threats": "No",
+    "asked_to_meet": "Yes",
+}
 
 
 def test_close_refused_until_done_then_supervisor_approves(browser: Any, server: str) -> None:
@@ -29,10 +37,17 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
     refusal = handler.get_by_role("alert").first.inner_text()
     assert (
         "cannot close" in refusal
+        and "Ask the decisive questions" in refusal
         and "Check the named person" in refusal
         and "safeguarding referral" in refusal
     )
     assert handler.locator("#close-rationale").input_value() == WHY  # what was typed is kept
+
+    # The decisive questions, at the top of the panel, answered with its buttons.
+    for qid, answer in DECISIVE_ANSWERS.items():
+        question = handler.locator(f"#live-panel [data-decisive='{qid}']")
+        with handler.expect_navigation():
+            question.get_by_role("button", name=answer, exact=True).click()
 
     for key in ("F2", "F3"):
         with handler.expect_navigation():
@@ -48,6 +63,7 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
     with handler.expect_navigation():
         handler.locator("#flag-submit").click()
     for code in (
+        "decisive_questions",
         "person_check",
         "identifier_check",
         "specialist_advice",

@@ -19,10 +19,11 @@ from heed.calls.actions import identifier_keys_of
 from heed.calls.edges import attempt, back_to_call, call_view, kept, posted_version, show_error
 from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
 from heed.calls.models import RISK_ORDER, Call, IdentifierCheck, NoteEntry, PersonCheck, RequiredAction
-from heed.calls.presenters import highlight, prefill_person_query
+from heed.calls.presenters import highlight, possible_signs, prefill_person_query
 from heed.calls.selectors import (
     call_text,
     calls_for_user,
+    decisive_questions,
     draft_for,
     entry_history,
     identifiers_to_check,
@@ -178,13 +179,17 @@ def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -
 def _panel_context(
     call: Call, draft: str, user: Any, history: dict[int, list[NoteEntry]] | None = None
 ) -> dict[str, Any]:
-    """The live panel: the assessment of the log plus the draft, with the stored actions and their state."""
+    """The live panel: the decisive questions first, then possible signs to ask about, the assessment of the
+    log plus the draft (with the child's vulnerability), and the stored actions and their state."""
     live, segments = services.live_assessment(call, draft, history)
     live_d = live.to_dict() if live is not None else None
+    # With nothing to assess yet (no log, no draft), what was stored last still says what is known.
+    shown = live_d if live_d is not None else call.assessment
+    pack = default_pack()
+    decisive = decisive_questions(call, pack)
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     stored_codes = {a.code for a in actions}
     pending = [c for c in (live_d or {}).get("required_actions", []) if c not in stored_codes]
-    pack = default_pack()
     draft_seg = [s for s in segments if s.entry_no is None]
     draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
     return {
@@ -198,6 +203,10 @@ def _panel_context(
         "draft_preview": draft_html,
         "has_draft": bool(draft.strip()),
         "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
+        "decisive": decisive,
+        "decisive_unanswered": sum(1 for q in decisive if q["answer"] is None),
+        "possible_signs": possible_signs(pack, call.answers, shown),
+        "vulnerability": (shown or {}).get("vulnerability") or [],
     }
 
 
@@ -264,6 +273,9 @@ def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
     return back_to_call(call, f"entry-{entry_no}")
 
 
+ANSWER_ANCHORS = frozenset({"questions", "decisive-questions", "possible-signs"})
+
+
 @call_view(Action.EDIT)
 @require_POST
 def answers(request: HttpRequest, call: Call) -> HttpResponse:
@@ -278,7 +290,9 @@ def answers(request: HttpRequest, call: Call) -> HttpResponse:
     )
     if recorded is not None:
         messages.success(request, "Answers recorded and the call reassessed.")
-    return back_to_call(call, "questions")
+    # Answered from the live panel: back to the panel's questions, not the form at the foot of the page.
+    anchor = request.POST.get("anchor", "")
+    return back_to_call(call, anchor if anchor in ANSWER_ANCHORS else "questions")
 
 
 @call_view(Action.EDIT)

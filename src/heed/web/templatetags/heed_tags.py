@@ -34,3 +34,11 @@ def words(code: Any) -> str:
 def split(value: str) -> list[str]:
     """Words of a string, for small fixed lists in templates."""
     return str(value).split()
+
+
+@register.filter
+def answer_label(value: Any) -> str:
+    """A guided answer's code as a button or option label; "unknown" reads as the handler would say it."""
+    if value == "unknown":
+        return "Don't know"
+    return words(value).capitalize()
