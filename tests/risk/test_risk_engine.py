@@ -29,6 +29,7 @@ def test_demo_shape_and_grade() -> None:
         "child_age",
         "vulnerability",
         "decisive_questions",
+        "possible_signs",
     }
     assert d["risk"] == "high"
     assert d["response"] == "priority"

@@ -164,7 +164,7 @@ def inputs(pack: GuidancePack) -> Iterator[tuple[str, str, dict[str, str] | None
         yield f"{row['id']}~", _typed(text), None
         qid, value = choices[i % len(choices)]
         yield f"{row['id']}?", text, {qid: value}
-    dev_texts = [r["text"] for r in rows if r["file"] != "holdout.jsonl"]
+    dev_texts = [r["text"] for r in rows if not r["file"].startswith("holdout")]
     for seed in LONG_SEEDS:
         for i, text in enumerate(_long_narratives(dev_texts, seed)):
             yield f"long{seed}-{i:03d}", text, None

@@ -16,6 +16,7 @@ from typing import Any
 from heed.risk.conditions import Facts, evaluate
 from heed.risk.detect import Scope, Span, detect, normalise
 from heed.risk.errors import InputError
+from heed.risk.learned.heads import Hit, default_reader
 from heed.risk.pack import GuidancePack, default_pack
 from heed.risk.prefilter import TextScan, WordIndex
 from heed.risk.subjects import Subjects, extract, scan_text
@@ -35,6 +36,7 @@ class Evidence:
     question: str | None = None
     answer: str | None = None
     record: bool = False
+    why: str | None = None  # a learned hit: "reads like: <the nearest guidance example>"
 
     def to_dict(self) -> dict[str, Any]:
         """Narrative evidence is ``{start, end, text}``; answer evidence ``{source, question, answer,
@@ -43,6 +45,14 @@ class Evidence:
             return {"source": "record", "text": self.text}
         if self.question is not None:
             return {"source": "answer", "question": self.question, "answer": self.answer, "text": self.text}
+        if self.why is not None:
+            return {
+                "start": self.start,
+                "end": self.end,
+                "text": self.text,
+                "source": "learned",
+                "why": self.why,
+            }
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
@@ -77,6 +87,7 @@ class Assessment:
     vulnerability: dict[str, list[Evidence]] = field(default_factory=dict)
     vulnerability_labels: dict[str, str] = field(default_factory=dict)
     decisive_questions: list[dict[str, Any]] = field(default_factory=list)
+    possible_signs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The shared interface shape (see the team brief); JSON-serialisable."""
@@ -102,6 +113,7 @@ class Assessment:
                 for code, evs in self.vulnerability.items()
             ],
             "decisive_questions": list(self.decisive_questions),
+            "possible_signs": list(self.possible_signs),
         }
 
 
@@ -125,11 +137,13 @@ def assess(
     *,
     pack: GuidancePack | None = None,
     child_age: int | None = None,
+    learned: bool = True,
 ) -> Assessment:
     """Assess a narrative (and optional guided answers) against the guidance pack.
 
     ``child_age`` is the age on the call's child record, when the handler has recorded one: it counts beside
     any age the narrative gives (the younger wins, so the grade errs to caution).
+    ``learned=False`` leaves out the learned layer (the rules alone; used to build and measure it).
     Raises InputError for unusable text, an impossible age or unknown question ids / answer values.
     """
     check_text(text)
@@ -146,21 +160,38 @@ def assess(
     scan = scan_text(norm, pack, index)
     subjects = extract(norm, pack, scan=scan)
     reasons: list[Reason] = []
+    why: dict[str, str] = {}
+    possible: list[Hit] = []
     if _no_child_involved(norm, pack, subjects, scan):
         no_child = pack.compiled["no_child"]
         reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
         found = {}
         contact_age, narrative_child_age = "unknown", None
     else:
+        hits = _learned_hits(norm, pack, scope, found) if learned else []
+        # Confirmed learned signs join the rules' before the contact's age is reasoned about (a known adult
+        # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
+        # or a family adult the age reasoning excused is not brought back.
+        _merge_hits([h for h in hits if h.code != "age_gap"], found, why, possible)
         contact_age, narrative_child_age = _reason_about_age(norm, pack, found, subjects, scan)
+        if contact_age != "peer":
+            _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
+            if "age_gap" in why and contact_age == "unknown":
+                contact_age = "adult"
     ages = [a for a in (narrative_child_age, child_age) if a is not None]
     child = min(ages) if ages else None
     vulnerability = _vulnerability(text, norm, pack, scope, child, narrative_child_age, child_age, answers)
 
     evidence: dict[str, list[Evidence]] = {
-        code: [Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end) for sp in spans]
+        code: [
+            Evidence(text=text[sp.start : sp.end], start=sp.start, end=sp.end, why=why.get(code))
+            for sp in spans
+        ]
         for code, spans in found.items()
     }
+    for code in why:
+        if code in found:
+            reasons.append(Reason(f"learned:{code}", "indicator_found", f"reads like: {why[code]}"))
     facts = {"contact_age": contact_age}
     for qid, value in answers.items():
         q = pack.questions[qid]
@@ -248,12 +279,73 @@ def assess(
         child_age=child,
         vulnerability=vulnerability,
         vulnerability_labels={c: pack.vulnerabilities[c].label for c in vulnerability},
+        possible_signs=_possible_signs(text, pack, possible, present),
         decisive_questions=[
             {"id": q.id, "text": q.text, "indicator": q.informs, "answer": answers.get(q.id)}
             for q in pack.questions.values()
             if q.decisive
         ],
     )
+
+
+def _learned_hits(norm: str, pack: GuidancePack, scope: Scope, found: dict[str, list[Span]]) -> list[Hit]:
+    """The learned layer's hits; and a rule's match that sits only in segments the learned layer scores below
+    its veto threshold leaves ``found`` and comes back as an unconfirmed hit (a question, not a grade)."""
+    reader = default_reader()
+    heads = reader.heads
+    suspicion = {c: i.suspicion_counts for c, i in pack.indicators.items()}
+    reading = reader.read(norm, scope, suspicion, scope.family_codes)
+    hits = [h for h in reading.hits if h.code in pack.indicators]
+    for code in [c for c in found if c in heads.veto and heads.veto[c] > 0]:
+        k = heads.codes.index(code)
+        scored = [(reading.score_at(k, sp.start, sp.end), sp) for sp in found[code]]
+        best, span = max(scored, key=lambda x: x[0])
+        if best < heads.veto[code]:
+            del found[code]
+            hits.append(Hit(code, span.start, span.end, best, False, span.start, span.end, ""))
+    return hits
+
+
+def _merge_hits(
+    hits: list[Hit], found: dict[str, list[Span]], why: dict[str, str], possible: list[Hit]
+) -> None:
+    """A learned sign the rules did not find: confirmed, it is evidence (explained by the nearest example);
+    below the accept threshold, it is kept as a possible sign to ask about."""
+    for hit in sorted(hits, key=lambda h: -h.score):
+        if hit.code in found and hit.code not in why:
+            continue  # the rules found it: their evidence stands
+        if hit.confirmed:
+            found.setdefault(hit.code, []).append(Span(hit.start, hit.end))
+            why.setdefault(hit.code, hit.reads_like)
+        else:
+            possible.append(hit)
+    for code in why:
+        found[code] = sorted(set(found[code]), key=lambda sp: sp.start)
+
+
+def _possible_signs(
+    text: str, pack: GuidancePack, possible: list[Hit], present: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The best unconfirmed hit per indicator not otherwise found, as a question for the handler to ask."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for hit in sorted(possible, key=lambda h: -h.score):
+        if hit.code in present or hit.code in seen:
+            continue
+        seen.add(hit.code)
+        q = next((q for q in pack.questions.values() if q.informs == hit.code), None)
+        out.append(
+            {
+                "indicator": hit.code,
+                "label": pack.indicators[hit.code].label,
+                "question": q.id if q else None,
+                "text": q.text if q else f"Ask the caller about: {pack.indicators[hit.code].label.lower()}.",
+                "evidence": {"start": hit.start, "end": hit.end, "text": text[hit.start : hit.end]},
+                "reads_like": hit.reads_like,
+                "score": round(hit.score, 2),
+            }
+        )
+    return out
 
 
 def _vulnerability(

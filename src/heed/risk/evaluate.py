@@ -25,7 +25,7 @@ from heed.risk.pack import GuidancePack, default_pack
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "risk" / "data"
 RISKS = ("high", "medium", "standard")
-HOLDOUT_NAME = "holdout.jsonl"
+HOLDOUT_PREFIX = "holdout"
 
 
 @dataclass
@@ -41,7 +41,24 @@ class Report:
     response_total: int = 0
     subjects_found: int = 0
     subjects_total: int = 0
+    emergencies: int = 0  # labelled immediate danger
+    emergencies_found: int = 0  # ... graded emergency
+    false_emergencies: int = 0  # graded emergency without labelled immediate danger
     errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: Report) -> None:
+        """Add another set's counts to these."""
+        self.cases += other.cases
+        for mine, theirs in ((self.tp, other.tp), (self.fp, other.fp), (self.fn, other.fn)):
+            mine.update(theirs)
+        self.confusion.update(other.confusion)
+        self.response_ok += other.response_ok
+        self.response_total += other.response_total
+        self.subjects_found += other.subjects_found
+        self.subjects_total += other.subjects_total
+        self.emergencies += other.emergencies
+        self.emergencies_found += other.emergencies_found
+        self.false_emergencies += other.false_emergencies
 
     def prf(self, code: str) -> tuple[float, float, float, int]:
         """Precision, recall, F1 and support (labelled positives) for one indicator."""
@@ -72,6 +89,17 @@ class Report:
         return sum(n for (g, p), n in self.confusion.items() if RISKS.index(p) > RISKS.index(g))
 
     @property
+    def needs_checks_standard(self) -> int:
+        """Medium or high narratives graded standard: no checks, no referral required (the seed's failure)."""
+        return sum(n for (g, p), n in self.confusion.items() if g != "standard" and p == "standard")
+
+    def share(self, gold: str, pred: set[str]) -> float:
+        """Share of narratives labelled ``gold`` that the engine graded one of ``pred``."""
+        total = sum(n for (g, _), n in self.confusion.items() if g == gold)
+        hit = sum(n for (g, p), n in self.confusion.items() if g == gold and p in pred)
+        return hit / total if total else 1.0
+
+    @property
     def risk_accuracy(self) -> float:
         """Share of cases whose risk level matches the label."""
         ok = sum(n for (gold, pred), n in self.confusion.items() if gold == pred)
@@ -94,13 +122,16 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
     return cases
 
 
-def evaluate_cases(cases: list[dict[str, Any]], pack: GuidancePack | None = None) -> Report:
-    """Run the engine over labelled cases and count agreement."""
+def evaluate_cases(
+    cases: list[dict[str, Any]], pack: GuidancePack | None = None, *, learned: bool = True
+) -> Report:
+    """Run the engine over labelled cases and count agreement (``indicators`` may be a list of codes or a
+    mapping of code to evidence)."""
     pack = pack or default_pack()
     rep = Report()
     for row in cases:
         try:
-            d = assess(row["text"], row.get("answers"), pack=pack).to_dict()
+            d = assess(row["text"], row.get("answers"), pack=pack, learned=learned).to_dict()
         except InputError as exc:
             rep.errors.append(f"{row.get('id')}: refused: {exc}")
             continue
@@ -114,6 +145,10 @@ def evaluate_cases(cases: list[dict[str, Any]], pack: GuidancePack | None = None
         for code in gold - pred:
             rep.fn[code] += 1
         rep.confusion[(row["risk"], d["risk"])] += 1
+        emergency = "immediate_danger" in gold
+        rep.emergencies += emergency
+        rep.emergencies_found += emergency and d["response"] == "emergency"
+        rep.false_emergencies += not emergency and d["response"] == "emergency"
         if "response" in row:
             rep.response_total += 1
             rep.response_ok += row["response"] == d["response"]
@@ -154,6 +189,15 @@ def render(rep: Report, codes: Sequence[str], title: str) -> str:
         out.append(f"{gold:<10}" + "".join(f"{rep.confusion[(gold, pred)]:>10}" for pred in RISKS))
     out.append(f"risk accuracy: {rep.risk_accuracy:.2f}")
     out.append(f"under-graded (engine lower than label): {rep.under_graded}")
+    out.append(f"needing checks (medium/high) but graded standard: {rep.needs_checks_standard}")
+    out.append(
+        f"high graded high: {rep.share('high', {'high'}):.2f}; "
+        f"standard raised: {1 - rep.share('standard', {'standard'}):.2f}"
+    )
+    out.append(
+        f"emergencies graded emergency: {rep.emergencies_found}/{rep.emergencies}; "
+        f"false emergencies: {rep.false_emergencies}"
+    )
     if rep.response_total:
         out.append(f"response accuracy: {rep.response_ok / rep.response_total:.2f}")
     if rep.subjects_total:
@@ -163,18 +207,33 @@ def render(rep: Report, codes: Sequence[str], title: str) -> str:
 
 def summary(rows: Sequence[tuple[str, Report]]) -> str:
     """One line per set: size, risk accuracy, under-graded count, micro precision and recall."""
-    out = [f"{'set':<16}{'cases':>7}{'risk acc':>10}{'under':>7}{'micro P':>9}{'micro R':>9}"]
+    out = [
+        f"{'set':<16}{'cases':>7}{'risk acc':>10}{'under':>7}{'chk->std':>9}{'hi->hi':>8}{'std up':>8}"
+        f"{'emerg':>8}{'false em':>9}{'micro P':>9}{'micro R':>9}{'min R':>7}"
+    ]
     for name, rep in rows:
         p, r, _ = rep.micro()
+        min_r = min(
+            (rep.prf(c)[1] for c in rep.tp.keys() | rep.fn.keys() if rep.tp[c] + rep.fn[c]), default=1.0
+        )
         out.append(
-            f"{name:<16}{rep.cases:>7}{rep.risk_accuracy:>10.2f}{rep.under_graded:>7}{p:>9.2f}{r:>9.2f}"
+            f"{name:<16}{rep.cases:>7}{rep.risk_accuracy:>10.2f}{rep.under_graded:>7}"
+            f"{rep.needs_checks_standard:>9}{rep.share('high', {'high'}):>8.2f}"
+            f"{1 - rep.share('standard', {'standard'}):>8.2f}"
+            f"{f'{rep.emergencies_found}/{rep.emergencies}':>8}{rep.false_emergencies:>9}"
+            f"{p:>9.2f}{r:>9.2f}{min_r:>7.2f}"
         )
     return "\n".join(out)
 
 
 def development_sets(data: Path) -> list[Path]:
-    """Every labelled set in ``data`` except the held-out one, in name order."""
-    return sorted(p for p in data.glob("*.jsonl") if p.name != HOLDOUT_NAME)
+    """Every labelled set in ``data`` except the held-out ones (``holdout*.jsonl``), in name order."""
+    return sorted(p for p in data.glob("*.jsonl") if not p.name.startswith(HOLDOUT_PREFIX))
+
+
+def holdout_sets(data: Path) -> list[Path]:
+    """The held-out sets: written independently, only ever read as aggregate figures."""
+    return sorted(p for p in data.glob("*.jsonl") if p.name.startswith(HOLDOUT_PREFIX))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,34 +243,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--data", type=Path, default=DATA_DIR, help="folder with the labelled *.jsonl sets and holdout.jsonl"
     )
     parser.add_argument("--errors", action="store_true", help="list disagreeing development-set cases")
+    parser.add_argument(
+        "--no-holdout",
+        action="store_true",
+        help="development sets only (the held-out figures are read rarely)",
+    )
+    parser.add_argument("--rules-only", action="store_true", help="leave out the learned layer")
+    parser.add_argument("--quiet", action="store_true", help="only the summary table")
     args = parser.parse_args(argv)
     pack = default_pack()
     codes = list(pack.indicators)
-    holdout = args.data / HOLDOUT_NAME
+    learned = not args.rules_only
     rows: list[tuple[str, Report]] = []
     try:
         devs = development_sets(args.data)
         if not devs:
-            print(
-                f"error: {args.data}: no development set (*.jsonl other than {HOLDOUT_NAME})", file=sys.stderr
-            )
+            print(f"error: {args.data}: no development set (*.jsonl other than holdout*)", file=sys.stderr)
             return 2
         for dev in devs:
-            rep = evaluate_cases(load_cases(dev), pack)
+            rep = evaluate_cases(load_cases(dev), pack, learned=learned)
             rows.append((dev.stem, rep))
-            print(render(rep, codes, f"development set ({dev.name}, written by the engine's authors)"))
-            if args.errors:
-                print("\n".join(["", "disagreements:", *rep.errors]))
-            print()
-        if holdout.exists():
-            hrep = evaluate_cases(load_cases(holdout), pack)
+            if not args.quiet:
+                print(render(rep, codes, f"development set ({dev.name})"))
+                if args.errors:
+                    print("\n".join(["", "disagreements:", *rep.errors]))
+                print()
+        total = Report()
+        for _, rep in rows:
+            total.merge(rep)
+        rows.append(("all development", total))
+        if args.no_holdout:
+            print("held-out sets: not read (--no-holdout)")
+        for holdout in [] if args.no_holdout else holdout_sets(args.data):
+            hrep = evaluate_cases(load_cases(holdout), pack, learned=learned)
             rows.append((holdout.stem, hrep))
-            print(render(hrep, codes, f"held-out, written independently ({holdout.name})"))
+            if not args.quiet:
+                print(render(hrep, codes, f"held-out, written independently ({holdout.name})"))
             refused = [e for e in hrep.errors if ": refused:" in e]
             if refused:
                 print(f"refused by the engine: {len(refused)}")
-        else:
-            print(f"held-out, written independently: {holdout.name} not present")
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

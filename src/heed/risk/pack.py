@@ -40,6 +40,7 @@ PACK_FILES = (
     "actions.yaml",
     "agencies.yaml",
     "vulnerability.yaml",
+    "examples.yaml",
 )
 NATIONAL_CODES = (
     "age_gap",
@@ -141,6 +142,14 @@ class Agency:
 
 
 @dataclass(frozen=True)
+class Examples:
+    """Readable example sentences of one indicator: what shows it, and what looks alike but does not."""
+
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vulnerability:
     """A vulnerability of the child that raises the grade: its code, label and narrative cues."""
 
@@ -180,6 +189,7 @@ class GuidancePack:
     action_rules: tuple[Rule, ...]
     raise_rules: tuple[Rule, ...]
     vulnerabilities: Mapping[str, Vulnerability]
+    examples: Mapping[str, Examples]
     cues: Mapping[str, tuple[re.Pattern[str], ...]]
     cue_sources: Mapping[str, tuple[str, ...]]
     scope: Mapping[str, Any]
@@ -694,6 +704,24 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         vulnerabilities[str(vcode)] = Vulnerability(
             code=str(vcode), label=v.text(e, key, "label"), cues=tuple(vpats)
         )
+    examples: dict[str, Examples] = {}
+    for ecode, entry in v.section("examples", dict).items():
+        key = ["examples", str(ecode)]
+        if ecode not in indicators:
+            v.fail(key, "examples only for known indicator codes", ecode)
+        e = v.mapping(entry, key)
+        extra_e = set(e) - {"positive", "negative"}
+        if extra_e:
+            v.fail(key, "only 'positive' and 'negative' lists", sorted(extra_e))
+        pos = v.str_list(e.get("positive", []), [*key, "positive"])
+        if not pos:
+            v.fail([*key, "positive"], "at least one example sentence", pos)
+        examples[str(ecode)] = Examples(
+            tuple(pos), tuple(v.str_list(e.get("negative", []), [*key, "negative"]))
+        )
+    missing_e = [c for c in codes if c not in examples]
+    if missing_e:
+        v.fail(["examples"], "positive examples for every indicator", missing_e)
     missing_v = [c for c in VULNERABILITIES if c not in vulnerabilities]
     if missing_v:
         v.fail(["vulnerability"], f"an entry for each of {', '.join(VULNERABILITIES)}", missing_v)
@@ -715,6 +743,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         action_rules=action_rules,
         raise_rules=raise_rules,
         vulnerabilities=MappingProxyType(vulnerabilities),
+        examples=MappingProxyType(examples),
         cues=MappingProxyType(cues),
         cue_sources=MappingProxyType(cue_sources),
         scope=MappingProxyType(scope),

@@ -1,0 +1,117 @@
+"""BERT's uncased WordPiece tokenizer (the one all-MiniLM-L6-v2 was trained with), in pure Python.
+
+Normalise (drop control characters, lower-case, strip accents), split on whitespace and punctuation, then cut
+each word into the longest pieces found in the vocabulary (later pieces prefixed ``##``); a word with no
+such cutting is ``[UNK]``. Each piece remembers where its word sits in the text, so the learned layer can
+point at the words that made a sentence read like a sign.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MAX_WORD_CHARS = 100
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A vocabulary id and the character range of the word it came from."""
+
+    id: int
+    start: int
+    end: int
+
+
+def _is_punct(ch: str) -> bool:
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _is_cjk(cp: int) -> bool:
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B81F
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
+    )
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """The basic tokenizer: (normalised word, start, end) for each word and each punctuation mark."""
+    out: list[tuple[str, int, int]] = []
+    cur: list[str] = []
+    cur_start = 0
+
+    def flush(end: int) -> None:
+        if cur:
+            out.append(("".join(cur), cur_start, end))
+            cur.clear()
+
+    for i, ch in enumerate(text):
+        cp = ord(ch)
+        if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
+            continue
+        if ch.isspace():
+            flush(i)
+            continue
+        if _is_punct(ch) or _is_cjk(cp):
+            flush(i)
+            out.append((ch.lower(), i, i + 1))
+            continue
+        # Lower-case and strip accents (NFD, drop combining marks), as BERT's uncased normaliser does.
+        low = unicodedata.normalize("NFD", ch.lower())
+        kept = "".join(c for c in low if unicodedata.category(c) != "Mn")
+        if not kept:
+            continue
+        if not cur:
+            cur_start = i
+        cur.append(kept)
+    flush(len(text))
+    return out
+
+
+class WordPiece:
+    """Greedy longest-match-first WordPiece over a fixed vocabulary (index = id)."""
+
+    def __init__(self, vocab: Sequence[str], unk: str = "[UNK]") -> None:
+        self.vocab = {tok: i for i, tok in enumerate(vocab)}
+        self.unk = self.vocab[unk]
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def word_ids(self, word: str) -> tuple[int, ...]:
+        """The pieces of one normalised word."""
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        if len(word) > MAX_WORD_CHARS:
+            return (self.unk,)
+        ids: list[int] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                sub = word[start:end] if start == 0 else "##" + word[start:end]
+                if sub in self.vocab:
+                    found = self.vocab[sub]
+                    break
+                end -= 1
+            if found is None:
+                ids = [self.unk]
+                break
+            ids.append(found)
+            start = end
+        result = tuple(ids)
+        if len(self._cache) < 200_000:
+            self._cache[word] = result
+        return result
+
+    def pieces(self, text: str) -> list[Piece]:
+        """Every piece of ``text`` with its word's position."""
+        return [Piece(i, s, e) for w, s, e in words(text) for i in self.word_ids(w)]
