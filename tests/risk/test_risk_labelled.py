@@ -45,9 +45,9 @@ def test_development_set_floors(path: Path) -> None:
     assert report.risk_accuracy >= accuracy, f"{path.name}: risk accuracy {report.risk_accuracy:.2f}"
     assert precision >= min_p and recall >= min_r, f"{path.name}: micro P {precision:.2f} R {recall:.2f}"
     needing = sum(n for (gold, _), n in report.confusion.items() if gold != "standard")
-    assert report.needs_checks_standard <= max_standard * needing, (
-        f"{path.name}: {report.needs_checks_standard} of {needing} medium/high narratives graded standard"
-    )
+    assert (
+        report.needs_checks_standard <= max_standard * needing
+    ), f"{path.name}: {report.needs_checks_standard} of {needing} medium/high narratives graded standard"
 
 
 def test_hard_negatives_mostly_stay_standard() -> None:

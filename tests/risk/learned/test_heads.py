@@ -22,7 +22,7 @@ CODE = "sexual_content"
 
 
 def hand_heads(word: str, *, accept: float = 0.5, ask: float = 0.2, veto: float = 0.0) -> Heads:
-    """One hidden unit that fires for segments near ``word``'s vector: sexual_content's score rises with it."""
+    """One hidden unit that fires for segments near ``word``'s vector; sexual_content rises with it."""
     pack = default_pack()
     codes = tuple(pack.indicators)
     enc = default_encoder()
