@@ -190,6 +190,7 @@ class GuidancePack:
     raise_rules: tuple[Rule, ...]
     vulnerabilities: Mapping[str, Vulnerability]
     examples: Mapping[str, Examples]
+    neutral_examples: tuple[str, ...]
     cues: Mapping[str, tuple[re.Pattern[str], ...]]
     cue_sources: Mapping[str, tuple[str, ...]]
     scope: Mapping[str, Any]
@@ -719,6 +720,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         examples[str(ecode)] = Examples(
             tuple(pos), tuple(v.str_list(e.get("negative", []), [*key, "negative"]))
         )
+    neutral = tuple(v.str_list(m.data.get("neutral", []), ["neutral"]))
     missing_e = [c for c in codes if c not in examples]
     if missing_e:
         v.fail(["examples"], "positive examples for every indicator", missing_e)
@@ -744,6 +746,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         raise_rules=raise_rules,
         vulnerabilities=MappingProxyType(vulnerabilities),
         examples=MappingProxyType(examples),
+        neutral_examples=neutral,
         cues=MappingProxyType(cues),
         cue_sources=MappingProxyType(cue_sources),
         scope=MappingProxyType(scope),

@@ -122,7 +122,7 @@ def test_shipped_heads_are_built_from_the_pack_and_data_as_they_are() -> None:
     stamp = default_heads().stamp
     pack = default_pack()
     assert stamp["pack_version"] == pack.version
-    assert stamp["examples_digest"] == examples_digest(pack.examples)
+    assert stamp["examples_digest"] == examples_digest(pack.examples, pack.neutral_examples)
     files = sorted(p for p in DATA_DIR.glob("*.jsonl") if not p.name.startswith("holdout"))
     assert stamp["training_digest"] == _digest_files(files)
     assert stamp["table_digest"] == _digest_files([DATA / "static_minilm.npz", DATA / "vocab.txt"])

@@ -117,7 +117,8 @@ def segment_labels(
 
 
 def example_labels(pack: GuidancePack, codes: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int8]]:
-    """The pack's examples: positive or negative for their own indicator, left out for the others."""
+    """The pack's examples: positive or negative for their own indicator, left out for the others; the neutral
+    sentences negative for every indicator."""
     texts: list[str] = []
     labels: list[list[int]] = []
     for code in codes:
@@ -125,6 +126,9 @@ def example_labels(pack: GuidancePack, codes: Sequence[str]) -> tuple[list[str],
         for sentence, value in [(s, 1) for s in ex.positive] + [(s, 0) for s in ex.negative]:
             texts.append(sentence)
             labels.append([value if c == code else -1 for c in codes])
+    for sentence in pack.neutral_examples:
+        texts.append(sentence)
+        labels.append([0] * len(codes))
     return texts, np.asarray(labels, dtype=np.int8)
 
 
@@ -314,7 +318,7 @@ def build(
     files = sorted(p for p in data_dir.glob("*.jsonl") if not p.name.startswith("holdout"))
     stamp = {
         "pack_version": pack.version,
-        "examples_digest": examples_digest(pack.examples),
+        "examples_digest": examples_digest(pack.examples, pack.neutral_examples),
         "training_digest": _digest_files(files),
         "table_digest": _digest_files([table_dir / "static_minilm.npz", table_dir / "vocab.txt"]),
         "narratives": len(narratives),

@@ -112,9 +112,10 @@ class Heads:
         )
 
 
-def examples_digest(examples: Mapping[str, Any]) -> str:
+def examples_digest(examples: Mapping[str, Any], neutral: Sequence[str] = ()) -> str:
     """A digest of the pack's example sentences, so heads built from other examples are noticed."""
     canon = {c: [list(e.positive), list(e.negative)] for c, e in sorted(examples.items())}
+    canon["(neutral)"] = [list(neutral)]
     return hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()[:16]
 
 
