@@ -158,7 +158,9 @@ def test_return_puts_it_back_with_the_handler(make_call: Any, cast: dict[str, An
     assert call.status == "returned"
     # A note that adds no danger sign (one that did would rightly reopen the advice to give).
     services.note_add(
-        actor=cast["handler"], call=call, text="SYNTHETIC: caller rang back to confirm the name of the school."
+        actor=cast["handler"],
+        call=call,
+        text="SYNTHETIC: caller rang back to confirm the name of the school.",
     )
     call = services.closure_request(actor=cast["handler"], call=call, outcome="referred", rationale=WHY)
     assert call.status == "awaiting_review"
