@@ -1,6 +1,7 @@
 """Build the learned heads: ``python -m heed.risk.learned.build`` (``make heads``).
 
-Training sentences: every segment of the labelled development narratives in ``tests/risk/data`` that carry
+Training sentences: the labelled single sentences of ``tests/risk/data/sentences`` (for their own indicator),
+and every segment of the labelled development narratives in ``tests/risk/data`` that carry
 sentence-level evidence (never the held-out files, ``holdout*.jsonl``), positive for an indicator when it
 holds that indicator's evidence, negative otherwise (a segment that only mentions the sign negated or
 hypothetically, ``not_present``, is left out for that indicator: the scope rules judge those), plus the
@@ -116,6 +117,28 @@ def segment_labels(
     return texts, np.asarray(labels, dtype=np.int8), owner
 
 
+SENTENCES_DIR = DATA_DIR / "sentences"
+
+
+def sentence_labels(
+    codes: Sequence[str], directory: Path = SENTENCES_DIR
+) -> tuple[list[str], npt.NDArray[np.int8]]:
+    """Labelled single sentences (``sentences/*.jsonl``: text, code, label 1 or 0): for their own indicator
+    only, left out for the others."""
+    texts: list[str] = []
+    labels: list[list[int]] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("code") not in codes or row.get("label") not in (0, 1):
+                raise ValueError(f"{path}: expected code (an indicator) and label 0 or 1, got {line[:80]!r}")
+            texts.append(normalise(str(row["text"])))
+            labels.append([int(row["label"]) if c == row["code"] else -1 for c in codes])
+    return texts, np.asarray(labels, dtype=np.int8).reshape(len(texts), len(codes))
+
+
 def example_labels(pack: GuidancePack, codes: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int8]]:
     """The pack's examples: positive or negative for their own indicator, left out for the others; the neutral
     sentences negative for every indicator."""
@@ -181,6 +204,12 @@ def train(
             params[j] -= lr * (m1[j] / (1 - 0.9**t)) / (np.sqrt(m2[j] / (1 - 0.999**t)) + 1e-8)
     w1, b1, w2, b2 = (p.astype(np.float32) for p in params)
     return w1, b1, w2, b2
+
+
+def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """Every file the heads learn from: the development narratives and the labelled sentences."""
+    narratives = [p for p in data_dir.glob("*.jsonl") if not p.name.startswith("holdout")]
+    return sorted(narratives) + sorted((data_dir / "sentences").glob("*.jsonl"))
 
 
 def _digest_files(paths: Sequence[Path]) -> str:
@@ -250,7 +279,12 @@ def build(
     narratives = load_narratives(data_dir)
     seg_texts, seg_y, owner = segment_labels(narratives, codes)
     ex_texts, ex_y = example_labels(pack, codes)
-    log(f"{len(narratives)} narratives, {len(seg_texts)} segments, {len(ex_texts)} examples")
+    sen_texts, sen_y = sentence_labels(codes, data_dir / "sentences")
+    ex_texts, ex_y = ex_texts + sen_texts, np.concatenate([ex_y, sen_y])
+    log(
+        f"{len(narratives)} narratives, {len(seg_texts)} segments, "
+        f"{len(ex_texts) - len(sen_texts)} examples, {len(sen_texts)} labelled sentences"
+    )
     x_seg = np.stack([encoder.encode(t).vector for t in seg_texts])
     x_ex = np.stack([encoder.encode(t).vector for t in ex_texts])
     sources = sorted({n.source for n in narratives})
@@ -315,7 +349,7 @@ def build(
             f"(veto below {v:.2f}, accept from {a:.2f}, ask from {q:.2f})"
         )
     weights = train(np.concatenate([x_seg, x_ex]), np.concatenate([seg_y, ex_y]))
-    files = sorted(p for p in data_dir.glob("*.jsonl") if not p.name.startswith("holdout"))
+    files = training_files(data_dir)
     stamp = {
         "pack_version": pack.version,
         "examples_digest": examples_digest(pack.examples, pack.neutral_examples),
