@@ -279,6 +279,7 @@ def test_contradicting_dob_lowers_the_score(index: PersonIndex) -> None:
         ({"phone": "077OO 900456"}, "phone"),  # letter O for zero
         ({"given_name": "Kai", "sex": "boy"}, "sex"),
         ({"given_name": "Kai", "age": True}, "age"),
+        ({"given_name": "Kai", "age": "\u00b2"}, "age"),  # a superscript two: isdigit, but not a number
     ],
 )
 def test_empty_or_contradictory_queries_name_the_field(

@@ -73,7 +73,8 @@ def posted(request: HttpRequest) -> dict[str, str]:
 
 def posted_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    # isdigit alone admits "²", which int() refuses: only ASCII digits are a version.
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def attempt(request: HttpRequest, call: Call, form: str, run: Callable[[], T]) -> T | None:

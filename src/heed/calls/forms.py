@@ -42,7 +42,7 @@ class PersonCheckForm(forms.Form):
     def query(self) -> dict[str, Any]:
         """The search fields given; ages as numbers where they are numbers (services judge the rest)."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "subject" and v not in ("", None)}
-        if "age" in data and str(data["age"]).strip().isdigit():
+        if "age" in data and str(data["age"]).strip().isascii() and str(data["age"]).strip().isdigit():
             data["age"] = int(str(data["age"]).strip())
         return data
 

@@ -88,7 +88,7 @@ def _age(raw: object, name: str) -> int:
         raise QueryError(f"{name} must be a whole number of years", name)
     if isinstance(raw, int):
         value = raw
-    elif isinstance(raw, str) and raw.strip().isdigit():
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
         value = int(raw.strip())
     else:
         raise QueryError(f"{name} must be a whole number of years, not {raw!r}", name)

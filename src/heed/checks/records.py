@@ -105,7 +105,7 @@ def record_from_row(row: Mapping[str, str | None]) -> Record:
         if len(parts) != 3 or not parts[0]:
             raise ValueError(f"markers: {item!r} is not code|description|year")
         code, description, year = parts
-        if year and not (year.isdigit() and 1900 <= int(year) <= 2200):
+        if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2200):
             raise ValueError(f"markers: year {year!r} in {item!r} is not a year")
         markers.append({"code": code, "description": description, "year": int(year) if year else None})
     return {
