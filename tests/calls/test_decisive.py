@@ -307,10 +307,12 @@ def test_possible_signs_are_shown_as_highlighted_questions_and_leave_the_grade(
     call = make_call(GIFTS)
     original = services.live_assessment
     unnamed = {**SIGN, "question": None, "indicator": "meeting", "label": "Meeting", "text": ""}
+    secret = {**SIGN, "question": "secrecy", "indicator": "secrecy", "label": "Secrecy", "text": "Secret?"}
 
     def with_signs(*args: Any, **kwargs: Any) -> Any:
         live, segments = original(*args, **kwargs)
-        return _WithSigns(live, [SIGN, unnamed, "not a sign", {"indicator": "no_such_sign"}]), segments
+        signs = [SIGN, unnamed, secret, "not a sign", {"indicator": "no_such_sign"}]
+        return _WithSigns(live, signs), segments
 
     monkeypatch.setattr(services, "live_assessment", with_signs)
     panel = _panel(handler_client.get(f"/calls/{call.pk}/").content.decode())
@@ -320,9 +322,12 @@ def test_possible_signs_are_shown_as_highlighted_questions_and_leave_the_grade(
     assert "<q>asked her to move the camera around her bedroom</q>" in panel
     assert "reads like: “asked her to go on webcam in her bedroom”" in panel
     sign_html = panel[signs : panel.index("Danger signs")]
-    assert 'name="q_asked_for_images" value="yes"' in sign_html
+    # A sign that names a decisive question points up to it rather than showing its buttons a second time.
+    assert 'name="q_asked_for_images"' not in sign_html
+    assert 'href="#decisive-questions">Answer it with the decisive questions above' in sign_html
+    assert 'name="q_secrecy" value="yes"' in sign_html
     assert 'name="anchor" value="possible-signs"' in sign_html
-    assert sign_html.count("data-possible-sign=") == 2  # the malformed entries are left out
+    assert sign_html.count("data-possible-sign=") == 3  # the malformed entries are left out
     assert "Possible sign: Meeting</strong></legend>" in sign_html  # no question named: no buttons
     call.refresh_from_db()
     assert call.risk == "standard"

@@ -131,6 +131,8 @@ def possible_signs(
                 "answers": list(question.answers) if question is not None else [],
                 "evidence": evidence,
                 "reads_like": str(sign.get("reads_like") or ""),
+                # A decisive question is already asked, with its buttons, at the top of the panel.
+                "decisive": bool(question is not None and question.decisive),
             }
         )
     return out
