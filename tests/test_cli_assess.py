@@ -38,6 +38,33 @@ def test_text_output_is_for_a_person(capsys: pytest.CaptureFixture[str]) -> None
     assert "Guidance pack: national@" in out
 
 
+def test_text_output_shows_vulnerability_decisive_questions_and_possible_signs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    narrative = tmp_path / "n.txt"
+    narrative.write_text(
+        "SYNTHETIC. My son is 11 and in foster care. He talks about giraffes.", encoding="utf-8"
+    )
+    from heed.risk.learned.heads import Reader
+    from heed.risk.learned.static import default_encoder
+    from tests.risk.learned.test_heads import hand_heads
+
+    reader = Reader(hand_heads("giraffes", accept=1.01, ask=0.2), default_encoder())
+    monkeypatch.setattr("heed.risk.engine.default_reader", lambda: reader)
+    code, out, _ = run(
+        ["assess", "--format", "text", str(narrative), "--answers", '{"threats": "no"}'], capsys
+    )
+    assert code == 0
+    assert "Child under 13 [under_13]: 11" in out
+    assert "Looked after or in care [in_care]: in foster care" in out
+    assert "[threats] - answered: no" in out and "[whereabouts_now]\n" in out
+    assert (
+        'Possible signs (not graded) - ask about them:\n  - Sexual talk or images: "He talks about giraffes."'
+        in out
+    )
+    assert "ask: Has the person talked about sex" in out
+
+
 def test_answers_inline_and_from_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     narrative = tmp_path / "n.txt"
     narrative.write_text("Mum is worried about a man her daughter talks to online.", encoding="utf-8")

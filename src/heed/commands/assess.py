@@ -249,9 +249,28 @@ def render_text(result: Assessment, text: str) -> str:
         for ev in ind["evidence"]:
             if ev.get("source") == "answer":
                 quotes.append(f"(guided answer to {ev['question']}: {ev['answer']})")
+            elif ev.get("source") == "learned":
+                quotes.append(f"\"{' '.join(ev['text'].split())}\" (reads like: {ev['why']})")
             else:
                 quotes.append(f"\"{' '.join(ev['text'].split())}\"")
         lines.append(f"  - {ind['label']} [{ind['code']}]: {'; '.join(quotes)}")
+    if d["vulnerability"]:
+        lines.append("")
+        lines.append("The child's vulnerability:")
+        for v in d["vulnerability"]:
+            said = "; ".join(" ".join(ev["text"].split()) for ev in v["evidence"])
+            lines.append(f"  - {v['label']} [{v['code']}]: {said}")
+    if d["possible_signs"]:
+        lines.append("")
+        lines.append("Possible signs (not graded) - ask about them:")
+        for p in d["possible_signs"]:
+            said = " ".join(p["evidence"]["text"].split())
+            lines.append(f"  - {p['label']}: \"{said}\" reads like: {p['reads_like'] or '-'}")
+            lines.append(f"    ask: {p['text']}" + (f" [{p['question']}]" if p["question"] else ""))
+    lines.append("")
+    lines.append("Ask first (decisive questions):")
+    for q in d["decisive_questions"]:
+        lines.append(f"  - {q['text']} [{q['id']}]" + (f" - answered: {q['answer']}" if q["answer"] else ""))
     lines.append("")
     lines.append("People and identifiers:" if d["subjects"] else "People and identifiers: none found")
     for s in d["subjects"]:
