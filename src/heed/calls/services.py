@@ -6,7 +6,8 @@ field at fault, so the pages and the API can say what was wrong and where.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -122,6 +123,22 @@ def _next_reference(force: Force) -> str:
     prefix = f"{force.code}-{today:%Y%m%d}-"
     n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1
     return f"{prefix}{n:04d}"
+
+
+def lock_call(call: Call) -> Call:
+    """Lock the call's row until the current transaction ends and bring ``call`` up to date with it.
+
+    Every change to a call runs in one transaction that begins here (decisions through ``_locked``, which also
+    checks the version the person saw): two people acting on one call at once are served one after the other,
+    and nothing is written from a copy read before the other's change (a version bumped from a stale copy, an
+    entry numbered from a stale count).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_call must run inside the transaction that changes the call")
+    fresh = Call.objects.select_for_update().get(pk=call.pk)
+    for f in Call._meta.concrete_fields:
+        setattr(call, f.attname, getattr(fresh, f.attname))
+    return call
 
 
 def record_on_call(
@@ -261,6 +278,7 @@ def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
     clean = _clean_note(text)
     ensure_editable(call)
     with transaction.atomic():
+        lock_call(call)
         entry = _entry_add(call, actor, clean)
         NoteDraft.objects.filter(call=call, author=actor).update(text="", updated_at=timezone.now())
         _reassess(call, actor)
@@ -280,7 +298,9 @@ def note_edit(
     if expected_version is not None and not isinstance(expected_version, int):
         raise CallError("version must be a whole number", "version")
     stale: NoteEntry | None = None
+    entry: NoteEntry | None = None
     with transaction.atomic():
+        lock_call(call)
         latest = NoteEntry.objects.filter(call=call, entry_no=entry_no).order_by("-version").first()
         if latest is None:
             raise CallError(f"the call has no log entry {entry_no}", "entry_no", "not_found")
@@ -294,6 +314,23 @@ def note_edit(
                 before={"entry_no": entry_no, "version": expected_version},
                 after={"entry_no": entry_no, "version": latest.version, "by": latest.author.username},
             )
+        elif latest.text == clean:
+            entry = latest
+        else:
+            entry = record_on_call(
+                NoteEntry,
+                event_type=EventType.NOTE_EDITED,
+                actor=actor,
+                call=call,
+                before={"entry_no": entry_no, "version": latest.version, "text": latest.text},
+                after={"entry_no": entry_no, "version": latest.version + 1, "text": clean},
+                entry_no=entry_no,
+                version=latest.version + 1,
+                text=clean,
+                author=actor,
+                created_at=timezone.now(),
+            )
+            _reassess(call, actor)
     if stale is not None:
         raise CallError(
             f"Entry {entry_no} was corrected by {stale.author.username} at "
@@ -302,23 +339,7 @@ def note_edit(
             "version",
             "stale",
         )
-    with transaction.atomic():
-        if latest.text == clean:
-            return latest
-        entry = record_on_call(
-            NoteEntry,
-            event_type=EventType.NOTE_EDITED,
-            actor=actor,
-            call=call,
-            before={"entry_no": entry_no, "version": latest.version, "text": latest.text},
-            after={"entry_no": entry_no, "version": latest.version + 1, "text": clean},
-            entry_no=entry_no,
-            version=latest.version + 1,
-            text=clean,
-            author=actor,
-            created_at=timezone.now(),
-        )
-        _reassess(call, actor)
+    assert entry is not None
     return entry
 
 
@@ -343,8 +364,7 @@ def answers_record(
     from an older version of the call is refused rather than overwriting newer answers."""
     clean = _clean_answers(answers)
     ensure_editable(call)
-    call = _locked(call, actor, expected_version)
-    with transaction.atomic():
+    with _locked(call, actor, expected_version) as call:
         before = dict(call.answers)
         merged = {**before, **clean}
         if merged != before:
@@ -521,6 +541,7 @@ def person_check_run(
     top = max((r["band"] for r in results), key=lambda b: BAND_ORDER.get(b, 0), default="")
     alert = any(r["markers"] and r["band"] in ("strong", "possible") for r in results)
     with transaction.atomic():
+        lock_call(call)
         check = record_on_call(
             PersonCheck,
             event_type=EventType.CHECK_PERSON,
@@ -569,6 +590,7 @@ def identifier_check_run(
     except ValueError as exc:
         raise CallError(str(exc), "value") from None
     with transaction.atomic():
+        lock_call(call)
         rows = (
             IdentifierKey.objects.filter(key__in=(keys.strong, *keys.weak), sighting__force=call.force)
             .exclude(sighting__call=call)
@@ -683,8 +705,10 @@ def _clean_rationale(value: object, field: str = "rationale") -> str:
     return value.strip()
 
 
-def _locked(call: Call, actor: User, expected_version: object) -> Call:
-    """The call locked for a decision, or CallError(stale) when it changed since the actor last saw it.
+@contextmanager
+def _locked(call: Call, actor: User, expected_version: object) -> Iterator[Call]:
+    """The call locked for a decision, for the whole of the ``with`` block (one transaction: what is read and
+    what is written under it are one step), or CallError(stale) when it changed since the actor last saw it.
 
     The refusal is audited and committed before the error is raised: a lost race is itself a fact.
     """
@@ -694,7 +718,8 @@ def _locked(call: Call, actor: User, expected_version: object) -> Call:
     with transaction.atomic():
         locked = Call.objects.select_for_update().select_related("force", "created_by").get(pk=call.pk)
         if expected_version is None or locked.version == expected_version:
-            return locked
+            yield locked
+            return
         stale_by = locked.version
         audit_record(
             event_type=EventType.STALE_EDIT_REFUSED,
@@ -770,33 +795,36 @@ def _transition(
     rationale: str,
     refused_event: EventType,
     apply: Callable[[workflow.Outcome], None],
-) -> None:
-    """Ask the transition table; apply an allowed outcome, or audit the refusal (committed) and raise it."""
-    refused: workflow.Refusal | None = None
-    with transaction.atomic():
-        decided = workflow.decide(_snapshot(call), event, actor.pk, choice, rationale)
-        if isinstance(decided, workflow.Refusal):
-            refused = decided
-            audit_record(
-                event_type=refused_event,
-                actor=actor,
-                call_id=call.pk,
-                obj=call,
-                after={
-                    "event": event,
-                    "choice": choice,
-                    "reason": decided.code,
-                    "message": decided.message,
-                    "outstanding": list(decided.outstanding),
-                },
-            )
-        else:
-            apply(decided)
-    if refused is not None:
-        if refused.code == "outstanding":
-            raise ClosureRefused(refused.message, refused.outstanding, "outstanding")
-        field = _REFUSAL_FIELDS.get(refused.code)
-        raise CallError(refused.message, field, "invalid" if field else "refused")
+) -> workflow.Refusal | None:
+    """Ask the transition table (the call locked by the caller's ``_locked``): apply an allowed outcome, or
+    audit the refusal and return it, for the caller to raise once the transaction has committed the audit."""
+    decided = workflow.decide(_snapshot(call), event, actor.pk, choice, rationale)
+    if isinstance(decided, workflow.Refusal):
+        audit_record(
+            event_type=refused_event,
+            actor=actor,
+            call_id=call.pk,
+            obj=call,
+            after={
+                "event": event,
+                "choice": choice,
+                "reason": decided.code,
+                "message": decided.message,
+                "outstanding": list(decided.outstanding),
+            },
+        )
+        return decided
+    apply(decided)
+    return None
+
+
+def _raise_refusal(refused: workflow.Refusal | None) -> None:
+    if refused is None:
+        return
+    if refused.code == "outstanding":
+        raise ClosureRefused(refused.message, refused.outstanding, "outstanding")
+    field = _REFUSAL_FIELDS.get(refused.code)
+    raise CallError(refused.message, field, "invalid" if field else "refused")
 
 
 def closure_request(
@@ -805,22 +833,23 @@ def closure_request(
     """Ask to close: refused with the outstanding list, sent for review, or closed (see workflow)."""
     outcome_s = outcome if isinstance(outcome, str) else ""
     text = _clean_rationale(rationale)
-    call = _locked(call, actor, expected_version)
+    with _locked(call, actor, expected_version) as call:
 
-    def apply(decided: workflow.Outcome) -> None:
-        closes = decided.to_status == workflow.CLOSED
-        request = ClosureRequest.objects.create(
-            call=call,
-            outcome=outcome_s,
-            rationale=text,
-            state=ClosureRequest.State.CLOSED if closes else ClosureRequest.State.PENDING,
-            requested_by=actor,
-            requested_at=timezone.now(),
-        )
-        after = {"outcome": outcome_s, "rationale": text, "request": request.pk, "note": decided.note}
-        _set_status(call, actor, decided.to_status, EventType.CLOSURE_REQUESTED, after)
+        def apply(decided: workflow.Outcome) -> None:
+            closes = decided.to_status == workflow.CLOSED
+            request = ClosureRequest.objects.create(
+                call=call,
+                outcome=outcome_s,
+                rationale=text,
+                state=ClosureRequest.State.CLOSED if closes else ClosureRequest.State.PENDING,
+                requested_by=actor,
+                requested_at=timezone.now(),
+            )
+            after = {"outcome": outcome_s, "rationale": text, "request": request.pk, "note": decided.note}
+            _set_status(call, actor, decided.to_status, EventType.CLOSURE_REQUESTED, after)
 
-    _transition(call, actor, "request_close", outcome_s, text, EventType.CLOSURE_REFUSED, apply)
+        refused = _transition(call, actor, "request_close", outcome_s, text, EventType.CLOSURE_REFUSED, apply)
+    _raise_refusal(refused)
     return call
 
 
@@ -837,45 +866,46 @@ def review_decide(
     choice = decision if isinstance(decision, str) else ""
     text = _clean_rationale(rationale)
     ndm_clean = {k: _clean_rationale(v, f"ndm.{k}") for k, v in (ndm or {}).items() if k in NDM_STAGES and v}
-    call = _locked(call, actor, expected_version)
+    with _locked(call, actor, expected_version) as call:
 
-    def apply(decided: workflow.Outcome) -> None:
-        request = call.closure_requests.get(state=ClosureRequest.State.PENDING)
-        review = ReviewDecision.objects.create(
-            call=call,
-            request=request,
-            decision=choice,
-            rationale=text,
-            ndm=ndm_clean,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        request.state = {
-            workflow.CLOSED: ClosureRequest.State.CLOSED,
-            workflow.RETURNED: ClosureRequest.State.RETURNED,
-        }.get(decided.to_status, ClosureRequest.State.PENDING)
-        request.save(update_fields=["state"])
-        details = {
-            "decision": choice,
-            "rationale": text,
-            "ndm": ndm_clean,
-            "review": review.pk,
-            "note": decided.note,
-        }
-        if decided.to_status == call.status:  # the first of two approvals: the call waits for the second
-            audit_record(
-                event_type=EventType.REVIEW_DECIDED,
-                actor=actor,
-                call_id=call.pk,
-                obj=review,
-                after={**details, "status": call.status},
+        def apply(decided: workflow.Outcome) -> None:
+            request = call.closure_requests.get(state=ClosureRequest.State.PENDING)
+            review = ReviewDecision.objects.create(
+                call=call,
+                request=request,
+                decision=choice,
+                rationale=text,
+                ndm=ndm_clean,
+                decided_by=actor,
+                decided_at=timezone.now(),
             )
-            _touch(call)
-        else:
-            _set_status(call, actor, decided.to_status, EventType.REVIEW_DECIDED, details)
-        actions_refresh(call, actor)
+            request.state = {
+                workflow.CLOSED: ClosureRequest.State.CLOSED,
+                workflow.RETURNED: ClosureRequest.State.RETURNED,
+            }.get(decided.to_status, ClosureRequest.State.PENDING)
+            request.save(update_fields=["state"])
+            details = {
+                "decision": choice,
+                "rationale": text,
+                "ndm": ndm_clean,
+                "review": review.pk,
+                "note": decided.note,
+            }
+            if decided.to_status == call.status:  # the first of two approvals: the call waits for the second
+                audit_record(
+                    event_type=EventType.REVIEW_DECIDED,
+                    actor=actor,
+                    call_id=call.pk,
+                    obj=review,
+                    after={**details, "status": call.status},
+                )
+                _touch(call)
+            else:
+                _set_status(call, actor, decided.to_status, EventType.REVIEW_DECIDED, details)
+            actions_refresh(call, actor)
 
-    _transition(call, actor, "review", choice, text, EventType.TRANSITION_REFUSED, apply)
+        refused = _transition(call, actor, "review", choice, text, EventType.TRANSITION_REFUSED, apply)
+    _raise_refusal(refused)
     return call
 
 
@@ -899,8 +929,7 @@ def action_not_applicable(
         )
     if len(text) < workflow.MIN_RATIONALE:
         raise CallError(f"Write a reason of at least {workflow.MIN_RATIONALE} characters.", "reason")
-    call = _locked(call, actor, expected_version)
-    with transaction.atomic():
+    with _locked(call, actor, expected_version) as call:
         action = RequiredAction.objects.filter(call=call, code=code).first()
         if action is None:
             raise CallError(f"this call does not require {code!r}", "code", "not_found")
@@ -924,17 +953,20 @@ def risk_set(
     if len(text) < workflow.MIN_RATIONALE:
         raise CallError(f"Write a rationale of at least {workflow.MIN_RATIONALE} characters.", "rationale")
     ensure_editable(call)
-    call = _locked(call, actor, expected_version)
-    if risk == call.risk:
-        return call
-    lowering = RISK_ORDER[risk] < RISK_ORDER.get(call.risk, 0)
-    if lowering and RISK_ORDER[risk] < RISK_ORDER.get(call.engine_risk, 0) and actor.role != Role.SUPERVISOR:
-        raise CallError(
-            "Only a supervisor can set the risk lower than the engine reads it; ask a supervisor.",
-            "risk",
-            "refused",
-        )
-    with transaction.atomic():
+    with _locked(call, actor, expected_version) as call:
+        if risk == call.risk:
+            return call
+        lowering = RISK_ORDER[risk] < RISK_ORDER.get(call.risk, 0)
+        if (
+            lowering
+            and RISK_ORDER[risk] < RISK_ORDER.get(call.engine_risk, 0)
+            and actor.role != Role.SUPERVISOR
+        ):
+            raise CallError(
+                "Only a supervisor can set the risk lower than the engine reads it; ask a supervisor.",
+                "risk",
+                "refused",
+            )
         decision = RiskDecision.objects.create(
             call=call,
             from_risk=call.risk,
@@ -968,6 +1000,7 @@ def deployment_record(*, actor: User, call: Call, reference: object, note: objec
     text = _clean_rationale(note, "note")
     ensure_editable(call)
     with transaction.atomic():
+        lock_call(call)
         dep = record_on_call(
             Deployment,
             event_type=EventType.DEPLOYMENT_RECORDED,
@@ -990,6 +1023,7 @@ def vulnerability_flag_record(*, actor: User, call: Call, reason: object) -> Vul
         raise CallError("say why the child is vulnerable (at least 10 characters)", "reason")
     ensure_editable(call)
     with transaction.atomic():
+        lock_call(call)
         flag = record_on_call(
             VulnerabilityFlag,
             event_type=EventType.VULNERABILITY_FLAGGED,

@@ -27,6 +27,11 @@ try:
     _test_name = _env.raw("HEED_TEST_DATABASE_NAME")
     if _test_name:
         _db["TEST"] = {"NAME": _test_name}
+    elif _db["ENGINE"].endswith("sqlite3"):
+        # Tests get a file as production does, not Django's shared in-memory database: there two connections
+        # meet "table is locked" at once instead of waiting for the write lock, so concurrent requests (two
+        # people on one call) could not be tested as they really behave.
+        _db["TEST"] = {"NAME": str(VAR_DIR / "test-heed.sqlite3")}
     # The person index: a directory, or PostgreSQL when HEED_CHECKS_BACKEND=pg (HEED_CHECKS_DSN), as the
     # `heed records import` and `heed check` commands read it (heed.checks.index_location).
     _backend = _env.choice("HEED_CHECKS_BACKEND", "embedded", ("embedded", "pg"))

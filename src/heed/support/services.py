@@ -13,7 +13,7 @@ from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls.actions import actions_refresh, schedule_reminder
 from heed.calls.models import Call
-from heed.calls.services import CallError, ensure_editable, record_on_call
+from heed.calls.services import CallError, ensure_editable, lock_call, record_on_call
 from heed.risk import default_pack
 from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
 
@@ -36,6 +36,7 @@ def advice_record(
     ensure_editable(call)
     codes = list(dict.fromkeys(str(a) for a in agencies))
     with transaction.atomic():
+        lock_call(call)
         missing = [
             a for a in call.assessment.get("required_agencies", []) if a not in _given(call) | set(codes)
         ]
@@ -84,6 +85,7 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
     hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
     now = timezone.now()
     with transaction.atomic():
+        lock_call(call)
         due_at = now + timedelta(hours=hours) if hours is not None else None
         referral = record_on_call(
             Referral,
@@ -110,9 +112,11 @@ def referral_update(*, actor: User, referral: Referral, status: object, note: ob
     text = note.strip() if isinstance(note, str) else ""
     if status == ReferralStatus.RETURNED and len(text) < MIN_REASON:
         raise CallError(f"say why the referral is returned (at least {MIN_REASON} characters)", "note")
-    if referral.status != ReferralStatus.SENT:
-        raise CallError(f"this referral was already {referral.status}", "status", "refused")
     with transaction.atomic():
+        lock_call(referral.call)
+        referral.refresh_from_db()
+        if referral.status != ReferralStatus.SENT:
+            raise CallError(f"this referral was already {referral.status}", "status", "refused")
         before = {"status": referral.status}
         referral.status = str(status)
         referral.status_by = actor
