@@ -19,7 +19,7 @@ from heed.risk.errors import InputError
 from heed.risk.learned.heads import Hit, default_reader
 from heed.risk.pack import GuidancePack, default_pack
 from heed.risk.prefilter import TextScan, WordIndex
-from heed.risk.subjects import Subjects, extract, scan_text
+from heed.risk.subjects import AgeMention, Subjects, extract, scan_text
 
 MAX_TEXT_BYTES = 1_000_000
 RISK_ORDER = {"standard": 0, "medium": 1, "high": 2}
@@ -166,21 +166,21 @@ def assess(
         no_child = pack.compiled["no_child"]
         reasons.append(Reason(no_child["rule"], "indicators_not_raised", no_child["text"]))
         found = {}
-        contact_age, narrative_child_age = "unknown", None
+        contact_age, child_mention = "unknown", None
     else:
         hits = _learned_hits(norm, pack, scope, found) if learned else []
         # Confirmed learned signs join the rules' before the contact's age is reasoned about (a known adult
         # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
         # or a family adult the age reasoning excused is not brought back.
         _merge_hits([h for h in hits if h.code != "age_gap"], found, why, possible)
-        contact_age, narrative_child_age = _reason_about_age(norm, pack, found, subjects, scan)
+        contact_age, child_mention = _reason_about_age(norm, pack, found, subjects, scan)
         if contact_age != "peer":
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
                 contact_age = "adult"
-    ages = [a for a in (narrative_child_age, child_age) if a is not None]
+    ages = [a for a in (child_mention.age if child_mention else None, child_age) if a is not None]
     child = min(ages) if ages else None
-    vulnerability = _vulnerability(text, norm, pack, scope, child, narrative_child_age, child_age, answers)
+    vulnerability = _vulnerability(text, norm, pack, scope, child, child_mention, child_age, answers)
 
     evidence: dict[str, list[Evidence]] = {
         code: [
@@ -354,7 +354,7 @@ def _vulnerability(
     pack: GuidancePack,
     scope: Scope,
     child: int | None,
-    narrative_age: int | None,
+    mention: AgeMention | None,
     record_age: int | None,
     answers: Mapping[str, str],
 ) -> dict[str, list[Evidence]]:
@@ -366,16 +366,10 @@ def _vulnerability(
             out.setdefault("under_13", []).append(
                 Evidence(text=f"the call's child record gives age {record_age}", record=True)
             )
-        if narrative_age is not None and narrative_age == child:
-            for m in re.finditer(rf"(?<!\d){narrative_age}(?!\d)", norm):
-                out.setdefault("under_13", []).append(
-                    Evidence(text=text[m.start() : m.end()], start=m.start(), end=m.end())
-                )
-                break
-            else:
-                out.setdefault("under_13", []).append(
-                    Evidence(text=f"the narrative gives the child's age as {narrative_age}")
-                )
+        if mention is not None and mention.age == child:
+            out.setdefault("under_13", []).append(
+                Evidence(text=text[mention.start : mention.end], start=mention.start, end=mention.end)
+            )
     older = child is not None and child >= 13
     for code, vul in pack.vulnerabilities.items():
         if code == "under_13" and older:
@@ -476,14 +470,15 @@ _CONFIDANT_BEFORE = re.compile(
 
 def _reason_about_age(
     text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects, scan: TextScan
-) -> tuple[str, int | None]:
+) -> tuple[str, AgeMention | None]:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
     Ages of adult or markedly older contacts (stated, estimated, or claimed by the contact: a contact who says
     he is 19 admits to being an adult) are age_gap evidence; the child's age is the youngest age given for the
     child. Drops age_gap when the only older person is a family adult in a normal role with nothing concerning
     said, or when a same-age peer is described with nothing that says adult. A claimed age never makes a
-    contact a peer. Returns the contact's age and the child's age (None when the narrative gives none).
+    contact a peer. Returns the contact's age and the mention of the child's age, the youngest (None when the
+    narrative gives none).
     """
     c = pack.compiled
     roles = {s.start: s.attrs.get("role") for s in subjects.items if s.kind == "person"}
@@ -497,10 +492,11 @@ def _reason_about_age(
     mentions = [
         (a, None if role_of(a.role) == "child" and a.age >= 18 else role_of(a.role)) for a in subjects.ages
     ]
-    child_ages = [a.age for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
-    if not child_ages:
-        child_ages = [a.age for a, r in mentions if r is None and not a.claimed and a.age < 18]
-    child_age = min(child_ages) if child_ages else None
+    child_mentions = [a for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
+    if not child_mentions:
+        child_mentions = [a for a, r in mentions if r is None and not a.claimed and a.age < 18]
+    youngest = min(child_mentions, key=lambda a: a.age) if child_mentions else None
+    child_age = youngest.age if youngest else None
     adult_spans: list[Span] = []
     older_spans: list[Span] = []
     peer_by_age = False
@@ -539,10 +535,10 @@ def _reason_about_age(
     else:
         found.pop("age_gap", None)
     if adult_spans or strong or (spans and not older_spans and not weak):
-        return ("adult" if spans else ("peer" if peer_cue else "unknown")), child_age
+        return ("adult" if spans else ("peer" if peer_cue else "unknown")), youngest
     if spans:
-        return "older", child_age
-    return ("peer" if peer_cue else "unknown"), child_age
+        return "older", youngest
+    return ("peer" if peer_cue else "unknown"), youngest
 
 
 _CLAIM_BEFORE_PEER = re.compile(
