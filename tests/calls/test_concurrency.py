@@ -1,7 +1,7 @@
 """Two people act on one call at once: real concurrent requests, each on its own database connection, started
 together by a barrier (no sleeps). Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 
-Every change to a call locks its row for the whole transaction (services.lock_call, services._locked), and a
+Every change to a call locks its row for the whole transaction (lock_call, or locked), and a
 decision carries the version the person saw: of several decisions made from one view exactly one lands, the
 rest are refused as stale; appends (log entries) all land, numbered without gaps or clashes.
 """

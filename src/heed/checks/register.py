@@ -9,11 +9,15 @@ returned flagged ``weak`` for a person to judge.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from heed.checks.identifiers import IdentifierKeys, identifier_keys
+
+SightingT = TypeVar("SightingT")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sighting (
@@ -50,6 +54,14 @@ class Sighting:
             "display": self.display,
             "strength": self.strength,
         }
+
+
+def rank_sightings(
+    found: list[SightingT], *, strength: Callable[[SightingT], str], seen_at: Callable[[SightingT], datetime]
+) -> list[SightingT]:
+    """Earlier sightings in the order a handler reads them: strong links first, then weak; the most recent
+    report first within each (the one ranking for the CLI's register and the web app's)."""
+    return sorted(found, key=lambda s: (strength(s) != "strong", -seen_at(s).timestamp()))
 
 
 class IdentifierRegister:
@@ -115,5 +127,4 @@ class IdentifierRegister:
             for row in rows
             if row[4] != exclude_report
         ]
-        found.sort(key=lambda s: (s.strength != "strong", -s.seen_at.timestamp()))
-        return found
+        return rank_sightings(found, strength=lambda s: s.strength, seen_at=lambda s: s.seen_at)

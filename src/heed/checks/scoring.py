@@ -24,6 +24,19 @@ from heed.checks.names import is_nickname_pair, phonetic_match, typo_close
 from heed.checks.places import normalise_postcode, normalise_town, postcode_area, postcode_district
 from heed.checks.query import Query
 
+BAND_ORDER = {"": 0, "weak": 1, "possible": 2, "strong": 3}
+
+
+def strongest_band(results: list[dict[str, Any]]) -> str:
+    """The best band among search results ("" when there are none)."""
+    return max((str(r["band"]) for r in results), key=lambda b: BAND_ORDER.get(b, 0), default="")
+
+
+def marker_alert(results: list[dict[str, Any]]) -> bool:
+    """Whether a strong or possible match carries a warning marker: the handler must see it at once."""
+    return any(r["markers"] and r["band"] in ("strong", "possible") for r in results)
+
+
 # Levels that identify a person rather than describe many people.
 DISCRIMINATING = {
     "family_name": {"exact", "phonetic", "typo", "part"},

@@ -16,13 +16,13 @@ from typing import Any
 from heed.risk.conditions import Facts, evaluate
 from heed.risk.detect import Scope, Span, detect, normalise
 from heed.risk.errors import InputError
+from heed.risk.grading import RISK_ORDER, respond
 from heed.risk.learned.heads import Hit, default_reader
 from heed.risk.pack import GuidancePack, default_pack
 from heed.risk.prefilter import TextScan, WordIndex
 from heed.risk.subjects import AgeMention, Subjects, extract, scan_text
 
 MAX_TEXT_BYTES = 1_000_000
-RISK_ORDER = {"standard": 0, "medium": 1, "high": 2}
 _WEAK_AGE_GAP = re.compile(r"\b(?:boy|lad|teen|teenager|girl|gamer|player)\b", re.IGNORECASE)
 
 
@@ -253,18 +253,12 @@ def assess(
         if evaluate(r.when, replace(base, risk=risk)):
             risk = str(r.value)
             reasons.append(Reason(r.id, f"risk={risk}", r.text))
-    graded = replace(base, risk=risk)
-    response = "resolution_without_deployment"
-    for r in pack.response_rules:
-        if r.when is not None and evaluate(r.when, graded):
-            response = str(r.value)
-            reasons.append(Reason(r.id, f"response={response}", r.text))
-            break
-    actions: list[str] = []
-    for r in pack.action_rules:
-        if r.when is not None and evaluate(r.when, graded) and r.value not in actions:
-            actions.append(str(r.value))
-            reasons.append(Reason(r.id, f"action={r.value}", r.text))
+    graded = respond(pack, replace(base, risk=risk))
+    if graded.response_rule is not None:
+        r = graded.response_rule
+        reasons.append(Reason(r.id, f"response={graded.response}", r.text))
+    reasons.extend(Reason(r.id, f"action={r.value}", r.text) for r in graded.action_rules)
+    response, actions = graded.response, list(graded.actions)
     return Assessment(
         risk=risk,
         response=response,

@@ -1,0 +1,172 @@
+"""Person checks against nominal records, identifier checks against the register; each recorded as shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import User
+from heed.audit.events import EventType
+from heed.calls.actions import actions_refresh
+from heed.calls.models import (
+    Call,
+    IdentifierCheck,
+    IdentifierKey,
+    PersonCheck,
+)
+from heed.calls.person_index import get_person_index
+from heed.calls.selectors import identifiers_to_check
+from heed.calls.services.base import (
+    CallError,
+    clean_text,
+    ensure_editable,
+    lock_call,
+    record_on_call,
+)
+from heed.checks import IndexUnavailable, QueryError, identifier_keys
+from heed.checks.identifiers import normalise_platform
+from heed.checks.register import rank_sightings
+from heed.checks.scoring import marker_alert, strongest_band
+
+# ---------------------------------------------------------------------------------------------------- checks
+
+
+def person_check_run(
+    *, actor: User, call: Call, query: Mapping[str, Any], subject: str = "", k: int = 10
+) -> PersonCheck:
+    """Search nominal records, keep the query and results as shown, and update the person_check action."""
+    ensure_editable(call)
+    if not isinstance(query, Mapping):
+        raise CallError("the query must be an object of search fields", "query")
+    clean = {key: v for key, v in query.items() if v not in (None, "")}
+    for key, v in clean.items():
+        if isinstance(v, str) and ("\x00" in v or len(v) > 320):
+            raise CallError(f"{key} must be text of at most 320 characters, without NUL", f"query.{key}")
+    subject = clean_text(subject, "subject")
+    try:
+        location, index = get_person_index()
+        found = index.search(clean, k)
+    except QueryError as exc:
+        raise CallError(str(exc), f"query.{exc.field}" if exc.field != "query" else "query") from None
+    except IndexUnavailable as exc:
+        raise CallError(str(exc), None, "index_unavailable") from None
+    results = found["results"]
+    top = strongest_band(results)
+    alert = marker_alert(results)
+    with transaction.atomic():
+        lock_call(call)
+        check = record_on_call(
+            PersonCheck,
+            event_type=EventType.CHECK_PERSON,
+            actor=actor,
+            call=call,
+            after={
+                "subject": subject,
+                "query": clean,
+                "results": [
+                    {
+                        "record_id": r["record_id"],
+                        "band": r["band"],
+                        "score": r["score"],
+                        "markers": len(r["markers"]),
+                    }
+                    for r in results
+                ],
+                "marker_alert": alert,
+            },
+            subject=subject,
+            query=clean,
+            results=results,
+            advice=found.get("advice", []),
+            top_band=top,
+            marker_alert=alert,
+            index_location=location if not location.startswith("postgres") else location.split("@")[-1],
+            run_by=actor,
+            run_at=timezone.now(),
+        )
+        actions_refresh(call, actor)
+    return check
+
+
+def identifier_check_run(
+    *, actor: User, call: Call, kind: object, value: object, platform: object = None
+) -> IdentifierCheck:
+    """Look an identifier up in the force's register of earlier reports and record what was shown."""
+    ensure_editable(call)
+    kind_s = clean_text(kind, "kind")
+    value_s = clean_text(value, "value", max_len=320)
+    platform_s = clean_text(platform, "platform", max_len=40) or None
+    if kind_s not in ("handle", "phone", "email"):
+        raise CallError("kind must be handle, phone or email", "kind")
+    try:
+        keys = identifier_keys(kind_s, value_s, platform_s)
+    except ValueError as exc:
+        raise CallError(str(exc), "value") from None
+    with transaction.atomic():
+        lock_call(call)
+        rows = (
+            IdentifierKey.objects.filter(key__in=(keys.strong, *keys.weak), sighting__force=call.force)
+            .exclude(sighting__call=call)
+            .select_related("sighting", "sighting__call")
+        )
+        earlier: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            s = row.sighting
+            strength = "strong" if s.strong_key == keys.strong else "weak"
+            if s.pk in earlier and earlier[s.pk]["strength"] == "strong":
+                continue
+            earlier[s.pk] = {
+                "call_id": s.call_id,
+                "reference": s.call.reference,
+                "seen_at": s.seen_at.isoformat(),
+                "display": s.display,
+                "kind": s.kind,
+                "strength": strength,
+            }
+        found = rank_sightings(
+            list(earlier.values()),
+            strength=lambda e: str(e["strength"]),
+            seen_at=lambda e: datetime.fromisoformat(e["seen_at"]),
+        )
+        check = record_on_call(
+            IdentifierCheck,
+            event_type=EventType.CHECK_IDENTIFIER,
+            actor=actor,
+            call=call,
+            after={
+                "kind": kind_s,
+                "value": value_s,
+                "display": keys.display,
+                "earlier": [e["reference"] for e in found],
+            },
+            kind=kind_s,
+            value=value_s,
+            platform=(normalise_platform(platform_s) or "") if kind_s == "handle" else "",
+            display=keys.display,
+            strong_key=keys.strong,
+            earlier=found,
+            run_by=actor,
+            run_at=timezone.now(),
+        )
+        actions_refresh(call, actor)
+    return check
+
+
+def identifier_checks_run_all(*, actor: User, call: Call) -> list[IdentifierCheck]:
+    """Check every identifier named on the call (one recorded check each)."""
+    out = []
+    for s in identifiers_to_check(call):
+        value = s.get("e164") or s["value"]
+        try:
+            out.append(
+                identifier_check_run(
+                    actor=actor, call=call, kind=s["kind"], value=value, platform=s.get("platform")
+                )
+            )
+        except CallError:
+            continue
+    return out

@@ -1,0 +1,106 @@
+"""Taking a new call: its caller, child, first log entry and first assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+
+from heed.accounts.models import Force, User
+from heed.audit.events import EventType
+from heed.audit.services import audit_record
+from heed.calls.models import (
+    Call,
+    CallerRelation,
+)
+from heed.calls.services.assessment import clean_answers, reassess
+from heed.calls.services.base import (
+    CallError,
+    clean_note,
+    clean_text,
+)
+from heed.calls.services.notes import entry_add
+
+# ------------------------------------------------------------------------------------------------ creation
+
+
+def call_create(
+    *,
+    actor: User,
+    narrative: object = "",
+    caller_name: object = "",
+    caller_relation: object = "",
+    caller_contact: object = "",
+    child_name: object = "",
+    child_age: object = None,
+    answers: Mapping[str, str] | None = None,
+) -> Call:
+    """Open a new call for the actor's force, with its first log entry and first assessment."""
+    fields = {
+        "caller_name": clean_text(caller_name, "caller.name"),
+        "caller_contact": clean_text(caller_contact, "caller.contact"),
+        "child_name": clean_text(child_name, "child.name"),
+    }
+    relation = clean_text(caller_relation, "caller.relation")
+    if relation and relation not in CallerRelation.values:
+        raise CallError(
+            f"caller.relation must be one of {', '.join(CallerRelation.values)}", "caller.relation"
+        )
+    age = _clean_age(child_age)
+    text = "" if narrative in (None, "") else clean_note(narrative, "narrative")
+    given_answers = clean_answers(answers)
+    now = timezone.now()
+    with transaction.atomic():
+        call = Call(
+            force=actor.force,
+            reference=_next_reference(actor.force),  # type: ignore[arg-type]
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            caller_relation=relation,
+            child_age=age,
+            answers=given_answers,
+            **fields,
+        )
+        call.full_clean(exclude=["force", "created_by"])
+        call.save()
+        audit_record(
+            event_type=EventType.CALL_CREATED,
+            actor=actor,
+            call_id=call.pk,
+            obj=call,
+            after={
+                "reference": call.reference,
+                "caller": {"name": call.caller_name, "relation": relation, "contact": call.caller_contact},
+                "child": {"name": call.child_name, "age": age},
+                "answers": given_answers,
+            },
+        )
+        if text:
+            entry_add(call, actor, text)
+        reassess(call, actor)
+    return call
+
+
+def _clean_age(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CallError("child.age must be a whole number of years", "child.age")
+    try:
+        age = int(str(value).strip())
+    except ValueError:
+        raise CallError("child.age must be a whole number of years", "child.age") from None
+    if not 0 <= age <= 17:
+        raise CallError("child.age must be from 0 to 17 (Heed is for calls about children)", "child.age")
+    return age
+
+
+def _next_reference(force: Force) -> str:
+    # The force row is locked (PostgreSQL) / the database write-locked (SQLite) so two calls never share one.
+    Force.objects.select_for_update().filter(pk=force.pk).first()
+    today = timezone.localdate()
+    prefix = f"{force.code}-{today:%Y%m%d}-"
+    n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1
+    return f"{prefix}{n:04d}"
