@@ -9,7 +9,6 @@ from django.conf import settings
 from django.test import Client
 from tests.conftest import PASSWORD
 
-from heed.accounts.access import restrict_calls
 from heed.accounts.roles import PERMISSIONS, Action, Role
 from heed.audit.models import AuditEvent
 
@@ -58,6 +57,6 @@ def test_an_inactive_user_reaches_nothing(cast: dict[str, Any], make_call: Any) 
     handler = cast["handler"]
     from heed.calls.models import Call
 
-    assert restrict_calls(Call.objects.all(), handler).count() == 1
+    assert Call.objects.restrict(handler).count() == 1
     handler.is_active = False
-    assert restrict_calls(Call.objects.all(), handler).count() == 0
+    assert Call.objects.restrict(handler).count() == 0

@@ -15,12 +15,6 @@ from .conftest import DATA, NOMINALS
 ON = ["--reference-date", "2026-11-24"]
 
 
-@pytest.fixture(autouse=True)
-def only_checks_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Other helpers' command modules land on main separately; these tests exercise the checks commands alone.
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("heed.commands.records", "heed.commands.check"))
-
-
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sys.stdin", io.StringIO(stdin))

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from heed.accounts.access import CallNotFound, access_call_by_id, actor_of, may
+from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
 from heed.api.presenters import actions_out, call_out, identifier_check_out, person_check_out
 from heed.api.schemas import (
@@ -24,6 +24,7 @@ from heed.api.schemas import (
 )
 from heed.audit.models import AuditEvent
 from heed.calls import services
+from heed.calls.selectors import access_call_by_id
 from heed.calls.services import CallError
 
 router = Router(tags=["calls"])

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from heed.accounts.access import CallNotFound, access_call_by_id, access_referral_by_id, actor_of, may
+from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
 from heed.api.presenters import actions_out, call_out
 from heed.api.schemas import (
@@ -30,8 +30,10 @@ from heed.api.schemas import (
     RiskIn,
 )
 from heed.calls import services
+from heed.calls.selectors import access_call_by_id
 from heed.support import services as support
 from heed.support.models import Referral
+from heed.support.selectors import access_referral_by_id, queue_items
 
 router = Router(tags=["decisions"])
 other_router = Router(tags=["referrals and queue"])
@@ -180,8 +182,6 @@ def referral_status(request: HttpRequest, referral_id: int, payload: ReferralSta
     "/queue", response={200: QueueOut, **ERRORS}, summary="The supervisor's queue, oldest first"
 )
 def queue(request: HttpRequest) -> dict[str, Any]:
-    from heed.calls.decision_views import queue_items
-
     user = actor_of(request)
     if not may(user, Action.QUEUE):
         raise CallNotFound("queue")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from heed.accounts.models import User
 from heed.audit.chain import GENESIS, Verification, chain_hash, json_safe, payload_of
 from heed.audit.context import current_request_id
 from heed.audit.events import EventType
 from heed.audit.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:  # the actor is any user; this package sits below accounts and never imports it
+    from heed.accounts.models import User
 
 
 class AuditOutsideTransaction(RuntimeError):

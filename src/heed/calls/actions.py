@@ -31,6 +31,7 @@ from heed.calls.models import (
     VulnerabilityFlag,
 )
 from heed.calls.selectors import decisive_unanswered, identifiers_to_check, persons_to_check, subject_key
+from heed.calls.tasks import remind
 from heed.checks import IdentifierKeys, identifier_keys
 from heed.risk import GuidancePack, default_pack
 
@@ -67,28 +68,6 @@ def _identifier_check(call: Call) -> Proof:
     return bool(checks) and needed <= done, last, last.run_by if last else None
 
 
-def _specialist_advice(call: Call) -> Proof:
-    from heed.support.models import AdviceRecord
-
-    records = list(AdviceRecord.objects.filter(call=call).select_related("given_by"))
-    given = {code for r in records for code in r.agencies}
-    required = set(call.assessment.get("required_agencies", []))
-    last = records[-1] if records else None
-    return bool(records) and required <= given, last, last.given_by if last else None
-
-
-def _referral(call: Call) -> Proof:
-    from heed.support.models import Referral, ReferralStatus
-
-    live = list(
-        Referral.objects.filter(call=call, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
-        .select_related("made_by")
-        .order_by("made_at", "id")
-    )
-    last = live[-1] if live else None
-    return bool(live), last, last.made_by if last else None
-
-
 def _vulnerability_flag(call: Call) -> Proof:
     flag = VulnerabilityFlag.objects.filter(call=call).select_related("flagged_by").last()
     return flag is not None, flag, flag.flagged_by if flag else None
@@ -118,12 +97,13 @@ def _decisive_questions(call: Call) -> Proof:
     return not decisive_unanswered(stored, default_pack()), call, None
 
 
+# Which record proves each action. Records kept by the apps above this one (support's advice and referrals)
+# prove actions too: they add their proofs here when Django starts (``register_proof`` in their AppConfig), so
+# this package never imports theirs. An action with no proof registered stays outstanding: it fails safe.
 PROOFS: dict[str, Callable[[Call], Proof]] = {
     "decisive_questions": _decisive_questions,
     "person_check": _person_check,
     "identifier_check": _identifier_check,
-    "specialist_advice": _specialist_advice,
-    "safeguarding_referral": _referral,
     "vulnerability_flag": _vulnerability_flag,
     "emergency_deployment": _deployment,
     "supervisor_review": _supervisor_review,
@@ -209,12 +189,15 @@ def set_action(
     )
 
 
+def register_proof(code: str, prove: Callable[[Call], Proof]) -> None:
+    """Let a record kept by another app prove the action ``code`` (called from that app's ``ready``)."""
+    PROOFS[code] = prove
+
+
 def schedule_reminder(kind: str, object_id: int, due_at: Any) -> None:
     """Enqueue a reminder for when ``due_at`` passes, once the current transaction has committed."""
 
     def enqueue() -> None:
-        from heed.calls.tasks import remind
-
         remind.using(run_after=max(due_at, timezone.now())).enqueue(kind, object_id)
 
     transaction.on_commit(enqueue)

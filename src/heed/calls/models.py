@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from heed.accounts.access import RestrictedQuerySet
 from heed.accounts.models import Force
 
 
@@ -38,6 +39,10 @@ class Risk(models.TextChoices):
 RISK_ORDER = {"": 0, Risk.STANDARD: 1, Risk.MEDIUM: 2, Risk.HIGH: 3}
 
 
+class CallQuerySet(RestrictedQuerySet["Call"]):
+    """Calls, reached through ``restrict(user, action)``: only the user's force's."""
+
+
 class Call(models.Model):
     """One call about a child: who rang, about whom, what was said, how it is graded, where it stands.
 
@@ -46,6 +51,7 @@ class Call(models.Model):
     """
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="calls")
+    objects = CallQuerySet.as_manager()
     reference = models.CharField(max_length=40, unique=True)
     status = models.CharField(max_length=20, choices=CallStatus.choices, default=CallStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

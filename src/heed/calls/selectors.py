@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from heed.accounts.access import restrict_calls
 from heed.accounts.models import User
 from heed.accounts.roles import Action
-from heed.calls.models import Call, NoteDraft, NoteEntry
+from heed.calls.models import ActionStatus, Call, CallStatus, NoteDraft, NoteEntry, RequiredAction
 from heed.risk import GuidancePack
 
 ENTRY_SEPARATOR = "\n\n"
@@ -34,7 +35,13 @@ class Segment:
 
 
 def calls_for_user(user: User, action: str = Action.VIEW) -> QuerySet[Call]:
-    return restrict_calls(Call.objects.select_related("created_by"), user, action)
+    return Call.objects.restrict(user, action).select_related("created_by")
+
+
+def access_call_by_id(user: User, call_id: object, action: str = Action.VIEW) -> Call:
+    """The call ``call_id`` if ``user`` may take ``action`` on it; else CallNotFound (the same for every
+    reason). Changes lock it again inside their own transaction (``services.lock_call``)."""
+    return Call.objects.restrict(user, action).select_related("force", "created_by").found(call_id)
 
 
 def current_entries(call: Call, history: dict[int, list[NoteEntry]] | None = None) -> list[NoteEntry]:
@@ -125,3 +132,19 @@ def decisive_questions(call: Call, pack: GuidancePack) -> list[dict[str, Any]]:
 def decisive_unanswered(call: Call, pack: GuidancePack) -> list[str]:
     """Ids of the decisive questions with no answer on the call ("unknown" is an answer)."""
     return [q["id"] for q in decisive_questions(call, pack) if q["answer"] is None]
+
+
+def overdue_for_handler(user: Any) -> list[RequiredAction]:
+    """Outstanding actions past due on calls this user took (shown on their list of calls)."""
+    now: datetime = timezone.now()
+    return list(
+        RequiredAction.objects.filter(
+            call__in=Call.objects.restrict(user),
+            call__created_by=user,
+            status=ActionStatus.OUTSTANDING,
+        )
+        .filter(due_at__lt=now)
+        .exclude(call__status=CallStatus.CLOSED)
+        .select_related("call")
+        .order_by("due_at")[:20]
+    )

@@ -7,6 +7,9 @@ service, under a job id like a request's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -14,7 +17,9 @@ from django_tasks import task
 from heed.audit.context import job_id, request_context
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
-from heed.calls.models import ActionStatus, CallStatus, Reminder, RequiredAction
+from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
+
+Due = tuple[Call, str, datetime | None] | str
 
 
 @task()
@@ -24,27 +29,33 @@ def remind(kind: str, object_id: int) -> str:
         return reminder_raise(kind=kind, object_id=object_id)
 
 
+def _action_due(object_id: int) -> Due:
+    action = RequiredAction.objects.select_related("call", "call__force").filter(pk=object_id).first()
+    if action is None or action.status != ActionStatus.OUTSTANDING or action.call.status == CallStatus.CLOSED:
+        return "nothing to remind: the action is no longer outstanding"
+    return action.call, action.code, action.due_at
+
+
+# What each kind of reminder is about: (call, subject, due time), or why there is nothing to remind. Apps
+# above this one (support's referrals) add their kinds when Django starts; this package never imports them.
+REMINDERS: dict[str, Callable[[int], Due]] = {"action": _action_due}
+
+
+def register_reminder(kind: str, due: Callable[[int], Due]) -> None:
+    """Let another app's records raise reminders of ``kind`` (called from that app's ``ready``)."""
+    REMINDERS[kind] = due
+
+
 def reminder_raise(*, kind: str, object_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
-        if kind == "action":
-            action = RequiredAction.objects.select_related("call", "call__force").filter(pk=object_id).first()
-            if (
-                action is None
-                or action.status != ActionStatus.OUTSTANDING
-                or action.call.status == CallStatus.CLOSED
-            ):
-                return "nothing to remind: the action is no longer outstanding"
-            call, subject, due = action.call, action.code, action.due_at
-        elif kind == "referral":
-            from heed.support.models import Referral, ReferralStatus
-
-            referral = Referral.objects.select_related("call", "call__force").filter(pk=object_id).first()
-            if referral is None or referral.status != ReferralStatus.SENT:
-                return "nothing to remind: the referral has been answered"
-            call, subject, due = referral.call, str(referral.pk), referral.due_at
-        else:
+        lookup = REMINDERS.get(kind)
+        if lookup is None:
             return f"unknown reminder kind {kind!r}"
+        found = lookup(object_id)
+        if isinstance(found, str):
+            return found
+        call, subject, due = found
         if due is None or due > now:
             return "not yet due"
         reminder, created = Reminder.objects.get_or_create(

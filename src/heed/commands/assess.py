@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from heed.cli import CommandError
+from heed.commands import CommandError
 from heed.risk import Assessment, InputError, PackError, assess, default_pack
 from heed.risk.engine import MAX_TEXT_BYTES
 

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
-from heed.cli import CommandError
+from heed.commands import CommandError
 
 # Flag name → query field; flags are the same fields as the JSON query.
 _FLAGS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from heed.cli import CommandError
+from heed.commands import CommandError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import Any
 
-from heed.cli import CommandError
+from heed.commands import CommandError
 
 
 def register(subparsers: Any) -> None:

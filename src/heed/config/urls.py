@@ -6,8 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from heed.api.api import api
-from heed.calls import decision_views
-from heed.support import views as support_views
+from heed.web import decision_pages, support_pages
 from heed.web import views as web
 
 urlpatterns = [
@@ -15,10 +14,10 @@ urlpatterns = [
     path("login", web.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", web.healthz, name="healthz"),
-    path("calls/", include("heed.calls.urls")),
-    path("queue", decision_views.queue, name="queue"),
-    path("referrals/", support_views.referrals, name="referrals"),
-    path("referrals/<int:referral_id>/status", support_views.referral_status, name="referral_status"),
+    path("calls/", include("heed.web.call_urls")),
+    path("queue", decision_pages.queue, name="queue"),
+    path("referrals/", support_pages.referrals, name="referrals"),
+    path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),
     path("api/v1/", api.urls),
 ]
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from heed.risk.conditions import RISKS, check_condition
+from heed.risk.conditions import RISKS, Facts, check_condition, evaluate
 from heed.risk.errors import PackError
 from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, openings_of, plan
 
@@ -214,8 +214,6 @@ class GuidancePack:
     ) -> list[tuple[str, bool]]:
         """``(agency code, required)`` for every agency the advice rules give, in first-seen order. An
         agency is required when any rule marked ``required`` that holds names it."""
-        from heed.risk.conditions import Facts, evaluate
-
         facts = Facts(indicators=frozenset(indicators), grooming=self.grooming_codes, risk=risk)
         order: list[str] = []
         required: set[str] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from heed.accounts.access import RestrictedQuerySet
 from heed.calls.models import Call
 
 
@@ -39,10 +40,17 @@ class ReferralStatus(models.TextChoices):
     RETURNED = "returned", "Returned"
 
 
+class ReferralQuerySet(RestrictedQuerySet["Referral"]):
+    """Referrals, reached through ``restrict(user, action)``: only those on the user's force's calls."""
+
+    force_lookup = "call__force_id"
+
+
 class Referral(models.Model):
     """A referral to the force's child-protection team or the MASH, with its due time and where it stands."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="referrals")
+    objects = ReferralQuerySet.as_manager()
     target = models.CharField(max_length=40)
     reason = models.TextField()
     status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)

@@ -13,7 +13,7 @@ from heed.accounts.roles import Role
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import workflow
-from heed.calls.actions import actions_refresh, set_action
+from heed.calls.actions import PROOFS, actions_refresh, set_action
 from heed.calls.models import (
     RISK_ORDER,
     ActionStatus,
@@ -38,9 +38,12 @@ from heed.calls.services.base import (
 )
 
 
-def _snapshot(call: Call) -> workflow.Snapshot:
-    from heed.support.models import AdviceRecord
+def _advice_record(call: Call) -> object | None:
+    prove = PROOFS.get("specialist_advice")
+    return None if prove is None else prove(call)[1]
 
+
+def _snapshot(call: Call) -> workflow.Snapshot:
     actions = list(RequiredAction.objects.filter(call=call))
     pending = call.closure_requests.filter(state=ClosureRequest.State.PENDING).last()
     approvals: tuple[int, ...] = ()
@@ -59,7 +62,8 @@ def _snapshot(call: Call) -> workflow.Snapshot:
             a.code for a in actions if a.status == ActionStatus.OUTSTANDING and a.code != "supervisor_review"
         ),
         review_required=any(a.code == "supervisor_review" for a in actions),
-        advice_recorded=AdviceRecord.objects.filter(call=call).exists(),
+        # Any advice recorded at all (the registered proof's record; none registered reads as none given).
+        advice_recorded=_advice_record(call) is not None,
         deployment_recorded=Deployment.objects.filter(call=call).exists(),
         decisive_unanswered=tuple(decisive_unanswered(call, guidance())),
         requested_by=pending.requested_by_id if pending else None,

@@ -16,7 +16,6 @@ from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
 from heed.calls.actions import identifier_keys_of
-from heed.calls.edges import attempt, back_to_call, call_view, kept, posted_version, show_error
 from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
 from heed.calls.models import RISK_ORDER, Call, IdentifierCheck, NoteEntry, PersonCheck, RequiredAction
 from heed.calls.presenters import highlight, possible_signs, prefill_person_query
@@ -27,10 +26,16 @@ from heed.calls.selectors import (
     draft_for,
     entry_history,
     identifiers_to_check,
+    overdue_for_handler,
     persons_to_check,
     subject_key,
 )
+from heed.calls.workflow import NDM_LABELS, OUTCOMES
 from heed.risk import default_pack
+from heed.support.models import AdviceMethod, AdviceRecord, Referral
+from heed.support.services import advice_missing
+from heed.support.sheets import sheet_agencies, sms_text
+from heed.web.edges import attempt, back_to_call, call_view, kept, posted_version, show_error
 
 
 @login_required
@@ -40,7 +45,6 @@ def call_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in workflow.STATUSES:
         qs = qs.filter(status=status)
-    from heed.calls.decision_views import overdue_for_handler
 
     page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
     return render(
@@ -144,11 +148,6 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
 
 def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -> dict[str, Any]:
     """Support, referral, other actions, risk, closure and review: what the lower half of the page needs."""
-    from heed.calls.workflow import NDM_LABELS, OUTCOMES
-    from heed.support.models import AdviceMethod, AdviceRecord, Referral
-    from heed.support.services import advice_missing
-    from heed.support.sheets import sheet_agencies, sms_text
-
     pack = default_pack()
     codes = set(RequiredAction.objects.filter(call=call).values_list("code", flat=True))
     pending = call.closure_requests.filter(state="pending").select_related("requested_by").last()

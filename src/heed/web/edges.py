@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from heed.accounts.access import CallNotFound, access_call_by_id, actor_of
+from heed.accounts.access import CallNotFound, actor_of
 from heed.calls import services
 from heed.calls.models import Call
+from heed.calls.selectors import access_call_by_id
 from heed.risk import default_pack
 
 View = Callable[..., HttpResponse]

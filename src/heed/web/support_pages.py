@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from heed.accounts.access import CallNotFound, access_referral_by_id, actor_of, may, restrict_calls
+from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
-from heed.calls.edges import attempt, back_to_call, call_view
 from heed.calls.models import Call
 from heed.calls.services import CallError
 from heed.support import services
 from heed.support.models import Referral
+from heed.support.selectors import access_referral_by_id
 from heed.support.sheets import advice_sheet_pdf, sms_text
+from heed.web.edges import attempt, back_to_call, call_view
 
 
 @call_view(Action.EDIT)
@@ -107,7 +108,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     if not may(user, Action.REFERRALS):
         raise Http404("No such page")
-    calls = restrict_calls(Call.objects.all(), user, Action.REFERRALS)
+    calls = Call.objects.restrict(user, Action.REFERRALS)
     items = Referral.objects.filter(call__in=calls).select_related("call", "made_by", "status_by")
     return render(
         request,

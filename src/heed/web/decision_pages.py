@@ -6,21 +6,18 @@ typed is kept and shown again (no last-write-wins, nothing lost).
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from heed.accounts.access import actor_of, may, restrict_calls
+from heed.accounts.access import actor_of, may
 from heed.accounts.roles import Action
 from heed.calls import services
-from heed.calls.edges import action_labels, attempt, back_to_call, call_view, posted, posted_version
-from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
+from heed.calls.models import Call, CallStatus
+from heed.support.selectors import queue_items
+from heed.web.edges import action_labels, attempt, back_to_call, call_view, posted, posted_version
 
 
 @call_view(Action.EDIT)
@@ -140,54 +137,10 @@ def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
     return back_to_call(call, "other-actions")
 
 
-def queue_items(user: Any) -> dict[str, Any]:
-    """The supervisor's queue: awaiting review, returned, overdue actions and referrals, oldest first."""
-    from heed.support.models import Referral, ReferralStatus
-
-    now = timezone.now()
-    calls = restrict_calls(Call.objects.select_related("created_by"), user, Action.QUEUE)
-    overdue_actions = (
-        RequiredAction.objects.filter(call__in=calls, status=ActionStatus.OUTSTANDING, due_at__lt=now)
-        .exclude(call__status=CallStatus.CLOSED)
-        .select_related("call", "call__created_by")
-        .order_by("due_at")
-    )
-    overdue_referrals = (
-        Referral.objects.filter(call__in=calls, status=ReferralStatus.SENT, due_at__lt=now)
-        .select_related("call", "made_by")
-        .order_by("due_at")
-    )
-    return {
-        "awaiting": calls.filter(status=CallStatus.AWAITING_REVIEW).order_by("updated_at"),
-        "returned": calls.filter(status=CallStatus.RETURNED).order_by("updated_at"),
-        "overdue_actions": overdue_actions,
-        "overdue_referrals": overdue_referrals,
-        "reminders": Reminder.objects.filter(call__in=calls, cleared_at__isnull=True).count(),
-        "labels": action_labels(),
-        "now": now,
-    }
-
-
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     if not may(user, Action.QUEUE):
         raise Http404("No such page")
-    return render(request, "calls/queue.html", queue_items(user))
-
-
-def overdue_for_handler(user: Any) -> list[RequiredAction]:
-    """Outstanding actions past due on calls this user took (shown on their list of calls)."""
-    now: datetime = timezone.now()
-    return list(
-        RequiredAction.objects.filter(
-            call__in=restrict_calls(Call.objects.all(), user),
-            call__created_by=user,
-            status=ActionStatus.OUTSTANDING,
-        )
-        .filter(due_at__lt=now)
-        .exclude(call__status=CallStatus.CLOSED)
-        .select_related("call")
-        .order_by("due_at")[:20]
-    )
+    return render(request, "calls/queue.html", {**queue_items(user), "labels": action_labels()})

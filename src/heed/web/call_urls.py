@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from heed.calls import decision_views, views
-from heed.support import views as support
+from heed.web import call_pages as views
+from heed.web import decision_pages as decision_views
+from heed.web import support_pages as support
 
 app_name = "calls"
 urlpatterns = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from heed.calls.edges import posted_version
+from heed.web.edges import posted_version
 
 
 @pytest.mark.parametrize(
