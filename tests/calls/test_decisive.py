@@ -302,9 +302,11 @@ class _WithSigns:
 
 
 def test_possible_signs_are_shown_as_highlighted_questions_and_leave_the_grade(
-    handler_client: Client, make_call: Any, monkeypatch: pytest.MonkeyPatch
+    handler_client: Client, make_call: Any, monkeypatch: pytest.MonkeyPatch, cast: dict[str, Any]
 ) -> None:
     call = make_call(GIFTS)
+    # An unsent draft is something new, so the page asks the engine (whose signs are injected here).
+    services.draft_save(actor=cast["handler"], call=call, text="SYNTHETIC. She is on her phone a lot.")
     original = services.live_assessment
     unnamed = {**SIGN, "question": None, "indicator": "meeting", "label": "Meeting", "text": ""}
     secret = {**SIGN, "question": "secrecy", "indicator": "secrecy", "label": "Secrecy", "text": "Secret?"}

@@ -66,9 +66,9 @@ def _given(call: Call) -> set[str]:
     return {code for r in AdviceRecord.objects.filter(call=call) for code in r.agencies}
 
 
-def advice_missing(call: Call) -> list[str]:
+def advice_missing(call: Call, records: Sequence[AdviceRecord] | None = None) -> list[str]:
     """Required agencies the caller has not yet been given."""
-    given = _given(call)
+    given = _given(call) if records is None else {code for r in records for code in r.agencies}
     return [a for a in call.assessment.get("required_agencies", []) if a not in given]
 
 

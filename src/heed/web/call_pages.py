@@ -128,8 +128,9 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
             {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
         )
     alerts = [c for c in person_checks if c.marker_alert]
+    actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     return {
-        **_decision_context(call, user, typed),
+        **_decision_context(call, user, typed, actions),
         "call": call,
         "pack": pack,
         "entries": entries,
@@ -142,19 +143,24 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifier_checks": identifier_checks,
         "alerts": alerts,
         "questions": list(pack.questions.values()),
-        **_panel_context(call, draft, user, history),
+        **_panel_context(call, draft, user, history, actions),
     }
 
 
-def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """Support, referral, other actions, risk, closure and review: what the lower half of the page needs."""
+def _decision_context(
+    call: Call, user: Any, typed: dict[str, dict[str, str]], actions: list[RequiredAction]
+) -> dict[str, Any]:
+    """Support, referral, other actions, risk, closure and review: what the lower half of the page needs
+    (each kind of record read once)."""
     pack = default_pack()
-    codes = set(RequiredAction.objects.filter(call=call).values_list("code", flat=True))
-    pending = call.closure_requests.filter(state="pending").select_related("requested_by").last()
+    codes = {a.code for a in actions}
+    closures = list(call.closure_requests.select_related("requested_by"))
+    pending = next((c for c in reversed(closures) if c.state == "pending"), None)
+    advice_records = list(AdviceRecord.objects.filter(call=call).select_related("given_by"))
     return {
         "sheet_agencies": sheet_agencies(call),
-        "advice_missing": advice_missing(call),
-        "advice_records": AdviceRecord.objects.filter(call=call).select_related("given_by"),
+        "advice_missing": advice_missing(call, advice_records),
+        "advice_records": advice_records,
         "advice_methods": AdviceMethod.choices,
         "evidence_advice": pack.evidence_advice,
         "sms": sms_text(call),
@@ -168,7 +174,7 @@ def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -
         "outcomes": OUTCOMES.items(),
         "pending": pending,
         "reviews": call.review_decisions.select_related("decided_by", "request"),
-        "closures": call.closure_requests.select_related("requested_by"),
+        "closures": closures,
         "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
         "ndm_labels": NDM_LABELS.items(),
         "kept": typed,
@@ -176,17 +182,29 @@ def _decision_context(call: Call, user: Any, typed: dict[str, dict[str, str]]) -
 
 
 def _panel_context(
-    call: Call, draft: str, user: Any, history: dict[int, list[NoteEntry]] | None = None
+    call: Call,
+    draft: str,
+    user: Any,
+    history: dict[int, list[NoteEntry]] | None = None,
+    actions: list[RequiredAction] | None = None,
 ) -> dict[str, Any]:
     """The live panel: the decisive questions first, then possible signs to ask about, the assessment of the
-    log plus the draft (with the child's vulnerability), and the stored actions and their state."""
-    live, segments = services.live_assessment(call, draft, history)
-    live_d = live.to_dict() if live is not None else None
+    log plus the draft (with the child's vulnerability), and the stored actions and their state.
+
+    With no unsent draft there is nothing new to read: the assessment stored when the log or the answers last
+    changed is the engine's reading of them (under the same pack), so the engine is not run again."""
+    pack = default_pack()
+    if not draft.strip() and call.assessment and call.pack_version == pack.version:
+        live_d: dict[str, Any] | None = call.assessment
+        _, segments = call_text(call, history=history)
+    else:
+        live, segments = services.live_assessment(call, draft, history)
+        live_d = live.to_dict() if live is not None else None
     # With nothing to assess yet (no log, no draft), what was stored last still says what is known.
     shown = live_d if live_d is not None else call.assessment
-    pack = default_pack()
     decisive = decisive_questions(call, pack)
-    actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
+    if actions is None:
+        actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     stored_codes = {a.code for a in actions}
     pending = [c for c in (live_d or {}).get("required_actions", []) if c not in stored_codes]
     draft_seg = [s for s in segments if s.entry_no is None]
