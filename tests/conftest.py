@@ -7,12 +7,14 @@ and anonymous. Every permission test is written against this cast.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import factory
 import pytest
+from django.db import connection
 
 NOMINALS = Path(__file__).resolve().parents[1] / "src" / "heed" / "demo" / "nominals.csv"
 DEMO_NARRATIVE = Path(__file__).resolve().parents[1] / "src" / "heed" / "demo" / "narrative.txt"
@@ -119,3 +121,19 @@ def make_call(cast: dict[str, Any], demo_narrative: str) -> Any:
         )
 
     return make
+
+
+@pytest.fixture
+def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
+    """These tests commit for real, so the database is emptied after them; the audit table refuses DELETE by
+    design, so its append-only triggers are lifted just to empty it, then put back as the migration made them.
+    """
+    yield
+    migration = importlib.import_module("heed.audit.migrations.0002_append_only")
+    pg = connection.vendor == "postgresql"
+    with connection.cursor() as cur:
+        for sql in migration.POSTGRES_REVERSE if pg else migration.SQLITE_REVERSE:
+            cur.execute(sql)
+        cur.execute("DELETE FROM audit_event")
+        for sql in migration.POSTGRES if pg else migration.SQLITE:
+            cur.execute(sql)

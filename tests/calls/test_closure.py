@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests.closing import DECISIVE_ANSWERS, WHY, answer_decisive, do_everything
 
 from heed.audit.models import AuditEvent
 from heed.audit.services import audit_verify
@@ -18,41 +19,10 @@ from heed.support import services as support
 from heed.support.sheets import SMS_LIMIT, advice_sheet_pdf, sms_text
 
 pytestmark = pytest.mark.django_db
-WHY = "SYNTHETIC rationale long enough to be a real reason for this."
 
 
 def status(call: Any) -> dict[str, str]:
     return dict(RequiredAction.objects.filter(call=call).values_list("code", "status"))
-
-
-# Answers to the decisive questions that match the demo narrative (they add nothing it does not show).
-DECISIVE_ANSWERS = {
-    "whereabouts_now": "safe",
-    "contact_age": "adult",
-    "asked_for_images": "no",
-    "threats": "no",
-    "asked_to_meet": "yes",
-}
-
-
-def answer_decisive(call: Any, actor: Any, **answers: str) -> Any:
-    """Record an answer to every decisive question (``answers`` override the defaults above)."""
-    call.refresh_from_db()
-    return services.answers_record(
-        actor=actor, call=call, answers={**DECISIVE_ANSWERS, **answers}, expected_version=call.version
-    )
-
-
-def do_everything(call: Any, cast: dict[str, Any]) -> None:
-    h = cast["handler"]
-    answer_decisive(call, h)
-    services.person_check_run(actor=h, call=call, query={"given_name": "Kai", "age": 19}, subject="Kai")
-    services.identifier_checks_run_all(actor=h, call=call)
-    support.advice_record(actor=h, call=call, agencies=["ceop", "nspcc"], method="read_out")
-    support.referral_make(actor=h, call=call, to="child_protection_team", reason=WHY)
-    services.vulnerability_flag_record(
-        actor=h, call=call, reason="SYNTHETIC: groomed by an adult, meeting offered"
-    )
 
 
 def test_advice_is_chosen_by_the_pack_for_who_is_calling(make_call: Any) -> None:

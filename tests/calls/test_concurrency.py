@@ -8,57 +8,15 @@ rest are refused as stale; appends (log entries) all land, numbered without gaps
 
 from __future__ import annotations
 
-import importlib
-import threading
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from tests.concurrency import WORKERS, at_once
 
 from heed.calls import services
 from heed.calls.models import Call, NoteEntry, RiskDecision
 
-WORKERS = 6
 QUIET = "SYNTHETIC. Mum rang about screen time only; nothing else was said."
-
-
-def at_once(work: Callable[[int], Any]) -> list[Any]:
-    """Run ``work(i)`` in WORKERS threads released together; return each result or the exception raised."""
-    barrier = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # the refusals are what is being counted
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-@pytest.fixture
-def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
-    """These tests commit for real, so the database is emptied after them; the audit table refuses DELETE by
-    design, so its append-only triggers are lifted just to empty it, then put back as the migration made them.
-    """
-    yield
-    migration = importlib.import_module("heed.audit.migrations.0002_append_only")
-    pg = connection.vendor == "postgresql"
-    with connection.cursor() as cur:
-        for sql in migration.POSTGRES_REVERSE if pg else migration.SQLITE_REVERSE:
-            cur.execute(sql)
-        cur.execute("DELETE FROM audit_event")
-        for sql in migration.POSTGRES if pg else migration.SQLITE:
-            cur.execute(sql)
 
 
 def stale(results: list[Any]) -> list[Any]:

@@ -1,0 +1,40 @@
+"""Bringing a call to the point of closing, shared by the closure tests and the concurrent-request tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heed.calls import services
+from heed.support import services as support
+
+WHY = "SYNTHETIC rationale long enough to be a real reason for this."
+
+
+# Answers to the decisive questions that match the demo narrative (they add nothing it does not show).
+DECISIVE_ANSWERS = {
+    "whereabouts_now": "safe",
+    "contact_age": "adult",
+    "asked_for_images": "no",
+    "threats": "no",
+    "asked_to_meet": "yes",
+}
+
+
+def answer_decisive(call: Any, actor: Any, **answers: str) -> Any:
+    """Record an answer to every decisive question (``answers`` override the defaults above)."""
+    call.refresh_from_db()
+    return services.answers_record(
+        actor=actor, call=call, answers={**DECISIVE_ANSWERS, **answers}, expected_version=call.version
+    )
+
+
+def do_everything(call: Any, cast: dict[str, Any]) -> None:
+    h = cast["handler"]
+    answer_decisive(call, h)
+    services.person_check_run(actor=h, call=call, query={"given_name": "Kai", "age": 19}, subject="Kai")
+    services.identifier_checks_run_all(actor=h, call=call)
+    support.advice_record(actor=h, call=call, agencies=["ceop", "nspcc"], method="read_out")
+    support.referral_make(actor=h, call=call, to="child_protection_team", reason=WHY)
+    services.vulnerability_flag_record(
+        actor=h, call=call, reason="SYNTHETIC: groomed by an adult, meeting offered"
+    )
