@@ -128,27 +128,3 @@ def test_check_person_on_a_missing_index_is_a_clear_error(tmp_path: Path, capsys
     code, _, err = run(["check", "person", "--index", str(tmp_path / "none"), "--given-name", "Kai"], capsys)
     assert code == 2
     assert "no person index here" in err
-
-
-def test_check_identifier_links_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    reg = str(tmp_path / "reg.sqlite3")
-    base = ["check", "identifier", "--register", reg]
-    assert (
-        run([*base, "handle", "NightHawk", "--platform", "instagram", "--add-report", "CALL-1"], capsys)[0]
-        == 0
-    )
-    code, out, _ = run(
-        [*base, "handle", "xXnighthawkXx", "--platform", "insta", "--add-report", "CALL-2"], capsys
-    )
-    assert code == 0
-    result = json.loads(out)
-    assert result["keys"]["strong"] == "handle:instagram:nighthawk"
-    assert [(r["report_ref"], r["strength"]) for r in result["earlier_reports"]] == [("CALL-1", "strong")]
-    code, out, _ = run([*base, "handle", "N1GHTHAWK", "--platform", "instagram"], capsys)
-    assert {(r["report_ref"], r["strength"]) for r in json.loads(out)["earlier_reports"]} == {
-        ("CALL-1", "weak"),
-        ("CALL-2", "weak"),
-    }
-    code, _, err = run([*base, "phone", "12"], capsys)
-    assert code == 2
-    assert "phone:" in err

@@ -35,4 +35,5 @@ class EventType(models.TextChoices):
     USER_CREATED = "user.created", "User created"
     TOKEN_CREATED = "token.created", "API token created"
     RECORDS_IMPORTED = "records.imported", "Nominal records imported"
+    REGISTER_SIGHTING_ADDED = "register.sighting_added", "Identifier recorded against a report (CLI)"
     DEMO_SEEDED = "demo.seeded", "Demo data seeded"

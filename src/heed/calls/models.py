@@ -167,10 +167,15 @@ class PersonCheck(models.Model):
 
 
 class IdentifierSighting(models.Model):
-    """An online identity, phone or e-mail named on a call: the register that links repeat reports."""
+    """An online identity, phone or e-mail named on a report: the register that links repeat reports. The
+    report is a call (``call`` set, ``report_ref`` its reference) or one added from the CLI (``report_ref``
+    alone)."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="identifier_sightings")
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="identifier_sightings", null=True, blank=True
+    )
+    report_ref = models.CharField(max_length=80)
     kind = models.CharField(max_length=10)
     value = models.CharField(max_length=320)
     platform = models.CharField(max_length=40, blank=True)
@@ -180,11 +185,13 @@ class IdentifierSighting(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["call", "kind", "strong_key"], name="sighting_once_per_call")
+            models.UniqueConstraint(
+                fields=["force", "report_ref", "kind", "strong_key"], name="sighting_once_per_report"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.display} on {self.call_id}"
+        return f"{self.kind} {self.display} on {self.report_ref}"
 
 
 class IdentifierKey(models.Model):

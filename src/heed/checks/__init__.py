@@ -8,7 +8,7 @@ Pure Python (no Django). Public interface:
 - ``search(query, k=10, index=None)`` (``HEED_INDEX_DIR`` when ``index`` is None)
 - ``QueryError`` (``.field`` names the field at fault)
 - ``identifier_keys(kind, value, platform) -> IdentifierKeys(strong, weak, display)``
-- ``IdentifierRegister``: which earlier reports mentioned this identifier
+- ``Sighting``, ``link``: earlier reports of an identifier, strong or weak, in reading order
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from heed.checks.identifiers import IdentifierKeys, identifier_keys
 from heed.checks.index import PersonIndex
 from heed.checks.query import QueryError
 from heed.checks.records import CsvLayoutError, ImportReport
-from heed.checks.register import IdentifierRegister, Sighting
+from heed.checks.register import Sighting, link
 
 __all__ = [
     "CsvLayoutError",
     "EmbeddedIndex",
     "IdentifierKeys",
-    "IdentifierRegister",
     "ImportReport",
     "IndexUnavailable",
     "PersonIndex",
@@ -34,6 +33,7 @@ __all__ = [
     "identifier_keys",
     "import_csv",
     "index_location",
+    "link",
     "open_index",
     "search",
 ]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from heed.commands import CommandError
+from heed.commands import CommandError, database_ready, django_setup
 
 # Flag name → query field; flags are the same fields as the JSON query.
 _FLAGS = {
@@ -28,7 +27,6 @@ _FLAGS = {
     "handle": "--handle",
     "platform": "--platform",
 }
-DEFAULT_REGISTER = "./var/identifiers.sqlite3"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,9 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ident.add_argument("value")
     ident.add_argument("--platform", default=None, help="platform of a handle (instagram, snapchat, ...)")
     ident.add_argument(
-        "--register",
-        default=None,
-        help=f"register file (default: $HEED_REGISTER_PATH, else {DEFAULT_REGISTER})",
+        "--force", default=None, help="force whose register to search (needed when there is more than one)"
     )
     ident.add_argument("--add-report", metavar="REF", help="also record this identifier against report REF")
     ident.set_defaults(func=_identifier)
@@ -160,19 +156,24 @@ def _batch(args: argparse.Namespace, on: date | None) -> int:
 
 
 def _identifier(args: argparse.Namespace) -> int:
-    from heed.checks import IdentifierRegister, identifier_keys
+    """Search the force's identifier register in Heed's database: the same register the web app and the API
+    write every identifier of every call to."""
+    rid = django_setup("check-identifier")
+    from heed.audit.context import request_context
+    from heed.calls.register import RegisterError, register_look_up
 
-    path = args.register or os.environ.get("HEED_REGISTER_PATH") or DEFAULT_REGISTER
+    database_ready()
     try:
-        keys = identifier_keys(args.kind, args.value, args.platform)
-    except ValueError as exc:
-        raise CommandError(f"{args.kind}: {exc}") from None
-    with IdentifierRegister(path) as reg:
-        earlier = reg.find(args.kind, args.value, args.platform, exclude_report=args.add_report)
-        if args.add_report:
-            reg.add(
-                args.kind, args.value, args.platform, report_ref=args.add_report, seen_at=datetime.now(UTC)
+        with request_context(rid):
+            keys, earlier = register_look_up(
+                force_code=args.force,
+                kind=args.kind,
+                value=args.value,
+                platform=args.platform,
+                add_report=args.add_report or "",
             )
+    except RegisterError as exc:
+        raise CommandError(str(exc)) from None
     out = {
         "keys": {"strong": keys.strong, "weak": list(keys.weak), "display": keys.display},
         "earlier_reports": [s.to_dict() for s in earlier],

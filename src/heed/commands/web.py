@@ -10,6 +10,8 @@ import sys
 from typing import Any
 
 from heed.commands import CommandError
+from heed.commands import database_ready as _migrate
+from heed.commands import django_setup as _django
 
 
 def register(subparsers: Any) -> None:
@@ -58,30 +60,6 @@ def register(subparsers: Any) -> None:
     manage = subparsers.add_parser("manage", help="run a Django management command (migrate, check, ...)")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=_manage)
-
-
-def _django(job: str) -> str:
-    from django.core.exceptions import ImproperlyConfigured
-
-    from heed.config import setup_django
-
-    try:
-        setup_django()
-    except ImproperlyConfigured as exc:
-        raise CommandError(f"configuration: {exc}") from None
-    from heed.audit.context import job_id
-
-    return job_id(f"cli:{job}")
-
-
-def _migrate() -> None:
-    from django.core.management import call_command
-    from django.db import DatabaseError
-
-    try:
-        call_command("migrate", interactive=False, verbosity=0)
-    except DatabaseError as exc:
-        raise CommandError(f"the database could not be prepared: {exc}") from None
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -13,11 +13,10 @@ from heed.audit.services import audit_record
 from heed.calls.actions import actions_sync, identifier_keys_of
 from heed.calls.models import (
     Call,
-    IdentifierKey,
-    IdentifierSighting,
     NoteEntry,
     RiskDecision,
 )
+from heed.calls.register import register_add
 from heed.calls.selectors import Segment, call_text, identifiers_to_check
 from heed.calls.services.base import (
     CallError,
@@ -137,25 +136,15 @@ def register_identifiers(call: Call) -> None:
         keys = identifier_keys_of(s)
         if keys is None:
             continue
-        sighting, created = IdentifierSighting.objects.get_or_create(
+        register_add(
+            force=call.force,
+            keys=keys,
+            kind=str(s["kind"]),
+            value=str(s["value"]),
+            platform=s.get("platform"),
+            seen_at=timezone.now(),
             call=call,
-            kind=s["kind"],
-            strong_key=keys.strong,
-            defaults={
-                "force": call.force,
-                "value": str(s["value"])[:320],
-                "platform": str(s.get("platform") or "")[:40],
-                "display": keys.display[:320],
-                "seen_at": timezone.now(),
-            },
         )
-        if created:
-            IdentifierKey.objects.bulk_create(
-                [
-                    IdentifierKey(sighting=sighting, key=k[:400])
-                    for k in dict.fromkeys((keys.strong, *keys.weak))
-                ]
-            )
 
 
 def clean_answers(answers: object) -> dict[str, str]:

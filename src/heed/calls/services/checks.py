@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -15,10 +14,10 @@ from heed.calls.actions import actions_refresh
 from heed.calls.models import (
     Call,
     IdentifierCheck,
-    IdentifierKey,
     PersonCheck,
 )
 from heed.calls.person_index import get_person_index
+from heed.calls.register import register_find
 from heed.calls.selectors import identifiers_to_check
 from heed.calls.services.base import (
     CallError,
@@ -29,7 +28,6 @@ from heed.calls.services.base import (
 )
 from heed.checks import IndexUnavailable, QueryError, identifier_keys
 from heed.checks.identifiers import normalise_platform
-from heed.checks.register import rank_sightings
 from heed.checks.scoring import marker_alert, strongest_band
 
 # ---------------------------------------------------------------------------------------------------- checks
@@ -108,30 +106,18 @@ def identifier_check_run(
         raise CallError(str(exc), "value") from None
     with transaction.atomic():
         lock_call(call)
-        rows = (
-            IdentifierKey.objects.filter(key__in=(keys.strong, *keys.weak), sighting__force=call.force)
-            .exclude(sighting__call=call)
-            .select_related("sighting", "sighting__call")
-        )
-        earlier: dict[int, dict[str, Any]] = {}
-        for row in rows:
-            s = row.sighting
-            strength = "strong" if s.strong_key == keys.strong else "weak"
-            if s.pk in earlier and earlier[s.pk]["strength"] == "strong":
-                continue
-            earlier[s.pk] = {
-                "call_id": s.call_id,
-                "reference": s.call.reference,
-                "seen_at": s.seen_at.isoformat(),
-                "display": s.display,
-                "kind": s.kind,
-                "strength": strength,
+        # Earlier reports in the force, this call's own sighting left out (it is not an earlier report).
+        found = [
+            {
+                "call_id": e.call_id,
+                "reference": e.report_ref,
+                "seen_at": e.seen_at.isoformat(),
+                "display": e.display,
+                "kind": e.kind,
+                "strength": e.strength,
             }
-        found = rank_sightings(
-            list(earlier.values()),
-            strength=lambda e: str(e["strength"]),
-            seen_at=lambda e: datetime.fromisoformat(e["seen_at"]),
-        )
+            for e in register_find(force=call.force, keys=keys, exclude_report=call.reference)
+        ]
         check = record_on_call(
             IdentifierCheck,
             event_type=EventType.CHECK_IDENTIFIER,
