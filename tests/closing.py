@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from heed.calls import services
+from heed.calls.models import RequiredAction
 from heed.support import services as support
 
 WHY = "SYNTHETIC rationale long enough to be a real reason for this."
+
+
+def status(call: Any) -> dict[str, str]:
+    """Each required action of the call and where it stands."""
+    return dict(RequiredAction.objects.filter(call=call).values_list("code", "status"))
 
 
 # Answers to the decisive questions that match the demo narrative (they add nothing it does not show).

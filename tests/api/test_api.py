@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.calls.test_closure import DECISIVE_ANSWERS, do_everything
+from tests.closing import DECISIVE_ANSWERS, do_everything
 
 from heed.accounts.services import token_create
 from heed.audit.models import AuditEvent

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.calls.test_closure import DECISIVE_ANSWERS
+from tests.closing import DECISIVE_ANSWERS, do_everything
 
 from heed.accounts.services import token_create
 from heed.audit.services import audit_verify
@@ -123,8 +123,6 @@ def test_seed_scenario(as_: Any, demo_narrative: str) -> None:
 def test_a_supervisor_who_took_the_call_cannot_approve_it(
     as_: Any, demo_narrative: str, cast: dict[str, Any]
 ) -> None:
-    from tests.calls.test_closure import do_everything
-
     from heed.calls.models import Call
 
     cid = as_("supervisor", "post", "/calls", {"narrative": demo_narrative}).json()["id"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.calls.test_closure import DECISIVE_ANSWERS, WHY, answer_decisive, do_everything, status
+from tests.closing import DECISIVE_ANSWERS, WHY, answer_decisive, do_everything, status
 
 from heed.audit.models import AuditEvent
 from heed.audit.services import audit_verify
