@@ -44,7 +44,8 @@ def hash_token(token: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API, belonging to one user; stored hashed, shown once when made."""
+    """A bearer token for the API, belonging to one user; stored hashed, shown once when made. It stops
+    working at ``expires_at`` or when revoked, and whenever its user is deactivated."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
@@ -52,6 +53,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +18,8 @@ from heed.audit.events import EventType
 from heed.audit.services import audit_record
 
 TOKEN_PREFIX = "heed_"  # noqa: S105 - a public marker, not a secret
+TOKEN_MAX_DAYS = 366
+UNKNOWN_TOKEN = "A valid bearer token is required."  # noqa: S105 - a message, not a secret
 
 
 class AccountError(ValueError):
@@ -71,36 +76,92 @@ def user_create(
     return user
 
 
-def token_create(*, user: User, actor_label: str = "cli") -> str:
-    """Make a new API token for ``user``; returns it once (only its hash is kept)."""
+def token_create(*, user: User, days: int | None = None, actor_label: str = "cli") -> str:
+    """Make a new API token for ``user`` that works for ``days`` (HEED_TOKEN_DAYS, 90, when not given);
+    returns it once (only its hash is kept)."""
     if not user.is_active:
         raise AccountError(f"user {user.username!r} is not active")
+    days = settings.HEED_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise AccountError(f"--days {days}: a token lasts 1 to {TOKEN_MAX_DAYS} days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=days)
     with transaction.atomic():
-        row = ApiToken.objects.create(user=user, token_hash=hash_token(token), prefix=token[:12])
+        row = ApiToken.objects.create(
+            user=user, token_hash=hash_token(token), prefix=token[:12], expires_at=expires_at
+        )
         audit_record(
             event_type=EventType.TOKEN_CREATED,
             actor=None,
             actor_label=actor_label,
             force_code=user.force.code if user.force else "",
             obj=row,
-            after={"user": user.username, "prefix": row.prefix},
+            after={"user": user.username, "prefix": row.prefix, "expires_at": expires_at},
         )
     return token
 
 
-def token_user(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None (unknown, revoked or inactive)."""
+def token_revoke(*, prefix: str, actor_label: str = "cli") -> ApiToken:
+    """Revoke the token whose prefix is ``prefix`` (from ``heed token list``); it stops working at once."""
+    prefix = prefix.strip()
+    with transaction.atomic():
+        rows = list(
+            ApiToken.objects.select_for_update().select_related("user", "user__force").filter(prefix=prefix)
+        )
+        if not rows:
+            raise AccountError(f"no token starts with {prefix!r} (see heed token list USER)")
+        if len(rows) > 1:
+            raise AccountError(f"{len(rows)} tokens start with {prefix!r}; revoke them by user instead")
+        row = rows[0]
+        if row.revoked_at is not None:
+            raise AccountError(f"token {prefix} was already revoked on {row.revoked_at:%Y-%m-%d %H:%M}")
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
+        audit_record(
+            event_type=EventType.TOKEN_REVOKED,
+            actor=None,
+            actor_label=actor_label,
+            force_code=row.user.force.code if row.user.force else "",
+            obj=row,
+            before={"revoked_at": None},
+            after={"user": row.user.username, "prefix": row.prefix, "revoked_at": row.revoked_at},
+        )
+    return row
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """A user's tokens, newest first (what ``heed token list`` shows)."""
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """Whose token it is, or why it is refused (said to the client: it already holds the token)."""
+
+    user: User | None
+    refusal: str = ""
+
+
+def token_check(token: str) -> TokenCheck:
+    """The active user a bearer token belongs to, or why it is refused (unknown, expired, revoked, or its
+    user no longer active). Keeps ``last_used_at`` (to the minute, so reads do not write on every request)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    row = (
-        ApiToken.objects.select_related("user", "user__force")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-        .first()
-    )
-    if row is None or not row.user.is_active:
-        return None
+        return TokenCheck(None, UNKNOWN_TOKEN)
+    row = ApiToken.objects.select_related("user", "user__force").filter(token_hash=hash_token(token)).first()
+    if row is None:
+        return TokenCheck(None, UNKNOWN_TOKEN)
     now = timezone.now()
+    if row.revoked_at is not None:
+        return TokenCheck(None, f"This token was revoked on {row.revoked_at:%Y-%m-%d}; ask for a new one.")
+    if row.expires_at <= now:
+        return TokenCheck(None, f"This token expired on {row.expires_at:%Y-%m-%d}; ask for a new one.")
+    if not row.user.is_active:
+        return TokenCheck(None, "This token's user account is disabled.")
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    return TokenCheck(row.user)
+
+
+def token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None (unknown, expired, revoked or inactive)."""
+    return token_check(token).user

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from heed.accounts.access import CallNotFound
-from heed.api.auth import TokenAuth
+from heed.api.auth import TokenAuth, TokenRefused
 from heed.api.calls import router as calls_router
 from heed.api.decisions import other_router
 from heed.api.decisions import router as decisions_router
@@ -24,7 +24,11 @@ api = NinjaAPI(
     title="Heed API",
     version="1",
     description="Calls about the online grooming of children: assessment, checks and the audit trail. "
-    "Authenticate with `Authorization: Bearer <token>` (tokens from `heed token USERNAME`).",
+    "Authenticate with `Authorization: Bearer <token>` (tokens from `heed token USERNAME`; they expire, and "
+    "`heed token revoke PREFIX` ends one at once). Every POST takes an optional `Idempotency-Key` header (up "
+    "to 100 printable ASCII characters, e.g. a UUID): a retry with the same key is answered with the first "
+    "answer (marked `Idempotent-Replayed: true`) instead of being done twice; the same key with a different "
+    "request is refused with 422.",
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url=None,
@@ -68,9 +72,10 @@ def _not_found(request: HttpRequest, exc: CallNotFound) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(
-        request, {"detail": "A valid bearer token is required.", "errors": []}, status=401
-    )
+    # A known token that no longer works says why (expired, revoked, user disabled); anything else says what
+    # is needed.
+    detail = exc.reason if isinstance(exc, TokenRefused) else "A valid bearer token is required."
+    response = api.create_response(request, {"detail": detail, "errors": []}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
 

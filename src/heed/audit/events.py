@@ -34,6 +34,7 @@ class EventType(models.TextChoices):
     LOGOUT = "auth.logout", "Logged out"
     USER_CREATED = "user.created", "User created"
     TOKEN_CREATED = "token.created", "API token created"
+    TOKEN_REVOKED = "token.revoked", "API token revoked"
     RECORDS_IMPORTED = "records.imported", "Nominal records imported"
     REGISTER_SIGHTING_ADDED = "register.sighting_added", "Identifier recorded against a report (CLI)"
     DEMO_SEEDED = "demo.seeded", "Demo data seeded"

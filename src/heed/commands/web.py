@@ -47,8 +47,16 @@ def register(subparsers: Any) -> None:
     )
     add.set_defaults(func=_user_add)
 
-    token = subparsers.add_parser("token", help="print a new API bearer token for a user")
-    token.add_argument("username")
+    token = subparsers.add_parser(
+        "token",
+        help="API bearer tokens: make one (heed token USER), list a user's, revoke one",
+        description="heed token USER [--days N]: print a new token for USER (shown once). "
+        "heed token list USER: a user's tokens. heed token revoke PREFIX: end one at once.",
+    )
+    token.add_argument("words", nargs="+", metavar="USER | list USER | revoke PREFIX")
+    token.add_argument(
+        "--days", type=int, default=None, help="how long a new token works (default HEED_TOKEN_DAYS, 90)"
+    )
     token.set_defaults(func=_token)
 
     audit = subparsers.add_parser("audit", help="the audit trail")
@@ -152,21 +160,73 @@ def _user_add(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
+    words: list[str] = args.words
+    if words[0] in ("list", "revoke") and len(words) == 2:
+        if args.days is not None:
+            raise CommandError(f"--days is for making a token, not for heed token {words[0]}")
+        return _token_list(words[1]) if words[0] == "list" else _token_revoke(words[1])
+    if len(words) != 1:
+        raise CommandError(
+            "expected heed token USER [--days N], heed token list USER or heed token revoke PREFIX"
+        )
     rid = _django("token")
     from heed.accounts.models import User
     from heed.accounts.services import AccountError, token_create
     from heed.audit.context import request_context
 
     _migrate()
-    user = User.objects.filter(username=args.username).first()
+    user = User.objects.filter(username=words[0]).first()
     if user is None:
-        raise CommandError(f"no user called {args.username!r}")
+        raise CommandError(f"no user called {words[0]!r}")
     try:
         with request_context(rid):
-            token = token_create(user=user)
+            token = token_create(user=user, days=args.days)
     except AccountError as exc:
         raise CommandError(str(exc)) from None
     print(token)
+    return 0
+
+
+def _token_list(username: str) -> int:
+    _django("token-list")
+    from django.utils import timezone
+
+    from heed.accounts.models import User
+    from heed.accounts.services import tokens_of
+
+    _migrate()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"no user called {username!r}")
+    now = timezone.now()
+    rows = tokens_of(user)
+    if not rows:
+        print(f"{username} has no API tokens")
+    for t in rows:
+        state = (
+            f"revoked {t.revoked_at:%Y-%m-%d %H:%M}"
+            if t.revoked_at
+            else f"expired {t.expires_at:%Y-%m-%d}"
+            if t.expires_at <= now
+            else f"works until {t.expires_at:%Y-%m-%d}"
+        )
+        used = f"last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+        print(f"{t.prefix}  made {t.created_at:%Y-%m-%d}  {state}  {used}")
+    return 0
+
+
+def _token_revoke(prefix: str) -> int:
+    rid = _django("token-revoke")
+    from heed.accounts.services import AccountError, token_revoke
+    from heed.audit.context import request_context
+
+    _migrate()
+    try:
+        with request_context(rid):
+            row = token_revoke(prefix=prefix)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"revoked {row.prefix} ({row.user.username}): it stops working now")
     return 0
 
 
