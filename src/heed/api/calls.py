@@ -26,12 +26,14 @@ from heed.audit.models import AuditEvent
 from heed.calls import services
 from heed.calls.selectors import access_call_by_id
 from heed.calls.services import CallError
+from heed.security.idempotency import idempotent
 
 router = Router(tags=["calls"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.post("", response={201: CallOut, **ERRORS}, summary="Open a call and assess the narrative")
+@idempotent("header")
 def create_call(request: HttpRequest, payload: CallIn) -> Status[dict[str, Any]]:
     if not may(actor_of(request), Action.CREATE):
         raise CallNotFound("create")
@@ -60,6 +62,7 @@ def get_call(request: HttpRequest, call_id: int) -> dict[str, Any]:
 
 
 @router.post("/{call_id}/notes", response={201: CallOut, **ERRORS}, summary="Add to the log and reassess")
+@idempotent("header")
 def add_note(request: HttpRequest, call_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     services.note_add(actor=actor_of(request), call=call, text=payload.text)
@@ -72,6 +75,7 @@ def add_note(request: HttpRequest, call_id: int, payload: NoteIn) -> Status[dict
     response={200: CallOut, **ERRORS},
     summary="Record guided answers (the decisive questions among them) and reassess",
 )
+@idempotent("header")
 def answers(request: HttpRequest, call_id: int, payload: AnswersIn) -> dict[str, Any]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     call = services.answers_record(
@@ -85,6 +89,7 @@ def answers(request: HttpRequest, call_id: int, payload: AnswersIn) -> dict[str,
     response={201: PersonCheckOut, 503: ErrorOut, **ERRORS},
     summary="Search nominal records for a person named on the call",
 )
+@idempotent("header")
 def person_check(request: HttpRequest, call_id: int, payload: PersonQueryIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     query = payload.model_dump(exclude={"subject", "limit"}, exclude_none=True)
@@ -103,6 +108,7 @@ def person_check(request: HttpRequest, call_id: int, payload: PersonQueryIn) -> 
     response={201: IdentifierChecksOut, **ERRORS},
     summary="Look identifiers up in earlier reports (one, or all named on the call)",
 )
+@idempotent("header")
 def identifier_checks(
     request: HttpRequest, call_id: int, payload: IdentifierCheckIn
 ) -> Status[dict[str, Any]]:

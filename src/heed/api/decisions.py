@@ -31,6 +31,7 @@ from heed.api.schemas import (
 )
 from heed.calls import services
 from heed.calls.selectors import access_call_by_id
+from heed.security.idempotency import idempotent
 from heed.support import services as support
 from heed.support.models import Referral
 from heed.support.selectors import access_referral_by_id, queue_items
@@ -55,6 +56,7 @@ def referral_out(r: Referral) -> dict[str, Any]:
 
 
 @router.post("/{call_id}/advice", response={201: AdviceOut, **ERRORS}, summary="Record the advice given")
+@idempotent("header")
 def advice(request: HttpRequest, call_id: int, payload: AdviceIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     rec = support.advice_record(
@@ -82,6 +84,7 @@ def advice(request: HttpRequest, call_id: int, payload: AdviceIn) -> Status[dict
 @router.post(
     "/{call_id}/referrals", response={201: ReferralOut, **ERRORS}, summary="Refer to CPT or the MASH"
 )
+@idempotent("header")
 def referral(request: HttpRequest, call_id: int, payload: ReferralIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     r = support.referral_make(actor=actor_of(request), call=call, to=payload.to, reason=payload.reason)
@@ -93,6 +96,7 @@ def referral(request: HttpRequest, call_id: int, payload: ReferralIn) -> Status[
     response={200: ActionOut, **ERRORS},
     summary="Mark a required action not applicable (with a reason, where the pack allows)",
 )
+@idempotent("header")
 def action(request: HttpRequest, call_id: int, code: str, payload: ActionIn) -> dict[str, Any]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     services.action_not_applicable(
@@ -106,6 +110,7 @@ def action(request: HttpRequest, call_id: int, code: str, payload: ActionIn) -> 
     response={200: CallOut, 401: ErrorOut, 404: ErrorOut, 409: RefusedOut, 422: ErrorOut},
     summary="Ask to close: 409 with the outstanding actions, or the call sent for review or closed",
 )
+@idempotent("header")
 def close(request: HttpRequest, call_id: int, payload: CloseIn) -> dict[str, Any]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     call = services.closure_request(
@@ -123,6 +128,7 @@ def close(request: HttpRequest, call_id: int, payload: CloseIn) -> dict[str, Any
     response={200: CallOut, **ERRORS},
     summary="A supervisor approves or returns (anyone else: 404, as for a call that does not exist)",
 )
+@idempotent("header")
 def review(request: HttpRequest, call_id: int, payload: ReviewIn) -> dict[str, Any]:
     call = access_call_by_id(actor_of(request), call_id, Action.REVIEW)
     call = services.review_decide(
@@ -137,6 +143,7 @@ def review(request: HttpRequest, call_id: int, payload: ReviewIn) -> dict[str, A
 
 
 @router.post("/{call_id}/risk", response={200: CallOut, **ERRORS}, summary="Record a decision on the risk")
+@idempotent("header")
 def risk(request: HttpRequest, call_id: int, payload: RiskIn) -> dict[str, Any]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     call = services.risk_set(
@@ -150,6 +157,7 @@ def risk(request: HttpRequest, call_id: int, payload: RiskIn) -> dict[str, Any]:
 
 
 @router.post("/{call_id}/deployments", response={201: CallOut, **ERRORS}, summary="Record a deployment")
+@idempotent("header")
 def deployment(request: HttpRequest, call_id: int, payload: DeploymentIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     services.deployment_record(
@@ -161,6 +169,7 @@ def deployment(request: HttpRequest, call_id: int, payload: DeploymentIn) -> Sta
 @router.post(
     "/{call_id}/vulnerability-flag", response={201: CallOut, **ERRORS}, summary="Flag the child as vulnerable"
 )
+@idempotent("header")
 def flag(request: HttpRequest, call_id: int, payload: FlagIn) -> Status[dict[str, Any]]:
     call = access_call_by_id(actor_of(request), call_id, Action.EDIT)
     services.vulnerability_flag_record(actor=actor_of(request), call=call, reason=payload.reason)
@@ -172,6 +181,7 @@ def flag(request: HttpRequest, call_id: int, payload: FlagIn) -> Status[dict[str
     response={200: ReferralOut, **ERRORS},
     summary="The receiving team accepts or returns a referral",
 )
+@idempotent("header")
 def referral_status(request: HttpRequest, referral_id: int, payload: ReferralStatusIn) -> dict[str, Any]:
     item = access_referral_by_id(actor_of(request), referral_id)
     support.referral_update(actor=actor_of(request), referral=item, status=payload.status, note=payload.note)

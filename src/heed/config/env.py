@@ -136,3 +136,19 @@ def secret_key(env: Env, *, environment: str, var_dir: Path) -> str:
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+def proxy_ssl_header(env: Env) -> tuple[str, str] | None:
+    """HEED_PROXY_SSL_HEADER, e.g. ``X-Forwarded-Proto``: the header a TLS-terminating proxy sets to
+    ``https`` (Django's SECURE_PROXY_SSL_HEADER as a META key and value), or None when not behind one."""
+    value = env.raw("HEED_PROXY_SSL_HEADER")
+    if value is None:
+        return None
+    name, _, expected = value.partition("=")
+    name, expected = name.strip(), (expected.strip() or "https")
+    if not name or not all(c.isascii() and (c.isalnum() or c == "-") for c in name):
+        raise EnvError(
+            f"HEED_PROXY_SSL_HEADER={value!r}: expected a header name such as X-Forwarded-Proto "
+            "(optionally =VALUE, default https)"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), expected

@@ -3,17 +3,19 @@
 Variables: HEED_ENV (development|production|test), HEED_DATABASE_URL (default SQLite in WAL mode under
 ``var/``), HEED_INDEX_DIR (person index), HEED_SECRET_KEY (generated for development, required in
 production), HEED_ALLOWED_HOSTS, HEED_VAR_DIR, HEED_SESSION_IDLE_MINUTES, HEED_LOGIN_FAILURE_LIMIT,
-HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk).
+HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk); the security block's
+HEED_SESSION_ABSOLUTE_HOURS, HEED_HSTS_SECONDS, HEED_HSTS_PRELOAD, HEED_SSL_REDIRECT, HEED_PROXY_SSL_HEADER,
+HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy").
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from heed.config.env import ENVIRONMENTS, Env, EnvError, database_from_url, secret_key
+from heed.config.env import ENVIRONMENTS, Env, EnvError, database_from_url, proxy_ssl_header, secret_key
 
 _env = Env.from_os()
 
@@ -51,6 +53,17 @@ try:
     LOGIN_FAILURE_LIMIT = _env.integer("HEED_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
     LOCKOUT_MINUTES = _env.integer("HEED_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
     HEED_DEMO = _env.boolean("HEED_DEMO", False)
+    # The security block's inputs (hardening): see the settings further down for what each does.
+    SESSION_ABSOLUTE_HOURS = _env.integer("HEED_SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=7 * 24)
+    HEED_TOKEN_DAYS = _env.integer("HEED_TOKEN_DAYS", 90, minimum=1, maximum=366)
+    _production = HEED_ENV == "production"
+    _hsts_seconds = _env.integer(
+        "HEED_HSTS_SECONDS", 31_536_000 if _production else 0, minimum=0, maximum=2 * 31_536_000
+    )
+    _hsts_preload = _env.boolean("HEED_HSTS_PRELOAD", False)
+    _ssl_redirect = _env.boolean("HEED_SSL_REDIRECT", _production)
+    _proxy_ssl_header = proxy_ssl_header(_env)
+    PROXY_COUNT = _env.integer("HEED_PROXY_COUNT", 0, minimum=0, maximum=5)
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -64,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -71,6 +85,7 @@ INSTALLED_APPS = [
     "heed.audit",
     "heed.calls",
     "heed.support",
+    "heed.security",
     "heed.web",
 ]
 
@@ -80,6 +95,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heed.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,8 +103,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "heed.security.middleware.AbsoluteSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so its transaction holds only the view: a POST carrying an idempotency key runs in one
+    # transaction with the key's row (heed.security.idempotency).
+    "heed.security.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "heed.config.urls"
@@ -130,16 +150,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account after repeated failed logins (per user name: contact centres share one public address).
+# Lock out repeated failed logins by user name AND source address together: five wrong passwords from one
+# address lock that user name from that address only, so nobody can lock a supervisor out from elsewhere (a
+# contact centre's staff share one public address, which is why the address alone is never the key either).
+# The cool-off doubles with each lockout of the same pair within a day (heed.security.lockout).
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
-AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = "heed.security.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "heed.security.lockout.client_ip"
+AXES_HANDLER = "heed.security.lockout.LockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the lockouts the progressive cool-off counts
+# A wrong password while locked out neither extends the lockout nor counts as another lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
-# Locking by user name only is deliberate: a contact centre's staff share one public address, and locking it
-# would lock out every handler at once. axes warns about this choice (W006); it is made knowingly.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOCKOUT_MAX_HOURS = 24
 
 # Idle timeout: every request pushes the expiry on, so a handler mid-call is never logged out while typing.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -148,11 +174,46 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = HEED_ENV == "production"
-CSRF_COOKIE_SECURE = HEED_ENV == "production"
+# Besides the idle timeout, a session ends SESSION_ABSOLUTE_HOURS after sign-in whatever happens
+# (heed.security.middleware.AbsoluteSessionMiddleware).
+
+# Transport security: in production every request is HTTPS (plain HTTP is redirected, except the health
+# check a load balancer makes), browsers are told to use nothing else (HSTS) and cookies never travel in
+# the clear. HSTS preload stays off unless asked for: adding a domain to browsers' preload lists is the
+# domain owner's decision and hard to undo, so Django's reminder about it (W021) is silenced while it is off.
+SESSION_COOKIE_SECURE = _production
+CSRF_COOKIE_SECURE = _production
+SECURE_SSL_REDIRECT = _ssl_redirect
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = _hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _hsts_seconds > 0
+SECURE_HSTS_PRELOAD = _hsts_preload
+if not _hsts_preload:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a TLS-terminating proxy, the header the proxy sets to say the request came over HTTPS. Only when
+# configured: trusting it without such a proxy would let any client claim HTTPS.
+if _proxy_ssl_header is not None:
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy: scripts, styles and everything else only from Heed's own static files; no inline
+# script or style, no eval (htmx is configured without it), no framing, forms post only to Heed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

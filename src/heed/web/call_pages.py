@@ -32,6 +32,7 @@ from heed.calls.selectors import (
 )
 from heed.calls.workflow import NDM_LABELS, OUTCOMES
 from heed.risk import default_pack
+from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
@@ -61,6 +62,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent("form")
 def call_new(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Action.CREATE):
         raise Http404("No such page")
@@ -256,6 +258,7 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def note_add(request: HttpRequest, call: Call) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -270,6 +273,7 @@ def note_add(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -295,6 +299,7 @@ ANSWER_ANCHORS = frozenset({"questions", "decisive-questions", "possible-signs"}
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def answers(request: HttpRequest, call: Call) -> HttpResponse:
     given = {k.removeprefix("q_"): str(v) for k, v in request.POST.items() if k.startswith("q_") and v}
     recorded = attempt(

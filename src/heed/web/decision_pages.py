@@ -16,12 +16,14 @@ from heed.accounts.access import actor_of, may
 from heed.accounts.roles import Action
 from heed.calls import services
 from heed.calls.models import Call, CallStatus
+from heed.security.idempotency import idempotent
 from heed.support.selectors import queue_items
 from heed.web.edges import action_labels, attempt, back_to_call, call_view, posted, posted_version
 
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def close(request: HttpRequest, call: Call) -> HttpResponse:
     closed = attempt(
         request,
@@ -46,6 +48,7 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.REVIEW)
 @require_POST
+@idempotent("form")
 def review(request: HttpRequest, call: Call) -> HttpResponse:
     ndm = {
         k.removeprefix("ndm_"): v for k, v in posted(request).items() if k.startswith("ndm_") and v.strip()
@@ -72,6 +75,7 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
     attempt(
         request,
@@ -90,6 +94,7 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def risk(request: HttpRequest, call: Call) -> HttpResponse:
     attempt(
         request,
@@ -108,6 +113,7 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def deployment(request: HttpRequest, call: Call) -> HttpResponse:
     attempt(
         request,
@@ -125,6 +131,7 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
     attempt(
         request,

@@ -13,6 +13,7 @@ from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
 from heed.calls.models import Call
 from heed.calls.services import CallError
+from heed.security.idempotency import idempotent
 from heed.support import services
 from heed.support.models import Referral
 from heed.support.selectors import access_referral_by_id
@@ -22,6 +23,7 @@ from heed.web.edges import attempt, back_to_call, call_view
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def advice(request: HttpRequest, call: Call) -> HttpResponse:
     recorded = attempt(
         request,
@@ -63,6 +65,7 @@ def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
 
 @call_view(Action.EDIT)
 @require_POST
+@idempotent("form")
 def referral(request: HttpRequest, call: Call) -> HttpResponse:
     made = attempt(
         request,
@@ -83,6 +86,7 @@ def referral(request: HttpRequest, call: Call) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent("form")
 def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
     try:
         item = access_referral_by_id(actor_of(request), referral_id)

@@ -6,6 +6,10 @@ import json
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from heed.security import idempotency
 
 register = template.Library()
 
@@ -42,3 +46,9 @@ def answer_label(value: Any) -> str:
     if value == "unknown":
         return "Don't know"
     return words(value).capitalize()
+
+
+@register.simple_tag
+def idempotency_field() -> SafeString:
+    """A hidden field with a fresh idempotency key: the form, if sent twice, is acted on once."""
+    return format_html('<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.new_key())

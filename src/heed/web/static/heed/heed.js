@@ -16,6 +16,15 @@
       if (form && event.target.value.trim()) { form.requestSubmit(); }
     }
   });
+  // A draft kept from before (the page was reloaded) is assessed as soon as htmx has set the page up, so the
+  // live panel shows it. An event, not an hx-trigger filter: filters need eval, which the
+  // Content-Security-Policy forbids.
+  if (window.htmx) {
+    window.htmx.onLoad(function (elt) {
+      var notes = document.getElementById("note-text");
+      if (elt === document.body && notes && notes.value.length > 0) { window.htmx.trigger(notes, "heed-restore"); }
+    });
+  }
   // After a marker alert is shown, move focus to it so a screen reader and the eye both land on it.
   document.addEventListener("DOMContentLoaded", function () {
     var alert = document.getElementById("marker-alert");
