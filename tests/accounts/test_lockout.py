@@ -10,7 +10,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.test import Client, RequestFactory
-from django.utils import timezone
 from tests.conftest import PASSWORD
 
 from heed.security.lockout import client_ip, cool_off, cool_off_for

@@ -37,7 +37,8 @@ def settings_of(tmp_path: Path, **extra: str) -> dict[str, object]:
         "SECURE_PROXY_SSL_HEADER",
     ]
     script = (
-        "import json; from heed.config import setup_django; setup_django(); from django.conf import settings; "
+        "import json; from heed.config import setup_django; setup_django(); "
+        "from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))"
     )
     env = {**os.environ, "HEED_VAR_DIR": str(tmp_path), **extra}

@@ -88,8 +88,10 @@ def test_json_compared_by_value_not_by_spacing(make_call: Any, cast: dict[str, A
     token = token_create(user=cast["handler"])
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_IDEMPOTENCY_KEY": "k-2"}
     url = f"/api/v1/calls/{call.pk}/risk"
-    one = Client().post(url, '{"risk": "high", "rationale": "%s"}' % WHY, "application/json", **headers)
-    two = Client().post(url, '{"rationale":"%s","risk":"high"}' % WHY, "application/json", **headers)
+    spaced = '{"risk": "high", "rationale": "' + WHY + '"}'
+    packed = '{"rationale":"' + WHY + '","risk":"high"}'
+    one = Client().post(url, spaced, "application/json", **headers)
+    two = Client().post(url, packed, "application/json", **headers)
     assert one.status_code == two.status_code == 200 and two[REPLAYED] == "true"
     assert RiskDecision.objects.filter(call_id=call.pk).count() == 1
 
@@ -198,7 +200,9 @@ def test_a_form_key_reused_for_other_text_is_refused_and_the_text_shown(
     client.force_login(cast["handler"])
     client.post(f"/calls/{call.pk}/notes", {"text": "SYNTHETIC: first words.", FIELD: "form-key-2"})
     before = _notes(call)
-    refused = client.post(f"/calls/{call.pk}/notes", {"text": "SYNTHETIC: second words.", FIELD: "form-key-2"})
+    refused = client.post(
+        f"/calls/{call.pk}/notes", {"text": "SYNTHETIC: second words.", FIELD: "form-key-2"}
+    )
     assert refused.status_code == 422
     page = refused.content.decode()
     assert "SYNTHETIC: second words." in page and "Nothing was recorded" in page

@@ -110,7 +110,12 @@ def test_every_page_has_the_policy_and_no_inline_script(
 TEMPLATE_DIRS = sorted(SRC.glob("*/templates"))
 
 
-SERVED = [p for d in TEMPLATE_DIRS for p in sorted(d.rglob("*.html")) if str(p.relative_to(SRC)) not in PDF_TEMPLATES]
+SERVED = [
+    p
+    for d in TEMPLATE_DIRS
+    for p in sorted(d.rglob("*.html"))
+    if str(p.relative_to(SRC)) not in PDF_TEMPLATES
+]
 
 
 def test_the_templates_are_found() -> None:

@@ -62,3 +62,12 @@ def test_the_live_panel_says_the_session_ended_in_place(cast: dict[str, Any], ma
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="live-panel"' in body and "not saved" in body
+
+
+def test_an_api_request_starts_no_session(cast: dict[str, Any]) -> None:
+    from heed.accounts.services import token_create
+
+    token = token_create(user=cast["supervisor"])
+    response = Client().get("/api/v1/queue", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies

@@ -136,16 +136,18 @@ def claim(request: HttpRequest, key: str, source: Source) -> HttpResponse | None
     problem = key_problem(key)
     if problem is not None:
         return _refuse(request, source, f"The {_name(source)} is not valid: {problem}.")
-    user = request.user
+    user_id = request.user.pk
+    if user_id is None:
+        raise ImproperlyConfigured("an idempotent view must be reached only by a signed-in user")
     fp = fingerprint(request, source)
     # Forget this user's keys past their time, so the table stays small without a separate job.
-    IdempotencyKey.objects.filter(user_id=user.pk, created_at__lt=timezone.now() - KEEP).delete()
+    IdempotencyKey.objects.filter(user_id=user_id, created_at__lt=timezone.now() - KEEP).delete()
     try:
         with transaction.atomic():
-            row = IdempotencyKey.objects.create(user_id=user.pk, key=key, fingerprint=fp)
+            row = IdempotencyKey.objects.create(user_id=user_id, key=key, fingerprint=fp)
     except IntegrityError:
         # The same key was used before (or by a request that has just committed while this one waited).
-        first = IdempotencyKey.objects.filter(user_id=user.pk, key=key).first()
+        first = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
         if first is None or first.status is None:
             return _refuse(
                 request,
@@ -206,17 +208,26 @@ def _refuse(request: HttpRequest, source: Source, message: str, status: int = 42
             {"detail": message, "errors": [{"field": HEADER, "reason": message}]}, status=status
         )
     # A page: say what happened and show what was typed, so nothing is lost.
-    typed = [
-        (name, value)
-        for name, value in request.POST.items()
-        if name not in ("csrfmiddlewaretoken", FIELD, "version") and value.strip()
-    ]
     return render(
         request,
         "web/not_sent.html",
-        {"title": "This form was not sent", "message": message, "typed": typed, "back": _back(request)},
+        {
+            "title": "This form was not sent",
+            "message": message,
+            "typed": typed_fields(request),
+            "back": _back(request),
+        },
         status=status,
     )
+
+
+def typed_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """What a refused form carried that a person typed (shown back so nothing is lost)."""
+    return [
+        (name, str(value))
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", FIELD, "version") and str(value).strip()
+    ]
 
 
 def _back(request: HttpRequest) -> str:

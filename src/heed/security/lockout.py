@@ -7,8 +7,8 @@ import ipaddress
 from datetime import timedelta
 from typing import Any
 
-from axes.handlers.database import AxesDatabaseHandler
 from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
@@ -39,16 +39,18 @@ def client_ip(request: HttpRequest) -> str | None:
 def lockouts(username: str | None, ip_address: str | None, *, now: Any = None) -> int:
     """How many times this user name was locked out from this address within MEMORY."""
     since = (now or timezone.now()) - MEMORY
-    return AccessFailureLog.objects.filter(
+    count: int = AccessFailureLog.objects.filter(
         username=username, ip_address=ip_address, locked_out=True, attempt_time__gte=since
     ).count()
+    return count
 
 
 def cool_off_for(previous: int) -> timedelta:
     """The base cool-off, doubled for each lockout before this one, up to LOCKOUT_MAX_HOURS."""
     base = timedelta(minutes=settings.LOCKOUT_MINUTES)
     cap = timedelta(hours=settings.LOCKOUT_MAX_HOURS)
-    return min(base * 2 ** min(previous, 16), cap)
+    result: timedelta = min(base * 2 ** min(previous, 16), cap)
+    return result
 
 
 def cool_off(request: HttpRequest | None = None) -> timedelta:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,8 +42,8 @@ class AbsoluteSessionMiddleware:
                 logout(request)
                 return self._ended(request)
         response = self.get_response(request)
-        if not signed_in and request.user.is_authenticated:
-            # This request signed in: the lifetime starts now.
+        if not signed_in and SESSION_KEY in request.session:
+            # This request signed in (a session login, not an API token): the lifetime starts now.
             request.session[SIGNED_IN_AT] = now
         return response
 
@@ -57,15 +57,15 @@ class AbsoluteSessionMiddleware:
             # The live panel's autosave: answer in the panel and leave the page (and what is typed) alone.
             return render(request, "web/_session_ended.html", {"message": message, "login": login})
         if request.method == "POST":
-            typed = [
-                (name, value)
-                for name, value in request.POST.items()
-                if name not in ("csrfmiddlewaretoken", idempotency.FIELD, "version") and value.strip()
-            ]
             return render(
                 request,
                 "web/not_sent.html",
-                {"title": "Signed out", "message": message, "typed": typed, "back": login},
+                {
+                    "title": "Signed out",
+                    "message": message,
+                    "typed": idempotency.typed_fields(request),
+                    "back": login,
+                },
                 status=401,
             )
         messages.info(request, message)
