@@ -106,7 +106,9 @@ def token_revoke(*, prefix: str, actor_label: str = "cli") -> ApiToken:
     prefix = prefix.strip()
     with transaction.atomic():
         rows = list(
-            ApiToken.objects.select_for_update().select_related("user", "user__force").filter(prefix=prefix)
+            ApiToken.objects.select_for_update(of=("self",))
+            .select_related("user", "user__force")
+            .filter(prefix=prefix)
         )
         if not rows:
             raise AccountError(f"no token starts with {prefix!r} (see heed token list USER)")
