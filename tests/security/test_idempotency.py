@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from tests.test_permissions import API, PAGES
 
 from heed.accounts.services import token_create
 from heed.audit.models import AuditEvent
@@ -277,3 +278,58 @@ def test_identical_risk_decisions_sent_at_once_are_decided_once(
     # Not one winner and three stale refusals: the retries are the same request, answered as it was.
     assert sum(r.has_header(REPLAYED) for r in results) == WORKERS - 1
     assert RiskDecision.objects.filter(call_id=call.pk).count() == 1
+
+
+# Every POST of the permission matrix: the API honours the header on all of them; the pages honour the form's
+# key on the note and decision forms, and not on the autosave or the checks (which record a read, not a
+# decision: a second check run is a second check).
+API_POSTS = [row for row in API if row[1] == "post"]
+PAGE_POSTS = [row for row in PAGES if row[1] == "post"]
+NOT_KEYED_PAGES = {"calls:draft", "calls:person_check", "calls:identifier_check"}
+
+
+def _persona(allowed: set[str]) -> str:
+    return next(p for p in ("handler", "supervisor", "safeguarding") if p in allowed)
+
+
+@pytest.fixture
+def referral_id(make_call: Any, cast: dict[str, Any]) -> Any:
+    from heed.support.services import referral_make
+
+    def make(call: Any) -> int:
+        made = referral_make(actor=cast["handler2"], call=call, to="child_protection_team", reason=WHY)
+        return int(made.pk)
+
+    return make
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", API_POSTS, ids=[r[0] for r in API_POSTS])
+def test_every_api_post_replays_a_retry(
+    row: Any, make_call: Any, cast: dict[str, Any], referral_id: Any
+) -> None:
+    name, _, path, body, allowed, ok = row
+    call = make_call()
+    url = path.format(id=call.pk, rid=referral_id(call)).removeprefix("/api/v1")
+    token = token_create(user=cast[_persona(allowed)])
+    first = _api(token, url, body, f"matrix-{name}")
+    again = _api(token, url, body, f"matrix-{name}")
+    assert first.status_code == ok and again.status_code == ok
+    assert again[REPLAYED] == "true" and again.content == first.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", PAGE_POSTS, ids=[r[0] for r in PAGE_POSTS])
+def test_the_note_and_decision_forms_replay_a_retry(
+    row: Any, make_call: Any, cast: dict[str, Any], referral_id: Any
+) -> None:
+    name, _, path, body, allowed, ok = row
+    call = make_call()
+    url = path.format(id=call.pk, rid=referral_id(call))
+    client = Client()
+    client.force_login(cast[_persona(allowed)])
+    form = {**(body or {}), FIELD: f"matrix-{name}"}
+    first = client.post(url, form)
+    again = client.post(url, form)
+    assert first.status_code == ok and again.status_code == ok
+    assert again.has_header(REPLAYED) is (name not in NOT_KEYED_PAGES)
