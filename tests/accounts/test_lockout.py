@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from tests.conftest import PASSWORD
 
+from heed.audit.models import AuditEvent
 from heed.security.lockout import client_ip, cool_off, cool_off_for
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,11 @@ def test_the_cool_off_doubles_with_each_lockout(cast: dict[str, Any]) -> None:
         login(ATTACKER, "wrong")
     assert login(ATTACKER, PASSWORD) == 429
     assert cool_off(request) == timedelta(minutes=2 * base)
+    audited = AuditEvent.objects.filter(event_type="auth.locked_out").order_by("seq")
+    assert [(e.after["username"], e.after["ip_address"], e.after["cool_off_minutes"]) for e in audited] == [
+        ("t.supervisor", ATTACKER, base),
+        ("t.supervisor", ATTACKER, 2 * base),
+    ]
     age(base + 1)
     assert login(ATTACKER, PASSWORD) == 429  # past the first cool-off, still locked
     age(base)

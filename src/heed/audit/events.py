@@ -31,6 +31,7 @@ class EventType(models.TextChoices):
     TIMELINE_VIEWED = "timeline.viewed", "Timeline viewed"
     LOGIN = "auth.login", "Logged in"
     LOGIN_FAILED = "auth.login_failed", "Login failed"
+    LOCKED_OUT = "auth.locked_out", "Sign-in locked for a user name from an address"
     LOGOUT = "auth.logout", "Logged out"
     USER_CREATED = "user.created", "User created"
     TOKEN_CREATED = "token.created", "API token created"

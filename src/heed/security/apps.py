@@ -8,3 +8,6 @@ class SecurityConfig(AppConfig):
     label = "security"
     verbose_name = "Security"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from heed.security import signals  # noqa: F401  (lockouts are audit events)
