@@ -61,14 +61,18 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def key_in(request: HttpRequest) -> str | None:
-    """The key a POST carries, from the header or a form field (None when it carries none)."""
+def key_in(request: HttpRequest, source: Source | None = None) -> str | None:
+    """The key a POST carries (None when it carries none): from the header for the API, from the form field
+    for a page, from either when the caller does not know which (the middleware)."""
     if request.method != "POST":
         return None
     header = request.headers.get(HEADER)
-    if header is not None:
+    if header is not None and source != "form":
         return header
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if source != "header" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         value = request.POST.get(FIELD)
         return value if value else None
     return None
@@ -110,7 +114,7 @@ def idempotent(source: Source) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            key = key_in(request)
+            key = key_in(request, source)
             if key is None:
                 return view(request, *args, **kwargs)
             answer = claim(request, key, source)
