@@ -5,15 +5,12 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
+from tests.concurrency import at_once
 from tests.test_permissions import API, PAGES
 
 from heed.accounts.services import token_create
@@ -210,43 +207,9 @@ def test_a_form_key_reused_for_other_text_is_refused_and_the_text_shown(
     assert _notes(call) == before
 
 
-# Concurrent requests commit for real (each thread has its own connection), so these tests empty the tables
-# afterwards; the audit table refuses DELETE by design, so its append-only triggers are lifted to empty it.
-@pytest.fixture
-def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
-    yield
-    migration = importlib.import_module("heed.audit.migrations.0002_append_only")
-    pg = connection.vendor == "postgresql"
-    with connection.cursor() as cur:
-        for sql in migration.POSTGRES_REVERSE if pg else migration.SQLITE_REVERSE:
-            cur.execute(sql)
-        cur.execute("DELETE FROM audit_event")
-        for sql in migration.POSTGRES if pg else migration.SQLITE:
-            cur.execute(sql)
-
-
+# Concurrent requests commit for real, each thread on its own connection (tests/concurrency.py); the
+# clears_audit fixture empties the tables afterwards.
 WORKERS = 4
-
-
-def _at_once(send: Any) -> list[Any]:
-    barrier = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = send()
-        except Exception as exc:  # counted by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -257,7 +220,7 @@ def test_identical_notes_sent_at_once_are_stored_once(
     token = token_create(user=cast["handler"])
     before = _notes(call)
     body = {"text": "SYNTHETIC: sent once, retried by a nervous client."}
-    results = _at_once(lambda: _api(token, f"/calls/{call.pk}/notes", body, "race-1"))
+    results = at_once(lambda _i: _api(token, f"/calls/{call.pk}/notes", body, "race-1"), WORKERS)
     assert all(not isinstance(r, Exception) for r in results), results
     assert [r.status_code for r in results] == [201] * WORKERS
     assert sum(r.has_header(REPLAYED) for r in results) == WORKERS - 1
@@ -273,7 +236,7 @@ def test_identical_risk_decisions_sent_at_once_are_decided_once(
     call = make_call(QUIET)
     token = token_create(user=cast["handler"])
     body = {"risk": "high", "rationale": WHY, "version": call.version}
-    results = _at_once(lambda: _api(token, f"/calls/{call.pk}/risk", body, "race-2"))
+    results = at_once(lambda _i: _api(token, f"/calls/{call.pk}/risk", body, "race-2"), WORKERS)
     assert [getattr(r, "status_code", r) for r in results] == [200] * WORKERS
     # Not one winner and three stale refusals: the retries are the same request, answered as it was.
     assert sum(r.has_header(REPLAYED) for r in results) == WORKERS - 1
