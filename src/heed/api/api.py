@@ -16,6 +16,7 @@ from heed.api.auth import TokenAuth, TokenRefused
 from heed.api.calls import router as calls_router
 from heed.api.decisions import other_router
 from heed.api.decisions import router as decisions_router
+from heed.api.schemas import TEXT_ERROR, text_reason
 from heed.calls.services import CallError, ClosureRefused
 
 log = logging.getLogger("heed.api")
@@ -43,9 +44,20 @@ def _loc(loc: Any) -> str:
     return ".".join(parts) or "body"
 
 
+def _field(error: dict[str, Any]) -> str:
+    prefix = (error.get("ctx") or {}).get("prefix", "") if error.get("type") == TEXT_ERROR else ""
+    return f"{prefix}.{_loc(error.get('loc', ()))}" if prefix else _loc(error.get("loc", ()))
+
+
+def _reason(error: dict[str, Any]) -> str:
+    if error.get("type") == TEXT_ERROR:  # the text rule's sentence, naming the field by its whole path
+        return text_reason(_field(error), error.get("ctx") or {})
+    return str(error.get("msg", "invalid"))
+
+
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [{"field": _loc(e.get("loc", ())), "reason": str(e.get("msg", "invalid"))} for e in exc.errors]
+    errors = [{"field": _field(e), "reason": _reason(e)} for e in exc.errors]
     return api.create_response(request, {"detail": "The request is not valid.", "errors": errors}, status=422)
 
 

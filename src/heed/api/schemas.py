@@ -2,11 +2,92 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from heed import textclean as tc
+
+TEXT_ERROR = "heed_text"
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The rule of ``heed.textclean`` on a string field of a request: the cleaned text, or a 422 whose
+    reason names the field (``api._validation`` puts the field's path into the sentence)."""
+
+    rule: tc.TextRule
+    prefix: str = ""  # where the field is reported, when the services name it so (``query.given_name``)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.with_info_after_validator_function(self.clean, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["maxLength"] = self.rule.max_length
+        return out
+
+    def clean(self, value: str, info: core_schema.ValidationInfo) -> str:
+        try:
+            return tc.clean_text(value, self.rule)
+        except tc.TextRefused as exc:
+            raise PydanticCustomError(
+                TEXT_ERROR,
+                exc.describe("{field}", verb="send"),
+                {
+                    "field": info.field_name or "The text",
+                    "kind": exc.kind,
+                    "position": exc.position,
+                    "length": exc.length,
+                    "limit": exc.limit,
+                    "prefix": self.prefix,
+                },
+            ) from None
+
+
+def text_reason(path: str, ctx: dict[str, Any]) -> str:
+    """The sentence for a refusal by the text rule, naming the field by its whole path."""
+    refused = tc.TextRefused(
+        str(ctx.get("kind", "")),
+        position=int(ctx.get("position", 0)),
+        length=int(ctx.get("length", 0)),
+        limit=int(ctx.get("limit", 0)),
+    )
+    return refused.describe(path, verb="send")
+
+
+def _rule(limit: int, *, lines: bool = False, strip: bool = True, prefix: str = "") -> CleanText:
+    return CleanText(tc.TextRule(limit, single_line=not lines, strip=strip), prefix)
+
+
+# Every string a request carries is one of these (a test fails for a plain ``str``); limits in heed.textclean.
+Code = Annotated[str, _rule(tc.CODE)]
+Name = Annotated[str, _rule(tc.NAME)]
+PartName = Annotated[str, _rule(tc.PART_NAME)]
+Contact = Annotated[str, _rule(tc.CONTACT)]
+DateText = Annotated[str, _rule(tc.DATE)]
+Town = Annotated[str, _rule(tc.TOWN)]
+Postcode = Annotated[str, _rule(tc.POSTCODE)]
+Phone = Annotated[str, _rule(tc.PHONE)]
+Email = Annotated[str, _rule(tc.EMAIL)]
+Handle = Annotated[str, _rule(tc.HANDLE)]
+Platform = Annotated[str, _rule(tc.PLATFORM)]
+Identifier = Annotated[str, _rule(tc.IDENTIFIER)]
+Reference = Annotated[str, _rule(tc.REFERENCE)]
+Narrative = Annotated[str, _rule(tc.NARRATIVE, lines=True)]
+Note = Annotated[str, _rule(tc.NARRATIVE, lines=True, strip=False)]
+Rationale = Annotated[str, _rule(tc.RATIONALE, lines=True)]
+ShortNote = Annotated[str, _rule(tc.SHORT_NOTE, lines=True)]
+NdmStage = Annotated[str, _rule(tc.NDM_STAGE, lines=True)]
 
 
 class Strict(Schema):
@@ -24,57 +105,61 @@ class ErrorOut(Schema):
 
 
 class CallerIn(Strict):
-    name: str = ""
-    relation: str = Field("", description="parent, relative, teacher, professional, child, friend or other")
-    contact: str = ""
+    name: Name = ""
+    relation: Code = Field("", description="parent, relative, teacher, professional, child, friend or other")
+    contact: Contact = ""
 
 
 class ChildIn(Strict):
-    name: str = ""
+    name: Name = ""
     age: int | None = Field(None, ge=0, le=17)
 
 
 class CallIn(Strict):
-    narrative: str = Field(description="What the caller said, as typed by the handler (up to 1 MB)")
+    narrative: Narrative = Field(
+        description=f"What the caller said, as typed by the handler (up to {tc.NARRATIVE:,} characters)"
+    )
     caller: CallerIn | None = None
     child: ChildIn | None = None
-    answers: dict[str, str] | None = Field(None, description="Guided answers: question id to answer value")
+    answers: dict[Code, Code] | None = Field(None, description="Guided answers: question id to answer value")
 
 
 class NoteIn(Strict):
-    text: str
+    text: Note
 
 
 class AnswersIn(Strict):
-    answers: dict[str, str] = Field(
+    answers: dict[Code, Code] = Field(
         description="Guided answers: question id to answer value (merged over earlier)"
     )
     version: int | None = Field(None, description="The call version you saw; a newer call refuses with 409")
 
 
 class PersonQueryIn(Strict):
-    given_name: str | None = None
-    family_name: str | None = None
-    alias: str | None = None
-    date_of_birth: str | None = Field(None, description="YYYY-MM-DD, YYYY-MM or YYYY")
+    given_name: Annotated[str, _rule(tc.PART_NAME, prefix="query")] | None = None
+    family_name: Annotated[str, _rule(tc.PART_NAME, prefix="query")] | None = None
+    alias: Annotated[str, _rule(tc.NAME, prefix="query")] | None = None
+    date_of_birth: Annotated[str, _rule(tc.DATE, prefix="query")] | None = Field(
+        None, description="YYYY-MM-DD, YYYY-MM or YYYY"
+    )
     age: int | None = None
     age_min: int | None = None
     age_max: int | None = None
-    sex: str | None = None
-    town: str | None = None
-    postcode: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    handle: str | None = None
-    platform: str | None = None
-    subject: str | None = Field(None, description="Which person named on the call this check is for")
+    sex: Annotated[str, _rule(tc.CODE, prefix="query")] | None = None
+    town: Annotated[str, _rule(tc.TOWN, prefix="query")] | None = None
+    postcode: Annotated[str, _rule(tc.POSTCODE, prefix="query")] | None = None
+    phone: Annotated[str, _rule(tc.PHONE, prefix="query")] | None = None
+    email: Annotated[str, _rule(tc.EMAIL, prefix="query")] | None = None
+    handle: Annotated[str, _rule(tc.HANDLE, prefix="query")] | None = None
+    platform: Annotated[str, _rule(tc.PLATFORM, prefix="query")] | None = None
+    subject: Name | None = Field(None, description="Which person named on the call this check is for")
     limit: int = Field(10, ge=1, le=50)
 
 
 class IdentifierCheckIn(Strict):
     kind: Literal["handle", "phone", "email"] | None = None
-    value: str | None = None
-    platform: str | None = None
+    value: Identifier | None = None
+    platform: Platform | None = None
     all: bool = Field(False, description="Check every identifier named on the call")
 
 
@@ -191,7 +276,7 @@ class EventOut(Schema):
 
 
 class AdviceIn(Strict):
-    agencies: list[str] = Field(description="Agency codes from the guidance pack, e.g. ceop, nspcc")
+    agencies: list[Code] = Field(description="Agency codes from the guidance pack, e.g. ceop, nspcc")
     method: Literal["read_out", "sms", "email", "printed"]
     evidence_advice: bool = True
 
@@ -208,8 +293,8 @@ class AdviceOut(Schema):
 
 
 class ReferralIn(Strict):
-    to: str = Field(description="child_protection_team or mash (the pack's referral targets)")
-    reason: str
+    to: Code = Field(description="child_protection_team or mash (the pack's referral targets)")
+    reason: Rationale
 
 
 class ReferralOut(Schema):
@@ -226,25 +311,25 @@ class ReferralOut(Schema):
 
 class ReferralStatusIn(Strict):
     status: Literal["accepted", "returned"]
-    note: str = ""
+    note: ShortNote = ""
 
 
 class ActionIn(Strict):
     status: Literal["not_applicable"]
-    reason: str
+    reason: Rationale
     version: int | None = Field(None, description="The call version you saw; a newer call refuses with 409")
 
 
 class CloseIn(Strict):
-    outcome: str = Field(description="referred, advice_given, crime_recorded, deployed or no_further_action")
-    rationale: str
+    outcome: Code = Field(description="referred, advice_given, crime_recorded, deployed or no_further_action")
+    rationale: Rationale
     version: int | None = None
 
 
 class ReviewIn(Strict):
     decision: Literal["approve", "return"]
-    rationale: str
-    ndm: dict[str, str] | None = Field(
+    rationale: Rationale
+    ndm: dict[Code, NdmStage] | None = Field(
         None, description="Optional NDM stages: information, assessment, powers_policy, options, decision"
     )
     version: int | None = None
@@ -252,17 +337,17 @@ class ReviewIn(Strict):
 
 class RiskIn(Strict):
     risk: Literal["high", "medium", "standard"]
-    rationale: str
+    rationale: Rationale
     version: int | None = None
 
 
 class DeploymentIn(Strict):
-    reference: str
-    note: str = ""
+    reference: Reference
+    note: ShortNote = ""
 
 
 class FlagIn(Strict):
-    reason: str
+    reason: Rationale
 
 
 class RefusedOut(Schema):

@@ -16,7 +16,15 @@ from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
 from heed.calls.actions import identifier_keys_of
-from heed.calls.forms import IdentifierCheckForm, NewCallForm, NoteForm, PersonCheckForm
+from heed.calls.fields import form_errors
+from heed.calls.forms import (
+    DraftForm,
+    IdentifierCheckForm,
+    NewCallForm,
+    NoteEditForm,
+    NoteForm,
+    PersonCheckForm,
+)
 from heed.calls.models import RISK_ORDER, Call, IdentifierCheck, NoteEntry, PersonCheck, RequiredAction
 from heed.calls.presenters import highlight, possible_signs, prefill_person_query
 from heed.calls.selectors import (
@@ -36,7 +44,7 @@ from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
-from heed.web.edges import attempt, back_to_call, call_view, kept, posted_version, show_error
+from heed.web.edges import attempt, back_to_call, call_view, kept, posted_version, read_form, show_error
 
 
 @login_required
@@ -89,11 +97,11 @@ def call_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     user = actor_of(request)
     pack = default_pack()
-    draft = draft_for(call, user)
+    typed = kept(request, call)  # what was typed in forms refused a moment ago, shown again
+    draft = typed.get("note", {}).get("text") or draft_for(call, user)
     history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
     _, segments = call_text(call, history=history)
     stored_inds = call.assessment.get("indicators", [])
-    typed = kept(request, call)  # what was typed in forms refused a moment ago, shown again
     entries = [
         {
             "h": h,
@@ -240,8 +248,11 @@ def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
     """Autosave what is being typed; answer with the live panel (htmx)."""
-    text = request.POST.get("text", "")
+    form = DraftForm(request.POST)
     try:
+        if not form.is_valid():
+            raise services.CallError(" ".join(form_errors(form)), "text")
+        text = form.cleaned_data["text"]
         services.draft_save(actor=actor_of(request), call=call, text=text)
     except services.CallError as exc:
         return render(
@@ -260,9 +271,8 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def note_add(request: HttpRequest, call: Call) -> HttpResponse:
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Type something in the log box before adding it (nothing was added).")
+    form = read_form(request, call, "note", NoteForm)
+    if form is None:
         return back_to_call(call, "note-text")
     try:
         services.note_add(actor=actor_of(request), call=call, text=form.cleaned_data["text"])
@@ -275,9 +285,8 @@ def note_add(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "A corrected entry cannot be empty (the entry was not changed).")
+    form = read_form(request, call, f"edit-{entry_no}", NoteEditForm)
+    if form is None:
         return back_to_call(call, f"entry-{entry_no}")
     attempt(
         request,

@@ -15,16 +15,20 @@ from django.views.decorators.http import require_GET, require_POST
 from heed.accounts.access import actor_of, may
 from heed.accounts.roles import Action
 from heed.calls import services
+from heed.calls.forms import CloseForm, DeploymentForm, FlagForm, NotApplicableForm, ReviewForm, RiskForm
 from heed.calls.models import Call, CallStatus
 from heed.security.idempotency import idempotent
 from heed.support.selectors import queue_items
-from heed.web.edges import action_labels, attempt, back_to_call, call_view, posted, posted_version
+from heed.web.edges import action_labels, attempt, back_to_call, call_view, posted_version, read_form
 
 
 @call_view(Action.EDIT)
 @require_POST
 @idempotent("form")
 def close(request: HttpRequest, call: Call) -> HttpResponse:
+    form = read_form(request, call, "close", CloseForm)
+    if form is None:
+        return back_to_call(call, "close")
     closed = attempt(
         request,
         call,
@@ -32,8 +36,8 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
         lambda: services.closure_request(
             actor=actor_of(request),
             call=call,
-            outcome=request.POST.get("outcome", ""),
-            rationale=request.POST.get("rationale", ""),
+            outcome=form.cleaned_data["outcome"],
+            rationale=form.cleaned_data["rationale"],
             expected_version=posted_version(request),
         ),
     )
@@ -50,10 +54,11 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def review(request: HttpRequest, call: Call) -> HttpResponse:
-    ndm = {
-        k.removeprefix("ndm_"): v for k, v in posted(request).items() if k.startswith("ndm_") and v.strip()
-    }
-    rationale = request.POST.get("rationale", "").strip() or "\n".join(f"{k}: {v}" for k, v in ndm.items())
+    form = read_form(request, call, "review", ReviewForm)
+    if form is None:
+        return back_to_call(call, "review")
+    ndm = form.ndm()
+    rationale = form.cleaned_data["rationale"] or "\n".join(f"{k}: {v}" for k, v in ndm.items())
     reviewed = attempt(
         request,
         call,
@@ -61,7 +66,7 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
         lambda: services.review_decide(
             actor=actor_of(request),
             call=call,
-            decision=request.POST.get("decision", ""),
+            decision=form.cleaned_data["decision"],
             rationale=rationale,
             ndm=ndm,
             expected_version=posted_version(request),
@@ -77,6 +82,9 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
+    form = read_form(request, call, f"na-{code}", NotApplicableForm)
+    if form is None:
+        return back_to_call(call, "live-panel")
     attempt(
         request,
         call,
@@ -85,7 +93,7 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
             actor=actor_of(request),
             call=call,
             code=code,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             expected_version=posted_version(request),
         ),
     )
@@ -96,6 +104,9 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def risk(request: HttpRequest, call: Call) -> HttpResponse:
+    form = read_form(request, call, "risk", RiskForm)
+    if form is None:
+        return back_to_call(call, "risk")
     attempt(
         request,
         call,
@@ -103,8 +114,8 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
         lambda: services.risk_set(
             actor=actor_of(request),
             call=call,
-            risk=request.POST.get("risk", ""),
-            rationale=request.POST.get("rationale", ""),
+            risk=form.cleaned_data["risk"],
+            rationale=form.cleaned_data["rationale"],
             expected_version=posted_version(request),
         ),
     )
@@ -115,6 +126,9 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def deployment(request: HttpRequest, call: Call) -> HttpResponse:
+    form = read_form(request, call, "deployment", DeploymentForm)
+    if form is None:
+        return back_to_call(call, "other-actions")
     attempt(
         request,
         call,
@@ -122,8 +136,8 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
         lambda: services.deployment_record(
             actor=actor_of(request),
             call=call,
-            reference=request.POST.get("reference", ""),
-            note=request.POST.get("note", ""),
+            reference=form.cleaned_data["reference"],
+            note=form.cleaned_data["note"],
         ),
     )
     return back_to_call(call, "other-actions")
@@ -133,12 +147,15 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
+    form = read_form(request, call, "flag", FlagForm)
+    if form is None:
+        return back_to_call(call, "other-actions")
     attempt(
         request,
         call,
         "flag",
         lambda: services.vulnerability_flag_record(
-            actor=actor_of(request), call=call, reason=request.POST.get("reason", "")
+            actor=actor_of(request), call=call, reason=form.cleaned_data["reason"]
         ),
     )
     return back_to_call(call, "other-actions")

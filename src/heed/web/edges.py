@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,12 +16,14 @@ from django.urls import reverse
 
 from heed.accounts.access import CallNotFound, actor_of
 from heed.calls import services
+from heed.calls.fields import form_errors
 from heed.calls.models import Call
 from heed.calls.selectors import access_call_by_id
 from heed.risk import default_pack
 
 View = Callable[..., HttpResponse]
 T = TypeVar("T")
+F = TypeVar("F", bound=forms.Form)
 
 
 def call_view(action: str) -> Callable[[View], View]:
@@ -76,6 +79,18 @@ def posted_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     # isdigit alone admits "²", which int() refuses: only ASCII digits are a version.
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def read_form(request: HttpRequest, call: Call, form: str, form_class: type[F]) -> F | None:
+    """``form_class`` bound to what was posted, valid; or None, with what was typed kept (under ``form``) and
+    each problem shown with the field it is in."""
+    bound = form_class(request.POST)
+    if bound.is_valid():
+        return bound
+    keep(request, call, form, posted(request))
+    for problem in form_errors(bound):
+        messages.error(request, problem)
+    return None
 
 
 def attempt(request: HttpRequest, call: Call, form: str, run: Callable[[], T]) -> T | None:

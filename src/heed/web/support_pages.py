@@ -11,14 +11,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
+from heed.calls.fields import form_errors
 from heed.calls.models import Call
 from heed.calls.services import CallError
 from heed.security.idempotency import idempotent
 from heed.support import services
+from heed.support.forms import ReferralForm, ReferralStatusForm
 from heed.support.models import Referral
 from heed.support.selectors import access_referral_by_id
 from heed.support.sheets import advice_sheet_pdf, sms_text
-from heed.web.edges import attempt, back_to_call, call_view
+from heed.web.edges import attempt, back_to_call, call_view, read_form
 
 
 @call_view(Action.EDIT)
@@ -67,6 +69,9 @@ def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 @idempotent("form")
 def referral(request: HttpRequest, call: Call) -> HttpResponse:
+    form = read_form(request, call, "referral", ReferralForm)
+    if form is None:
+        return back_to_call(call, "referral")
     made = attempt(
         request,
         call,
@@ -74,8 +79,8 @@ def referral(request: HttpRequest, call: Call) -> HttpResponse:
         lambda: services.referral_make(
             actor=actor_of(request),
             call=call,
-            to=request.POST.get("to", ""),
-            reason=request.POST.get("reason", ""),
+            to=form.cleaned_data["to"],
+            reason=form.cleaned_data["reason"],
         ),
     )
     if made is None:
@@ -92,18 +97,34 @@ def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
         item = access_referral_by_id(actor_of(request), referral_id)
     except CallNotFound:
         raise Http404("No such referral") from None
+    form = ReferralStatusForm(request.POST)
+    if not form.is_valid():
+        for problem in form_errors(form):
+            messages.error(request, problem)
+        return _kept_note(request, item)
     try:
         services.referral_update(
             actor=actor_of(request),
             referral=item,
-            status=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
         )
     except CallError as exc:
         messages.error(request, str(exc))
+        return _kept_note(request, item)
     else:
         messages.success(request, f"Referral for {item.call.reference} {item.status}.")
     return redirect(reverse("referrals"))
+
+
+KEPT_NOTES = "heed-referral-notes"
+
+
+def _kept_note(request: HttpRequest, item: Referral) -> HttpResponse:
+    """Back to the referrals, with the note that was typed shown again in its box (nothing typed is lost)."""
+    request.session.setdefault(KEPT_NOTES, {})[str(item.pk)] = str(request.POST.get("note", ""))
+    request.session.modified = True
+    return redirect(reverse("referrals") + f"#note-{item.pk}")
 
 
 @login_required
@@ -120,5 +141,6 @@ def referrals(request: HttpRequest) -> HttpResponse:
         {
             "open": items.filter(status="sent").order_by("due_at", "made_at"),
             "answered": items.exclude(status="sent").order_by("-status_at")[:50],
+            "kept_notes": {int(k): v for k, v in request.session.pop(KEPT_NOTES, {}).items()},
         },
     )
