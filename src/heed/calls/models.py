@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
+from heed import textclean as tc
 from heed.accounts.access import RestrictedQuerySet
 from heed.accounts.models import Force
+
+
+def text_limit(model: str, field: str, limit: int) -> models.CheckConstraint:
+    """The database's own refusal of text over the limit its forms and schemas hold it to (heed.textclean):
+    a text column has no length of its own, and a path that skips the edge must not store megabytes."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), limit), name=f"{model}_{field}_length"
+    )
 
 
 class CallStatus(models.TextChoices):
@@ -92,7 +103,8 @@ class NoteEntry(models.Model):
     class Meta:
         ordering = ["entry_no", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "entry_no", "version"], name="note_entry_version_unique")
+            models.UniqueConstraint(fields=["call", "entry_no", "version"], name="note_entry_version_unique"),
+            text_limit("note_entry", "text", tc.NARRATIVE),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +120,10 @@ class NoteDraft(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["call", "author"], name="note_draft_one_per_author")]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "author"], name="note_draft_one_per_author"),
+            text_limit("note_draft", "text", tc.NARRATIVE),
+        ]
 
     def __str__(self) -> str:
         return f"draft {self.call_id}/{self.author_id}"
@@ -139,7 +154,10 @@ class RequiredAction(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["call", "code"], name="required_action_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="required_action_unique"),
+            text_limit("required_action", "reason", tc.RATIONALE),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.status}"
@@ -238,6 +256,7 @@ class Deployment(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+        constraints = [text_limit("deployment", "note", tc.SHORT_NOTE)]
 
     def __str__(self) -> str:
         return f"deployment {self.reference}"
@@ -254,6 +273,7 @@ class VulnerabilityFlag(models.Model):
 
     class Meta:
         ordering = ["flagged_at", "id"]
+        constraints = [text_limit("vulnerability_flag", "reason", tc.RATIONALE)]
 
     def __str__(self) -> str:
         return f"vulnerability flag on {self.call_id}"
@@ -272,6 +292,7 @@ class RiskDecision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
+        constraints = [text_limit("risk_decision", "rationale", tc.RATIONALE)]
 
     def __str__(self) -> str:
         return f"risk {self.from_risk} -> {self.to_risk}"
@@ -294,6 +315,7 @@ class ClosureRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "id"]
+        constraints = [text_limit("closure_request", "rationale", tc.RATIONALE)]
 
     def __str__(self) -> str:
         return f"closure {self.outcome}: {self.state}"
@@ -316,6 +338,7 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "id"]
+        constraints = [text_limit("review_decision", "rationale", tc.RATIONALE)]
 
     def __str__(self) -> str:
         return f"review {self.decision}"

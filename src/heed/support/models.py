@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from heed import textclean as tc
 from heed.accounts.access import RestrictedQuerySet
-from heed.calls.models import Call
+from heed.calls.models import Call, text_limit
 
 
 class AdviceMethod(models.TextChoices):
@@ -65,6 +66,10 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["made_at", "id"]
+        constraints = [
+            text_limit("referral", "reason", tc.RATIONALE),
+            text_limit("referral", "status_note", tc.SHORT_NOTE),
+        ]
 
     def __str__(self) -> str:
         return f"referral to {self.target}: {self.status}"

@@ -114,12 +114,16 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     persons = persons_to_check(call)
     person_checks = list(PersonCheck.objects.filter(call=call).select_related("run_by"))
     checked_subjects = {subject_key(c.subject) for c in person_checks if c.subject}
+    # A refused person check shows what was typed again, in the form it was typed in.
+    typed_check = typed.get("person-check", {})
     person_forms = [
         {
             "person": p,
             "checked": subject_key(str(p["value"])) in checked_subjects,
             "form": PersonCheckForm(
-                initial={
+                initial=typed_check
+                if typed_check.get("subject") == p["value"]
+                else {
                     "subject": p["value"],
                     **prefill_person_query(p, subjects, only_person=len(persons) == 1),
                 }
@@ -147,7 +151,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "draft": draft,
         "editable": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
         "person_forms": person_forms,
-        "free_person_form": PersonCheckForm(),
+        "free_person_form": PersonCheckForm(initial={} if typed_check.get("subject") else typed_check),
         "person_checks": person_checks,
         "identifiers": identifiers,
         "identifier_checks": identifier_checks,
@@ -329,9 +333,8 @@ def answers(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.EDIT)
 @require_POST
 def person_check(request: HttpRequest, call: Call) -> HttpResponse:
-    form = PersonCheckForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The person check form could not be read: " + form.errors.as_text())
+    form = read_form(request, call, "person-check", PersonCheckForm)
+    if form is None:
         return back_to_call(call, "checks")
     try:
         check = services.person_check_run(
@@ -353,9 +356,8 @@ def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
         if request.POST.get("all"):
             services.identifier_checks_run_all(actor=actor_of(request), call=call)
         else:
-            form = IdentifierCheckForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, "The identifier check could not be read: " + form.errors.as_text())
+            form = read_form(request, call, "identifier-check", IdentifierCheckForm)
+            if form is None:
                 return back_to_call(call, "identifiers")
             d = form.cleaned_data
             services.identifier_check_run(

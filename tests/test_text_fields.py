@@ -1,0 +1,408 @@
+"""Every text field of every endpoint and page, driven with arbitrary text (lone surrogates, NUL, controls,
+bidirectional overrides, text at and over the limit): never a 500; either a refusal that names the field and
+keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0007-text-input.md).
+
+The fields are found by introspection (the API's request schemas, the forms the pages bind), so a new text
+field, schema or page without a row here fails ``test_every_text_field_is_covered``. Runs on SQLite and,
+under ``make unit-pg``, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from urllib.parse import urlencode
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.http import QueryDict
+from django.test import Client
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from heed import textclean as tc
+from heed.accounts.services import token_create
+from heed.api import schemas
+from heed.api.api import api as ninja_api
+from heed.calls import forms as call_forms
+from heed.calls.fields import TextField
+from heed.calls.models import Call, Deployment, NoteDraft, NoteEntry, PersonCheck, VulnerabilityFlag
+from heed.support import forms as support_forms
+from heed.support.models import Referral
+from tests.test_permissions import API, PAGES
+
+pytestmark = pytest.mark.django_db
+
+WHY = "SYNTHETIC reason long enough to be a real reason."
+
+# ------------------------------------------------------------------------------------------- the inventory
+
+
+def _str_leaves(tp: Any, path: str, meta: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """(path, the CleanText on it or None) for every string a request model accepts, however nested."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *extra = get_args(tp)
+        yield from _str_leaves(base, path, (*meta, *extra))
+    elif origin in (Union, types.UnionType):
+        for arg in get_args(tp):
+            if arg is not type(None):
+                yield from _str_leaves(arg, path, meta)
+    elif origin is Literal:
+        return
+    elif origin is list:
+        yield from _str_leaves(get_args(tp)[0], f"{path}[]")
+    elif origin is dict:
+        key, value = get_args(tp)
+        yield from _str_leaves(key, f"{path}{{key}}")
+        yield from _str_leaves(value, f"{path}{{}}")
+    elif isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, info in tp.model_fields.items():
+            yield from _str_leaves(info.annotation, f"{path}.{name}" if path else name, tuple(info.metadata))
+    elif tp is str or tp is Any:
+        yield path, next((m for m in meta if isinstance(m, schemas.CleanText)), None)
+
+
+def api_text_fields() -> dict[tuple[str, str], Any]:
+    """{(request path, field path): its CleanText} over every operation of the API that takes a body."""
+    found: dict[tuple[str, str], Any] = {}
+    for path, operations in ninja_api.get_openapi_schema()["paths"].items():
+        for operation in operations.values():
+            body = operation.get("requestBody")
+            if body is None:
+                continue
+            model = getattr(schemas, body["content"]["application/json"]["schema"]["$ref"].split("/")[-1])
+            for leaf, clean in _str_leaves(model, ""):
+                found[(path, leaf)] = clean
+    return found
+
+
+# The form each page that takes a POST binds (from the permission matrix, which has a row for every page).
+PAGE_FORMS: dict[str, type[forms.Form] | None] = {
+    "calls:new.post": call_forms.NewCallForm,
+    "calls:draft": call_forms.DraftForm,
+    "calls:note_add": call_forms.NoteForm,
+    "calls:note_edit": call_forms.NoteEditForm,
+    "calls:person_check": call_forms.PersonCheckForm,
+    "calls:identifier_check": call_forms.IdentifierCheckForm,
+    "calls:close": call_forms.CloseForm,
+    "calls:review": call_forms.ReviewForm,
+    "calls:risk": call_forms.RiskForm,
+    "calls:not_applicable": call_forms.NotApplicableForm,
+    "calls:deployment": call_forms.DeploymentForm,
+    "calls:vulnerability_flag": call_forms.FlagForm,
+    "calls:referral": support_forms.ReferralForm,
+    "referral_status": support_forms.ReferralStatusForm,
+    # Choices only: question ids and answers, agency codes and a method, each checked by the service against
+    # the pack (the fuzz test sends them anything).
+    "calls:answers": None,
+    "calls:advice": None,
+}
+
+
+def page_text_fields() -> dict[tuple[str, str], forms.Field]:
+    found: dict[tuple[str, str], forms.Field] = {}
+    for name, form_class in PAGE_FORMS.items():
+        if form_class is None:
+            continue
+        for field_name, field in form_class().fields.items():
+            if isinstance(field, forms.CharField):
+                found[(name, field_name)] = field
+    return found
+
+
+def test_every_string_the_api_takes_is_under_the_text_rule() -> None:
+    fields = api_text_fields()
+    assert len(fields) > 30
+    assert [key for key, clean in fields.items() if clean is None] == []
+
+
+def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
+    posted = {name for name, method, *_ in PAGES if method == "post"}
+    assert set(PAGE_FORMS) == posted
+    used = {c for c in PAGE_FORMS.values() if c is not None}
+    defined = {
+        c
+        for module in (call_forms, support_forms)
+        for c in vars(module).values()
+        if isinstance(c, type) and issubclass(c, forms.Form) and c.__module__ == module.__name__
+    }
+    assert defined == used
+    fields = page_text_fields()
+    assert len(fields) > 30
+    assert [k for k, f in fields.items() if not isinstance(f, TextField) or not f.max_length] == []
+
+
+# ------------------------------------------------------------------------------------------ what is sent
+
+SPECIAL = "\x00\x01\x1b\x7f\x85\x9b\t\n\r\x0b\u2028\u202e\u2066\u2069\u200f\ud800\udfff e\u0301é€𝄞"
+ANY_CHAR = st.characters(codec=None, exclude_categories=())  # lone surrogates included
+ORDINARY = st.text(st.characters(categories=("L", "N", "Zs")), min_size=20, max_size=40)
+
+
+def texts(limit: int) -> st.SearchStrategy[str]:
+    at_limit = st.builds(lambda c, n: c * n, st.sampled_from("xé\u202e"), st.sampled_from([limit, limit + 1]))
+    return st.one_of(
+        st.text(st.one_of(ANY_CHAR, st.sampled_from(SPECIAL)), max_size=40),
+        st.builds(lambda a, b: a + b, ORDINARY, st.text(st.sampled_from(SPECIAL), max_size=4)),
+        at_limit,
+    )
+
+
+# What a row stores the field in: read the latest row, to compare with what the rule makes of what was sent.
+@dataclass(frozen=True)
+class Stored:
+    read: Callable[[dict[str, Any]], str]
+    strip_newlines: bool = False  # the log's services drop leading and trailing blank lines
+
+
+def _call_attr(attr: str) -> Stored:
+    return Stored(lambda w: str(getattr(Call.objects.latest("pk"), attr)))
+
+
+NARRATIVE = Stored(
+    lambda w: NoteEntry.objects.filter(call=Call.objects.latest("pk"), entry_no=1)
+    .values_list("text", flat=True)
+    .first()
+    or "",
+    True,
+)
+LATEST_ENTRY = Stored(lambda w: NoteEntry.objects.filter(call_id=w["id"]).latest("pk").text, True)
+DRAFT = Stored(lambda w: NoteDraft.objects.get(call_id=w["id"], author=w["user"]).text)
+STATUS_NOTE = Stored(lambda w: Referral.objects.get(pk=w["rid"]).status_note)
+DEPLOY_REF = Stored(lambda w: Deployment.objects.filter(call_id=w["id"]).latest("pk").reference)
+DEPLOY_NOTE = Stored(lambda w: Deployment.objects.filter(call_id=w["id"]).latest("pk").note)
+FLAG = Stored(lambda w: VulnerabilityFlag.objects.filter(call_id=w["id"]).latest("pk").reason)
+REFERRAL = Stored(lambda w: Referral.objects.filter(call_id=w["id"]).latest("pk").reason)
+
+
+def _query(key: str) -> Stored:
+    return Stored(lambda w: str(PersonCheck.objects.filter(call_id=w["id"]).latest("pk").query.get(key, "")))
+
+
+SUBJECT = Stored(lambda w: PersonCheck.objects.filter(call_id=w["id"]).latest("pk").subject)
+QUERY_FIELDS = (
+    "given_name",
+    "family_name",
+    "alias",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "handle",
+    "platform",
+)
+
+API_STORED: dict[tuple[str, str], Stored] = {
+    ("/api/v1/calls", "narrative"): NARRATIVE,
+    ("/api/v1/calls", "caller.name"): _call_attr("caller_name"),
+    ("/api/v1/calls", "caller.contact"): _call_attr("caller_contact"),
+    ("/api/v1/calls", "child.name"): _call_attr("child_name"),
+    ("/api/v1/calls/{call_id}/notes", "text"): LATEST_ENTRY,
+    ("/api/v1/calls/{call_id}/person-checks", "subject"): SUBJECT,
+    **{("/api/v1/calls/{call_id}/person-checks", k): _query(k) for k in QUERY_FIELDS},
+    ("/api/v1/calls/{call_id}/deployments", "reference"): DEPLOY_REF,
+    ("/api/v1/calls/{call_id}/deployments", "note"): DEPLOY_NOTE,
+    ("/api/v1/calls/{call_id}/vulnerability-flag", "reason"): FLAG,
+    ("/api/v1/calls/{call_id}/referrals", "reason"): REFERRAL,
+    ("/api/v1/referrals/{referral_id}/status", "note"): STATUS_NOTE,
+}
+PAGE_STORED: dict[tuple[str, str], Stored] = {
+    ("calls:new.post", "narrative"): NARRATIVE,
+    ("calls:new.post", "caller_name"): _call_attr("caller_name"),
+    ("calls:new.post", "caller_contact"): _call_attr("caller_contact"),
+    ("calls:new.post", "child_name"): _call_attr("child_name"),
+    ("calls:draft", "text"): DRAFT,
+    ("calls:note_add", "text"): LATEST_ENTRY,
+    ("calls:note_edit", "text"): LATEST_ENTRY,
+    ("calls:person_check", "subject"): SUBJECT,
+    **{("calls:person_check", k): _query(k) for k in QUERY_FIELDS},
+    ("calls:deployment", "reference"): DEPLOY_REF,
+    ("calls:deployment", "note"): DEPLOY_NOTE,
+    ("calls:vulnerability_flag", "reason"): FLAG,
+    ("calls:referral", "reason"): REFERRAL,
+    ("referral_status", "note"): STATUS_NOTE,
+}
+
+
+@pytest.fixture
+def world(make_call: Any, cast: dict[str, Any]) -> dict[str, Any]:
+    call = make_call()
+    return {
+        "id": call.pk,
+        "call": call,
+        "user": cast["supervisor"],
+        "token": token_create(user=cast["supervisor"]),
+        "rid": None,
+    }
+
+
+def _fresh_referral(world: dict[str, Any]) -> int:
+    """A referral still waiting for an answer (each answer is final, so each example needs its own)."""
+    from heed.support.services import referral_make
+
+    return int(referral_make(actor=world["user"], call=world["call"], to="mash", reason=WHY).pk)
+
+
+def _expected(sent: str, rule: tc.TextRule) -> str | tc.TextRefused:
+    try:
+        return tc.clean_text(sent, rule)
+    except tc.TextRefused as exc:
+        return exc
+
+
+def _check_stored(stored: Stored | None, world: dict[str, Any], expected: str) -> None:
+    if stored is None:
+        return
+    value = stored.read(world)
+    assert value == (expected.strip("\n") if stored.strip_newlines else expected)
+
+
+# ---------------------------------------------------------------------------------------------------- API
+
+API_BODIES = {path: body for _, method, path, body, *_ in API if method == "post"}
+
+
+def _api_base(path: str) -> tuple[str, dict[str, Any]]:
+    template = (
+        path.replace("{call_id}", "{id}").replace("{referral_id}", "{rid}").replace("{code}", "person_check")
+    )
+    return template, json.loads(json.dumps(API_BODIES[template]))
+
+
+def _put(body: dict[str, Any], leaf: str, value: str) -> tuple[dict[str, Any], str]:
+    """``body`` with ``value`` at ``leaf``; and the path the API reports an error in it at."""
+    head, _, rest = leaf.partition(".")
+    if rest:
+        inner, where = _put(dict(body.get(head) or {}), rest, value)
+        return {**body, head: inner}, f"{head}.{where}"
+    if head.endswith("[]"):
+        return {**body, head[:-2]: [value]}, f"{head[:-2]}.0"
+    if head.endswith("{key}"):
+        name = head[: -len("{key}")]
+        return {**body, name: {value: "yes"}}, f"{name}."
+    if head.endswith("{}"):
+        name = head[:-2]
+        key = "information" if name == "ndm" else "asked_to_meet"
+        return {**body, name: {key: value}}, f"{name}.{key}"
+    return {**body, head: value}, head
+
+
+API_CASES = sorted(api_text_fields())
+
+
+@pytest.mark.parametrize(("path", "leaf"), API_CASES, ids=[f"{p} {f}" for p, f in API_CASES])
+def test_api_text_field(world: dict[str, Any], path: str, leaf: str) -> None:
+    clean = api_text_fields()[(path, leaf)]
+    template, base = _api_base(path)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(sent=texts(clean.rule.max_length))
+    def run(sent: str) -> None:
+        if "{rid}" in template:
+            world["rid"] = _fresh_referral(world)
+        body, where = _put(base, leaf, sent)
+        response = Client().post(
+            template.format(**world),
+            json.dumps(body),  # \ud800 travels as the JSON escape, as any JSON client may send it
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {world['token']}",
+        )
+        assert response.status_code < 500, response.content[:300]
+        # What the server reads: JSON joins an escaped surrogate pair into one character, a lone one stays.
+        expected = _expected(json.loads(json.dumps(sent)), clean.rule)
+        if isinstance(expected, tc.TextRefused):
+            assert response.status_code == 422
+            where = f"{clean.prefix}.{where}" if clean.prefix else where
+            errors = response.json()["errors"]
+            assert any(
+                e["field"].startswith(where) and e["reason"].startswith(e["field"]) for e in errors
+            ), errors
+            assert expected.describe("X", verb="send")[1:] in " ".join(e["reason"] for e in errors)
+        elif response.status_code < 300:
+            _check_stored(API_STORED.get((path, leaf)), world, expected)
+        else:
+            assert response.json()["detail"]
+
+    run()
+
+
+# -------------------------------------------------------------------------------------------------- pages
+
+PAGE_BODIES = {name: (path, body or {}) for name, method, path, body, *_ in PAGES if method == "post"}
+# The matrix checks every identifier at once ("all"); one identifier is what the form's fields are for.
+PAGE_BODIES["calls:identifier_check"] = (PAGE_BODIES["calls:identifier_check"][0], {"kind": "handle"})
+PAGE_CASES = sorted(page_text_fields())
+
+
+def _form_key(name: str, world: dict[str, Any]) -> str:
+    return {
+        "calls:note_add": "note",
+        "calls:note_edit": "edit-1",
+        "calls:not_applicable": "na-person_check",
+        "calls:vulnerability_flag": "flag",
+        "calls:person_check": "person-check",
+        "calls:identifier_check": "identifier-check",
+    }.get(name, name.split(":")[-1])
+
+
+@pytest.mark.parametrize(("name", "field_name"), PAGE_CASES, ids=[f"{n} {f}" for n, f in PAGE_CASES])
+def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> None:
+    field = page_text_fields()[(name, field_name)]
+    assert isinstance(field, TextField)
+    path, base = PAGE_BODIES[name]
+    client = Client()
+    client.force_login(world["user"])
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(sent=texts(field.rule.max_length))
+    def run(sent: str) -> None:
+        if name == "referral_status":
+            world["rid"] = _fresh_referral(world)
+        data = {**base, field_name: sent}
+        # Encoded as a browser would send it, lone surrogates as the bytes they would be (which are not
+        # UTF-8): what the server reads is what Django makes of those bytes.
+        body = urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
+        received = QueryDict(body).get(field_name, "")
+        response = client.post(
+            path.format(id=world["id"], rid=world["rid"]),
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code < 500, response.content[:300]
+        expected = _expected(received, field.rule)
+        said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+        told = [text for _, text in said]
+        page = response.content.decode()
+        if isinstance(expected, tc.TextRefused):
+            noun = field.noun or f"“{field.label}”"
+            message = expected.describe(noun)
+            if name == "calls:new.post":
+                assert response.status_code == 200
+                assert escape(message) in page
+                assert escape(received) in page  # everything typed is on the page again
+            elif name == "calls:draft":
+                assert escape(message) in page
+            else:
+                assert message in told
+                session = client.session
+                if name == "referral_status":
+                    # the note box is the one text box on that page; it is shown again as typed
+                    assert session["heed-referral-notes"][str(world["rid"])] == QueryDict(body).get(
+                        "note", ""
+                    )
+                else:
+                    kept = session["heed-kept"][f"{world['id']}:{_form_key(name, world)}"]
+                    assert kept[field_name] == received
+                    # shown once, then forgotten: the next page shows it and empties the store
+                    client.get(f"/calls/{world['id']}/")
+        elif not any(level == "error" for level, _ in said) and "govuk-error" not in page:
+            _check_stored(PAGE_STORED.get((name, field_name)), world, expected)
+
+    run()
