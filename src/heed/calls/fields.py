@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from heed.textclean import TextRefused, TextRule, clean_text, without_surrogates
 
@@ -35,9 +36,7 @@ class TextField(forms.CharField):
         self.rule = TextRule(max_length, single_line=single_line, strip=strip)
         self.noun = noun
         # The rule refuses NUL itself, with the position; Django's refusal would say it less well.
-        self.validators = [
-            v for v in self.validators if type(v).__name__ != "ProhibitNullCharactersValidator"
-        ]
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
     def _noun(self) -> str:
         if self.noun:
