@@ -20,6 +20,7 @@ RUN_PURE = {
     "checks": (
         "import heed.checks, heed.checks.pg; heed.checks.identifier_keys('phone', '07700 900123', None)"
     ),
+    "textclean": "import heed.textclean as t; t.clean_text('Kai\\u202e', t.TextRule(t.NAME))",
 }
 
 
@@ -47,5 +48,5 @@ def test_the_contracts_cover_every_top_level_package() -> None:
     }
     assert packages - placed == set()
     forbidden = next(c for c in config["contracts"] if c["type"] == "forbidden")
-    assert set(forbidden["source_modules"]) == {"heed.risk", "heed.checks"}
+    assert set(forbidden["source_modules"]) == {"heed.risk", "heed.checks", "heed.textclean"}
     assert set(FORBIDDEN_ROOTS) <= set(forbidden["forbidden_modules"])

@@ -1,6 +1,6 @@
 """Every text field of every endpoint and page, driven with arbitrary text (lone surrogates, NUL, controls,
 bidirectional overrides, text at and over the limit): never a 500; either a refusal that names the field and
-keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0007-text-input.md).
+keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0008-text-input.md).
 
 The fields are found by introspection (the API's request schemas, the forms the pages bind), so a new text
 field, schema or page without a row here fails ``test_every_text_field_is_covered``. Runs on SQLite and,

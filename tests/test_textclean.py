@@ -98,26 +98,3 @@ def test_too_long_is_refused_not_cut_and_counted_after_cleaning() -> None:
 
 def test_what_can_be_shown_again_of_a_refused_text() -> None:
     assert without_surrogates("a\ud800b\udc00") == "a\ufffdb\ufffd"
-
-
-def test_the_rule_is_pure_python() -> None:
-    # Used by the forms, the API and (as it is) by any batch job or CLI: it imports the standard library only.
-    import ast
-    import sys
-    from pathlib import Path
-
-    import heed.textclean
-
-    tree = ast.parse(Path(heed.textclean.__file__).read_text(encoding="utf-8"))
-    roots = {
-        name.split(".")[0]
-        for node in ast.walk(tree)
-        for name in (
-            [a.name for a in node.names]
-            if isinstance(node, ast.Import)
-            else [node.module or ""]
-            if isinstance(node, ast.ImportFrom)
-            else []
-        )
-    }
-    assert roots - {"__future__"} <= set(sys.stdlib_module_names)
