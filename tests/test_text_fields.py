@@ -2,6 +2,10 @@
 bidirectional overrides, text at and over the limit): never a 500; either a refusal that names the field and
 keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0008-text-input.md).
 
+Each field whose row is read back is also sent one fixed value full of invisible and reordering characters
+that the services accept: it must be stored exactly as the rule cleans it (so an edge that does not clean
+fails).
+
 The fields are found by introspection (the API's request schemas, the forms the pages bind), so a new text
 field, schema or page without a row here fails ``test_every_text_field_is_covered``. Runs on SQLite and,
 under ``make unit-pg``, on PostgreSQL.
@@ -9,10 +13,12 @@ under ``make unit-pg``, on PostgreSQL.
 
 from __future__ import annotations
 
+import importlib
 import json
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from urllib.parse import urlencode
 
@@ -26,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+import heed
 from heed import textclean as tc
 from heed.accounts.services import token_create
 from heed.api import schemas
@@ -127,9 +134,14 @@ def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
     posted = {name for name, method, *_ in PAGES if method == "post"}
     assert set(PAGE_FORMS) == posted
     used = {c for c in PAGE_FORMS.values() if c is not None}
+    modules = [
+        importlib.import_module(f"heed.{p.parent.name}.forms")
+        for p in Path(heed.__file__).parent.glob("*/forms.py")
+    ]
+    assert {call_forms, support_forms} <= set(modules)
     defined = {
         c
-        for module in (call_forms, support_forms)
+        for module in modules
         for c in vars(module).values()
         if isinstance(c, type) and issubclass(c, forms.Form) and c.__module__ == module.__name__
     }
@@ -406,3 +418,71 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
             _check_stored(PAGE_STORED.get((name, field_name)), world, expected)
 
     run()
+
+
+# ------------------------------------------------------------------- dirty but storable text, stored clean
+
+# For each field whose row the tests above read: a value with invisible and reordering characters in it that
+# the services accept once cleaned, and any other field the request needs for it to be accepted.
+DIRTY: dict[str, tuple[str, dict[str, str]]] = {
+    "narrative": ("SYNTHETIC.\r\nHe said\u202e meet me\x07 at the cafe\u2028e\u0301", {}),
+    "text": ("  SYNTHETIC more\u2066 from the mum\r\n", {}),
+    "name": ("Sam\u200f Jones\t", {}),
+    "caller_name": ("Sam\u200f Jones\t", {}),
+    "contact": ("07700\u202e900123\x1b", {}),
+    "caller_contact": ("07700\u202e900123\x1b", {}),
+    "child_name": ("Ali\u202de\u0301", {}),
+    "subject": ("Kai\u2069", {"given_name": "Kai"}),
+    "given_name": ("Ka\u200fi", {}),
+    "family_name": ("Sm\x7fith", {"given_name": "Kai"}),
+    "alias": ("Kai\u202e Bo", {"given_name": "Kai"}),
+    "town": ("Leeds\u200e", {"given_name": "Kai"}),
+    "postcode": ("LS1\x1b 4AP", {"given_name": "Kai"}),
+    "phone": ("07700\u202e900123", {"given_name": "Kai"}),
+    "email": ("kai\u2066@example.org", {"given_name": "Kai"}),
+    "handle": ("kai_99\u2066", {}),
+    "platform": ("Snap\x7fchat", {"handle": "kai_99"}),
+    "reference": ("INC\u202e-42\x07", {}),
+    "note": ("SYNTHETIC\u202e returned to the team\x07 for more detail, see log\r\n", {}),
+    "reason": ("SYNTHETIC\u202e groomed by an adult\x07, a meeting offered\r\n", {}),
+}
+STORED_CASES = sorted({("api", *k) for k in API_STORED} | {("page", *k) for k in PAGE_STORED})
+
+
+def test_every_stored_field_has_a_dirty_value() -> None:
+    leaves = {leaf.split(".")[-1] for _, _, leaf in STORED_CASES}
+    assert leaves == set(DIRTY)
+
+
+@pytest.mark.parametrize(("surface", "where", "leaf"), STORED_CASES, ids=[" ".join(c) for c in STORED_CASES])
+def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: str, leaf: str) -> None:
+    value, extra = DIRTY[leaf.split(".")[-1]]
+    if "{rid}" in where or "{referral_id}" in where or where == "referral_status":
+        world["rid"] = _fresh_referral(world)
+    if surface == "api":
+        rule = api_text_fields()[(where, leaf)].rule
+        template, base = _api_base(where)
+        body, _ = _put({**base, **extra}, leaf, value)
+        if where.endswith("/status"):
+            body["status"] = "returned"
+        response = Client().post(
+            template.format(**world),
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {world['token']}",
+        )
+        assert response.status_code in (200, 201), response.content[:300]
+        _check_stored(API_STORED[(where, leaf)], world, tc.clean_text(value, rule))
+    else:
+        field = page_text_fields()[(where, leaf)]
+        assert isinstance(field, TextField)
+        path, base = PAGE_BODIES[where]
+        data = {**base, **extra, leaf: value}
+        if where == "referral_status":
+            data["status"] = "returned"
+        client = Client()
+        client.force_login(world["user"])
+        response = client.post(path.format(id=world["id"], rid=world["rid"]), data)
+        assert response.status_code in (200, 302)
+        assert [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"] == []
+        _check_stored(PAGE_STORED[(where, leaf)], world, tc.clean_text(value, field.rule))
