@@ -7,7 +7,7 @@ that the services accept: it must be stored exactly as the rule cleans it (so an
 fails).
 
 The fields are found by introspection (the API's request schemas, the forms the pages bind), so a new text
-field, schema or page without a row here fails ``test_every_text_field_is_covered``. Runs on SQLite and,
+field, schema or page without a row here fails the two ``test_every_...`` tests. Runs on SQLite and,
 under ``make unit-pg``, on PostgreSQL.
 """
 
