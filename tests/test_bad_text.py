@@ -1,5 +1,5 @@
 """The bad text issue 9 found, each as it was reported, and the parts of the rule the pages and the database
-add (docs/adr/0008-text-input.md). Runs on SQLite and PostgreSQL."""
+add (docs/adr/0009-text-input.md). Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

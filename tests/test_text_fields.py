@@ -1,6 +1,6 @@
 """Every text field of every endpoint and page, driven with arbitrary text (lone surrogates, NUL, controls,
 bidirectional overrides, text at and over the limit): never a 500; either a refusal that names the field and
-keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0008-text-input.md).
+keeps what was typed, or the cleaned text stored as it will be shown (docs/adr/0009-text-input.md).
 
 Each field whose row is read back is also sent one fixed value full of invisible and reordering characters
 that the services accept: it must be stored exactly as the rule cleans it (so an edge that does not clean

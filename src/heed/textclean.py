@@ -1,5 +1,5 @@
 """What any text typed into Heed must be before it is kept: one rule, used by every form field and every API
-schema field (docs/adr/0008-text-input.md). Pure Python, no Django.
+schema field (docs/adr/0009-text-input.md). Pure Python, no Django.
 
 - Lone surrogates (U+D800–U+DFFF without a partner) and NUL are refused: neither can be stored (no database
   takes a lone surrogate, PostgreSQL takes no NUL), no page can show a lone surrogate, and NUL is the mark

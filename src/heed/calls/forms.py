@@ -1,6 +1,6 @@
 """Forms of the call pages: they only read and shape input; services decide and validate.
 
-Every text input is a ``TextField`` (the rule of ``heed.textclean``: docs/adr/0008-text-input.md). A choice
+Every text input is a ``TextField`` (the rule of ``heed.textclean``: docs/adr/0009-text-input.md). A choice
 sent as text (an outcome, a risk, a decision) is a short ``TextField`` too: the service says whether it is one
 of the choices, with the list.
 """
