@@ -8,12 +8,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls.actions import actions_refresh, schedule_reminder
 from heed.calls.models import Call
 from heed.calls.services import CallError, ensure_editable, lock_call, record_on_call
+from heed.calls.services.base import clean_rationale
 from heed.risk import default_pack
 from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
 
@@ -77,10 +79,9 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
     pack = default_pack()
     if to not in pack.referral_targets:
         raise CallError(f"'to' must be one of {', '.join(pack.referral_targets)}", "to")
-    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON:
+    reason = clean_rationale(reason, "reason")
+    if len(reason) < MIN_REASON:
         raise CallError(f"give the reason for the referral (at least {MIN_REASON} characters)", "reason")
-    if "\x00" in reason or len(reason) > 20_000:
-        raise CallError("the reason must be text of at most 20,000 characters", "reason")
     ensure_editable(call)
     hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
     now = timezone.now()
@@ -109,7 +110,7 @@ def referral_update(*, actor: User, referral: Referral, status: object, note: ob
     """The receiving team accepts or returns a referral (a returned referral reopens the referral action)."""
     if status not in (ReferralStatus.ACCEPTED, ReferralStatus.RETURNED):
         raise CallError("status must be accepted or returned", "status")
-    text = note.strip() if isinstance(note, str) else ""
+    text = clean_rationale(note, "note", limit=tc.SHORT_NOTE)
     if status == ReferralStatus.RETURNED and len(text) < MIN_REASON:
         raise CallError(f"say why the referral is returned (at least {MIN_REASON} characters)", "note")
     with transaction.atomic():

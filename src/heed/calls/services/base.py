@@ -10,15 +10,15 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
+from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import workflow
 from heed.calls.models import Call
-from heed.risk import GuidancePack, InputError, default_pack
-from heed.risk.engine import check_text
+from heed.risk import GuidancePack, default_pack
+from heed.textclean import TextRule
 
-MAX_NAME = 200
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
@@ -35,25 +35,27 @@ def guidance() -> GuidancePack:
     return default_pack()
 
 
-def clean_text(value: object, field: str, *, max_len: int = MAX_NAME) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise CallError(f"{field} must be text", field)
-    value = value.strip()
-    if "\x00" in value:
-        raise CallError(f"{field} contains a NUL character", field)
-    if len(value) > max_len:
-        raise CallError(f"{field} is {len(value)} characters long; the limit is {max_len}", field)
-    return value
+def _kept(value: object, field: str, rule: TextRule) -> str:
+    """``value`` under the one text rule (``heed.textclean``, as the forms and API schemas apply it), or
+    CallError naming the field. The edges clean first; this is the same rule again for callers that are not
+    an edge (the CLI, the demo, batch jobs), so no path stores text the pages would refuse."""
+    try:
+        return tc.clean_text(value, rule)
+    except tc.TextRefused as exc:
+        raise CallError(exc.describe(f"The {field}"), field) from None
+
+
+def clean_text(value: object, field: str, *, max_len: int = tc.NAME) -> str:
+    """One line of text (a name, a reference), ``""`` for none."""
+    return "" if value is None else _kept(value, field, TextRule(max_len, single_line=True))
 
 
 def clean_note(text: object, field: str = "text") -> str:
-    try:
-        checked = check_text(text)
-    except InputError as exc:
-        raise CallError(str(exc), field) from None
-    return checked.strip("\n")
+    """A narrative or log entry: refused when empty, as the engine needs words to read."""
+    clean = _kept(text, field, TextRule(tc.NARRATIVE))
+    if not clean:
+        raise CallError(f"The {field} is empty.", field)
+    return clean
 
 
 def ensure_editable(call: Call) -> None:
@@ -91,7 +93,7 @@ def lock_call(call: Call) -> Call:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_call must run inside the transaction that changes the call")
-    fresh = Call.objects.select_for_update().get(pk=call.pk)
+    fresh = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
     for f in Call._meta.concrete_fields:
         setattr(call, f.attname, getattr(fresh, f.attname))
     return call
@@ -121,12 +123,14 @@ class ClosureRefused(CallError):
         self.outstanding = outstanding
 
 
-def clean_rationale(value: object, field: str = "rationale") -> str:
-    if not isinstance(value, str):
-        raise CallError(f"{field} must be text", field)
-    if "\x00" in value or len(value) > 20_000:
-        raise CallError(f"{field} must be text of at most 20,000 characters", field)
-    return value.strip()
+def clean_draft(value: object) -> str:
+    """What is being typed, kept as typed (no trimming: the cursor may be at the end of a space)."""
+    return _kept(value, "draft", TextRule(tc.NARRATIVE, strip=False))
+
+
+def clean_rationale(value: object, field: str = "rationale", *, limit: int = tc.RATIONALE) -> str:
+    """A rationale, reason or note of several lines."""
+    return _kept("" if value is None else value, field, TextRule(limit))
 
 
 @contextmanager
@@ -140,7 +144,9 @@ def locked(call: Call, actor: User, expected_version: object) -> Iterator[Call]:
         raise CallError("version must be a whole number", "version")
     stale_by = None
     with transaction.atomic():
-        row = Call.objects.select_for_update().select_related("force", "created_by").get(pk=call.pk)
+        row = (
+            Call.objects.select_for_update(no_key=True).select_related("force", "created_by").get(pk=call.pk)
+        )
         if expected_version is None or row.version == expected_version:
             yield row
             return

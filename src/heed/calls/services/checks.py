@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.calls.actions import actions_refresh
@@ -40,10 +41,11 @@ def person_check_run(
     ensure_editable(call)
     if not isinstance(query, Mapping):
         raise CallError("the query must be an object of search fields", "query")
-    clean = {key: v for key, v in query.items() if v not in (None, "")}
-    for key, v in clean.items():
-        if isinstance(v, str) and ("\x00" in v or len(v) > 320):
-            raise CallError(f"{key} must be text of at most 320 characters, without NUL", f"query.{key}")
+    clean = {
+        key: clean_text(v, f"query.{key}", max_len=tc.IDENTIFIER) if isinstance(v, str) else v
+        for key, v in query.items()
+        if v not in (None, "")
+    }
     subject = clean_text(subject, "subject")
     try:
         location, index = get_person_index()

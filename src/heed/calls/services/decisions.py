@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from heed import textclean as tc
 from heed.accounts.models import User
 from heed.accounts.roles import Role
 from heed.audit.events import EventType
@@ -168,7 +169,11 @@ def review_decide(
     """A supervisor approves (closing, or the first of two approvals of 'no further action') or returns it."""
     choice = decision if isinstance(decision, str) else ""
     text = clean_rationale(rationale)
-    ndm_clean = {k: clean_rationale(v, f"ndm.{k}") for k, v in (ndm or {}).items() if k in NDM_STAGES and v}
+    ndm_clean = {
+        k: clean_rationale(v, f"ndm.{k}", limit=tc.NDM_STAGE)
+        for k, v in (ndm or {}).items()
+        if k in NDM_STAGES and v
+    }
     with locked(call, actor, expected_version) as call:
 
         def apply(decided: workflow.Outcome) -> None:

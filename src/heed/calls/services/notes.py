@@ -16,6 +16,7 @@ from heed.calls.models import (
 from heed.calls.services.assessment import reassess
 from heed.calls.services.base import (
     CallError,
+    clean_draft,
     clean_note,
     ensure_editable,
     lock_call,
@@ -116,10 +117,7 @@ def note_edit(
 
 def draft_save(*, actor: User, call: Call, text: object) -> str:
     """Keep what the actor is typing (autosave). Not an audit event: the draft is not yet part of the log."""
-    if not isinstance(text, str):
-        raise CallError("the draft must be text", "text")
-    if "\x00" in text or len(text.encode("utf-8")) > 1_000_000:
-        raise CallError("the draft must be text of at most 1 MB", "text")
+    text = clean_draft(text)
     ensure_editable(call)
     with transaction.atomic():
         NoteDraft.objects.update_or_create(

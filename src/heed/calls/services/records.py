@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.calls.actions import actions_refresh
@@ -25,10 +26,10 @@ from heed.calls.services.base import (
 
 def deployment_record(*, actor: User, call: Call, reference: object, note: object = "") -> Deployment:
     """Record that officers were deployed (the incident or dispatch reference)."""
-    ref = clean_text(reference, "reference", max_len=80)
+    ref = clean_text(reference, "reference", max_len=tc.REFERENCE)
     if not ref:
         raise CallError("give the incident or dispatch reference", "reference")
-    text = clean_rationale(note, "note")
+    text = clean_rationale(note, "note", limit=tc.SHORT_NOTE)
     ensure_editable(call)
     with transaction.atomic():
         lock_call(call)
