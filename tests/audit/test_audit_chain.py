@@ -1,5 +1,5 @@
-"""The audit trail: typed events in one hash chain, written in the change's transaction, refused by the
-database for UPDATE and DELETE, and verified end to end with the first broken event named."""
+"""The audit trail: typed events in a hash chain per force, written in the change's transaction, refused by
+the database for UPDATE and DELETE, and verified end to end with the first broken event named."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from heed.audit.events import EventType
-from heed.audit.models import AuditChainHead, AuditEvent
+from heed.audit.models import AuditChain, AuditEvent
 from heed.audit.services import AuditOutsideTransaction, audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,15 @@ def _record(actor: Any, n: int = 3) -> list[AuditEvent]:
 
 def test_events_chain_each_to_the_one_before(cast: dict[str, Any]) -> None:
     events = _record(cast["handler"])
-    assert [e.seq for e in events] == [events[0].seq, events[0].seq + 1, events[0].seq + 2]
+    first = events[0].chain_seq
+    assert first is not None
+    assert [e.chain_seq for e in events] == [first, first + 1, first + 2]
+    assert [e.chain for e in events] == ["force:TST"] * 3
+    assert events[0].seq < events[1].seq < events[2].seq
     assert events[1].prev_hash == events[0].hash
     assert events[2].prev_hash == events[1].hash
-    head = AuditChainHead.objects.get(pk=1)
-    assert (head.seq, head.hash) == (events[-1].seq, events[-1].hash)
+    head = AuditChain.objects.get(pk="force:TST")
+    assert (head.seq, head.hash) == (events[-1].chain_seq, events[-1].hash)
     assert events[0].actor_label == "t.handler" and events[0].force_code == "TST"
     result = audit_verify()
     assert result.ok, result.summary()
@@ -92,9 +96,9 @@ def test_verify_names_the_first_altered_event(cast: dict[str, Any]) -> None:
     _tamper("UPDATE audit_event SET after = %s WHERE seq = %s", ['{"i": 99}', events[1].seq])
     result = audit_verify()
     assert not result.ok
-    assert result.broken_seq == events[1].seq
+    assert result.broken_seq == events[1].chain_seq
     assert "altered" in result.reason
-    assert f"#{events[1].seq}" in result.summary()
+    assert f"force:TST: BROKEN at #{events[1].chain_seq} (event {events[1].seq})" in result.summary()
 
 
 def test_verify_notices_a_removed_event(cast: dict[str, Any]) -> None:
@@ -102,7 +106,7 @@ def test_verify_notices_a_removed_event(cast: dict[str, Any]) -> None:
     _tamper("DELETE FROM audit_event WHERE seq = %s", [events[2].seq])
     result = audit_verify()
     assert not result.ok
-    assert result.broken_seq == events[2].seq
+    assert result.broken_seq == events[2].chain_seq
     assert "missing" in result.reason
 
 

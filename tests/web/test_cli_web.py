@@ -106,7 +106,9 @@ def test_audit_verify_names_the_first_broken_event(tmp_path: Path) -> None:
         db.execute("UPDATE audit_event SET actor_label = 'someone else' WHERE seq = 3")
     out = heed(tmp_path, "audit", "verify")
     assert out.returncode == 1
-    assert "BROKEN at event #3" in out.stdout
+    # The demo's events are in its force's chain; event 3 of the table is #3 of that chain.
+    assert "force:DEMO: BROKEN at #3 (event 3): its content does not match its hash (altered)" in out.stdout
+    assert out.stdout.splitlines()[-1].startswith("audit chain BROKEN: force:DEMO")
 
 
 def _children(pid: int) -> list[int]:

@@ -1,1 +1,2 @@
-"""The audit trail: typed events in one hash chain that the database itself keeps append-only."""
+"""The audit trail: typed events in hash chains (one per force, anchored in a national chain) that the
+database itself keeps append-only."""

@@ -1,4 +1,10 @@
-"""Canonical form and hashing of audit events, and verification of the whole chain."""
+"""Canonical form and hashing of audit events, which chain an event belongs to, and what verification found.
+
+There is one chain per force (``force:CODE``), one for events that belong to no force (``national``:
+national administrators, anonymous login failures, system jobs), the anchor chain (``anchor``: every other
+chain's head, recorded from time to time) and ``legacy``, the single chain every event went into before chains
+were split (docs/adr/0007-audit-chain-per-force.md). Pure Python: no database here.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64
+NATIONAL = "national"
+ANCHOR = "anchor"
+LEGACY = "legacy"
+FORCE_PREFIX = "force:"
+
+
+def chain_for_force(force_code: str) -> str:
+    """The chain an event of ``force_code`` goes into ("" = no force: the national chain)."""
+    return f"{FORCE_PREFIX}{force_code}" if force_code else NATIONAL
 
 
 def json_safe(value: Any) -> Any:
@@ -23,6 +38,7 @@ def canonical(payload: dict[str, Any]) -> str:
 
 def payload_of(
     *,
+    chain: str,
     seq: int,
     occurred_at: datetime,
     event_type: str,
@@ -37,8 +53,10 @@ def payload_of(
     before: Any,
     after: Any,
 ) -> dict[str, Any]:
-    """Everything an event says, in the form that is hashed."""
-    return {
+    """Everything an event says, in the form that is hashed. ``seq`` is the position in ``chain``; the chain's
+    name is hashed too, so an event cannot be moved to another chain, except in the legacy chain, whose events
+    were hashed before chains had names and are verified as they were written."""
+    payload: dict[str, Any] = {
         "seq": seq,
         "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "event_type": event_type,
@@ -53,6 +71,9 @@ def payload_of(
         "before": before,
         "after": after,
     }
+    if chain != LEGACY:
+        payload["chain"] = chain
+    return payload
 
 
 def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
@@ -60,17 +81,73 @@ def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class Verification:
-    """The result of checking the chain: how many events, and the first broken one with why."""
+class ChainCheck:
+    """What checking one chain found: how many events, its last position and hash, and the first break.
 
-    ok: bool
+    ``broken_seq`` is the position in the chain (None when the break is at the head or in an anchor);
+    ``event_id`` the row's ``seq`` across all chains, to find it in the table."""
+
+    chain: str
     events: int
-    broken_seq: int | None = None
-    reason: str = ""
+    last_seq: int = 0
     last_hash: str = GENESIS
+    broken_seq: int | None = None
+    event_id: int | None = None
+    reason: str = ""
+    anchored_seq: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.reason
+
+    def line(self) -> str:
+        if self.ok:
+            anchored = f", anchored to #{self.anchored_seq}" if self.anchored_seq else ", not yet anchored"
+            if self.chain == ANCHOR:
+                anchored = ""
+            head = f"head #{self.last_seq} {self.last_hash[:16]}…"
+            return f"{self.chain}: intact, {self.events} event(s), {head}{anchored}"
+        if self.broken_seq is not None:
+            row = f" (event {self.event_id})" if self.event_id is not None else ""
+            where = f"at #{self.broken_seq}{row}"
+        else:
+            where = "at its head"
+        return f"{self.chain}: BROKEN {where}: {self.reason} ({self.events} event(s) checked before it)"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking the chains asked for and the anchors over them."""
+
+    chains: tuple[ChainCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.chains)
+
+    @property
+    def first_break(self) -> ChainCheck | None:
+        return next((c for c in self.chains if not c.ok), None)
+
+    @property
+    def events(self) -> int:
+        return sum(c.events for c in self.chains)
+
+    @property
+    def broken_seq(self) -> int | None:
+        broken = self.first_break
+        return broken.broken_seq if broken is not None else None
+
+    @property
+    def reason(self) -> str:
+        broken = self.first_break
+        return broken.reason if broken is not None else ""
+
+    def lines(self) -> list[str]:
+        return [c.line() for c in self.chains]
 
     def summary(self) -> str:
-        if self.ok:
-            return f"audit chain intact: {self.events} event(s), last hash {self.last_hash[:16]}…"
-        where = f"event #{self.broken_seq}" if self.broken_seq is not None else "the chain head"
-        return f"audit chain BROKEN at {where}: {self.reason} ({self.events} event(s) checked before it)"
+        broken = self.first_break
+        if broken is None:
+            return f"audit chain intact: {self.events} event(s) in {len(self.chains)} chain(s)"
+        return f"audit chain BROKEN: {broken.line()}"

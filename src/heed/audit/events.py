@@ -39,3 +39,4 @@ class EventType(models.TextChoices):
     RECORDS_IMPORTED = "records.imported", "Nominal records imported"
     REGISTER_SIGHTING_ADDED = "register.sighting_added", "Identifier recorded against a report (CLI)"
     DEMO_SEEDED = "demo.seeded", "Demo data seeded"
+    AUDIT_ANCHORED = "audit.anchored", "Audit chain heads anchored"

@@ -1,24 +1,32 @@
-"""The audit event table and its chain head.
+"""The audit event table and the head of each hash chain in it.
 
 Events carry no foreign keys: the trail must never be changed or removed by what happens to the records it
-describes. The database refuses UPDATE and DELETE on ``audit_event`` (triggers, migration 0002).
+describes. The database refuses UPDATE and DELETE on ``audit_event``, lets a chain head only step forward onto
+an event that exists, and keeps a head while its chain has events (triggers, migrations 0002 and 0005).
 """
 
 from __future__ import annotations
 
 from django.db import models
 
+from heed.audit.chain import GENESIS, LEGACY
 from heed.audit.events import EventType
 
 
 class AuditEvent(models.Model):
     """One typed event: who did what to which record, when, in which request, with before/after values.
 
-    ``hash`` = SHA-256 of the previous event's hash and this event's canonical content, so changing, removing
-    or re-ordering any event breaks every hash after it (``heed audit verify``).
+    Each event belongs to one chain (``chain``: its force's, the national one, the anchor chain, or the
+    single chain written before chains were per force, ``legacy``) at position ``chain_seq``; ``hash`` =
+    SHA-256 of the previous event's hash in that chain and this event's canonical content, so changing,
+    removing or re-ordering any event breaks every hash after it (``heed audit verify``). ``seq`` numbers
+    events across all chains in the order they were written, for timelines; the chains do not rest on it.
     """
 
-    seq = models.PositiveBigIntegerField(primary_key=True)
+    seq = models.BigAutoField(primary_key=True)
+    chain = models.CharField(max_length=24)
+    # Null only in the legacy chain, whose position is ``seq`` (its events were numbered before chains split).
+    chain_seq = models.PositiveBigIntegerField(null=True, blank=True)
     occurred_at = models.DateTimeField()
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     actor_id = models.BigIntegerField(null=True, blank=True)
@@ -41,21 +49,29 @@ class AuditEvent(models.Model):
             models.Index(fields=["call_id", "seq"]),
             models.Index(fields=["event_type", "occurred_at"]),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_event_chain_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(chain=LEGACY) | models.Q(chain_seq__isnull=False),
+                name="audit_event_chain_position_set",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.event_type} by {self.actor_label}"
+        return f"{self.chain} #{self.chain_seq or self.seq} {self.event_type} by {self.actor_label}"
 
 
-class AuditChainHead(models.Model):
-    """The last event's number and hash: locked while an event is appended so the chain never forks, and
-    compared at verification so a removed tail is noticed."""
+class AuditChain(models.Model):
+    """The head of one chain: its last event's position and hash. Locked (``select_for_update``) while an
+    event is appended to that chain only, so the chain never forks and no other force waits; compared at
+    verification so a removed tail is noticed, and recorded in anchors so it cannot quietly be wound back."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    key = models.CharField(max_length=24, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
+    hash = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
-        db_table = "audit_chain_head"
+        db_table = "audit_chain"
 
     def __str__(self) -> str:
-        return f"head #{self.seq}"
+        return f"{self.key} head #{self.seq}"

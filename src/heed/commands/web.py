@@ -1,5 +1,5 @@
-"""``heed serve``, ``heed user add``, ``heed token``, ``heed audit verify`` and ``heed manage``: the
-commands that run or administer the web application."""
+"""``heed serve``, ``heed user add``, ``heed token`` and ``heed manage``: the commands that run or administer
+the web application (``heed audit`` is in heed.commands.audit)."""
 
 from __future__ import annotations
 
@@ -58,12 +58,6 @@ def register(subparsers: Any) -> None:
         "--days", type=int, default=None, help="how long a new token works (default HEED_TOKEN_DAYS, 90)"
     )
     token.set_defaults(func=_token)
-
-    audit = subparsers.add_parser("audit", help="the audit trail")
-    aact = audit.add_subparsers(dest="audit_command", metavar="ACTION")
-    aact.required = True
-    verify = aact.add_parser("verify", help="check the whole hash chain; name the first broken event")
-    verify.set_defaults(func=_audit_verify)
 
     manage = subparsers.add_parser("manage", help="run a Django management command (migrate, check, ...)")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -228,16 +222,6 @@ def _token_revoke(prefix: str) -> int:
         raise CommandError(str(exc)) from None
     print(f"revoked {row.prefix} ({row.user.username}): it stops working now")
     return 0
-
-
-def _audit_verify(args: argparse.Namespace) -> int:
-    _django("audit-verify")
-    from heed.audit.services import audit_verify
-
-    _migrate()
-    result = audit_verify()
-    print(result.summary())
-    return 0 if result.ok else 1
 
 
 def _manage(args: argparse.Namespace) -> int:
