@@ -19,9 +19,7 @@ def _record(actor: Any, n: int = 3) -> list[AuditEvent]:
     out = []
     for i in range(n):
         with transaction.atomic():
-            out.append(
-                audit_record(event_type=EventType.CALL_VIEWED, actor=actor, call_id=99, after={"i": i})
-            )
+            out.append(audit_record(event_type=EventType.NOTE_ADDED, actor=actor, call_id=99, after={"i": i}))
     return out
 
 

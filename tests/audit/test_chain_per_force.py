@@ -91,6 +91,35 @@ def test_each_force_has_its_own_chain_and_events_without_a_force_go_national(cas
     assert heads["national"] == (1, national[0].hash)
 
 
+def test_reads_and_sign_ins_go_into_the_access_chain_beside_the_forces(cast: dict[str, Any]) -> None:
+    with transaction.atomic():
+        view = audit_record(event_type=EventType.CALL_VIEWED, actor=cast["handler"], call_id=7)
+        note = audit_record(event_type=EventType.NOTE_ADDED, actor=cast["handler"], call_id=7)
+        timeline = audit_record(event_type=EventType.TIMELINE_VIEWED, actor=cast["handler"], call_id=7)
+        login = audit_record(event_type=EventType.LOGIN, actor=cast["other_handler"])
+        failed = audit_record(event_type=EventType.LOGIN_FAILED, actor=None, actor_label="anonymous")
+    assert [(e.chain, e.chain_seq) for e in (view, note, timeline, login, failed)] == [
+        ("access:force:TST", 1),
+        ("force:TST", 1),
+        ("access:force:TST", 2),
+        ("access:force:OTH", 1),
+        ("access:national", 1),
+    ]
+    # The call's timeline is still in the order things happened, across its chains.
+    assert list(AuditEvent.objects.filter(call_id=7).values_list("event_type", flat=True)) == [
+        "call.viewed",
+        "note.added",
+        "timeline.viewed",
+    ]
+    only = audit_verify(force_code="TST")
+    assert [(c.chain, c.events) for c in only.chains] == [
+        ("force:TST", 1),
+        ("access:force:TST", 2),
+        ("anchor", 0),
+    ]
+    assert only.ok
+
+
 def test_an_explicit_force_code_chooses_the_chain(cast: dict[str, Any]) -> None:
     (event,) = _record(None, 1, actor_label="task:remind", force_code="OTH")
     assert (event.chain, event.force_code) == ("force:OTH", "OTH")
@@ -116,7 +145,7 @@ def test_verify_reports_each_chain_and_a_force_alone(cast: dict[str, Any]) -> No
     assert by_chain == {"force:OTH": 2, "force:TST": 3, "anchor": 0}
     assert [line.split(":", 2)[:2] for line in result.lines()][:2] == [["force", "OTH"], ["force", "TST"]]
     only = audit_verify(force_code="OTH")
-    assert [c.chain for c in only.chains] == ["force:OTH", "anchor"]
+    assert [c.chain for c in only.chains] == ["force:OTH", "access:force:OTH", "anchor"]
     assert only.events == 2
 
 

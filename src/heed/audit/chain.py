@@ -1,9 +1,10 @@
 """Canonical form and hashing of audit events, which chain an event belongs to, and what verification found.
 
-There is one chain per force (``force:CODE``), one for events that belong to no force (``national``:
-national administrators, anonymous login failures, system jobs), the anchor chain (``anchor``: every other
-chain's head, recorded from time to time) and ``legacy``, the single chain every event went into before chains
-were split (docs/adr/0007-audit-chain-per-force.md). Pure Python: no database here.
+There is one chain per force for what its people and jobs change (``force:CODE``) and one for what they read
+and their sign-ins (``access:force:CODE``); the same two for events that belong to no force (``national``,
+``access:national``: national administrators, anonymous login failures, system jobs); the anchor chain
+(``anchor``: every other chain's head, recorded from time to time) and ``legacy``, the single chain every
+event went into before chains were split (docs/adr/0007-audit-chain-per-force.md). Pure Python: no database.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from typing import Any
 
 GENESIS = "0" * 64
 NATIONAL = "national"
+ACCESS_PREFIX = "access:"
 ANCHOR = "anchor"
 LEGACY = "legacy"
 FORCE_PREFIX = "force:"
 
 
-def chain_for_force(force_code: str) -> str:
-    """The chain an event of ``force_code`` goes into ("" = no force: the national chain)."""
-    return f"{FORCE_PREFIX}{force_code}" if force_code else NATIONAL
+def chain_for_force(force_code: str, *, access: bool = False) -> str:
+    """The chain an event of ``force_code`` goes into ("" = no force: national); ``access`` for a read or a
+    sign-in, which goes into the access chain beside it."""
+    chain = f"{FORCE_PREFIX}{force_code}" if force_code else NATIONAL
+    return ACCESS_PREFIX + chain if access else chain
 
 
 def json_safe(value: Any) -> Any:

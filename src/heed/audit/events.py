@@ -40,3 +40,16 @@ class EventType(models.TextChoices):
     REGISTER_SIGHTING_ADDED = "register.sighting_added", "Identifier recorded against a report (CLI)"
     DEMO_SEEDED = "demo.seeded", "Demo data seeded"
     AUDIT_ANCHORED = "audit.anchored", "Audit chain heads anchored"
+
+
+# Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes
+# (whose chain head stays locked until their transaction commits, engine run included).
+ACCESS_EVENTS: frozenset[str] = frozenset(
+    {
+        EventType.CALL_VIEWED,
+        EventType.TIMELINE_VIEWED,
+        EventType.LOGIN,
+        EventType.LOGIN_FAILED,
+        EventType.LOGOUT,
+    }
+)

@@ -16,15 +16,16 @@ from heed.audit.events import EventType
 class AuditEvent(models.Model):
     """One typed event: who did what to which record, when, in which request, with before/after values.
 
-    Each event belongs to one chain (``chain``: its force's, the national one, the anchor chain, or the
-    single chain written before chains were per force, ``legacy``) at position ``chain_seq``; ``hash`` =
+    Each event belongs to one chain (``chain``: its force's, or its force's access chain for reads and
+    sign-ins, the national ones, the anchor chain, or ``legacy``, the single chain written before chains were
+    per force) at position ``chain_seq``; ``hash`` =
     SHA-256 of the previous event's hash in that chain and this event's canonical content, so changing,
     removing or re-ordering any event breaks every hash after it (``heed audit verify``). ``seq`` numbers
     events across all chains in the order they were written, for timelines; the chains do not rest on it.
     """
 
     seq = models.BigAutoField(primary_key=True)
-    chain = models.CharField(max_length=24)
+    chain = models.CharField(max_length=40)
     # Null only in the legacy chain, whose position is ``seq`` (its events were numbered before chains split).
     chain_seq = models.PositiveBigIntegerField(null=True, blank=True)
     occurred_at = models.DateTimeField()
@@ -66,7 +67,7 @@ class AuditChain(models.Model):
     event is appended to that chain only, so the chain never forks and no other force waits; compared at
     verification so a removed tail is noticed, and recorded in anchors so it cannot quietly be wound back."""
 
-    key = models.CharField(max_length=24, primary_key=True)
+    key = models.CharField(max_length=40, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS)
 

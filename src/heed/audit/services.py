@@ -1,7 +1,8 @@
 """Writing to the audit trail. Called by every service, inside that service's transaction.
 
-An event goes into its force's chain (or the national chain when it has no force) and locks that chain's head
-only, so one force's writes never wait on another's; ``audit_anchor`` records every head in the anchor chain.
+An event goes into its force's chain (or the national chain when it has no force; reads and sign-ins into the
+access chain beside it) and locks that chain's head only, so one force's writes never wait on another's, and a
+GET never waits on a write; ``audit_anchor`` records every head in the anchor chain.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from heed.audit.chain import ANCHOR, chain_for_force, chain_hash, json_safe, payload_of
 from heed.audit.context import current_request_id
-from heed.audit.events import EventType
+from heed.audit.events import ACCESS_EVENTS, EventType
 from heed.audit.models import AuditChain, AuditEvent
 from heed.audit.verify import audit_verify
 
@@ -41,16 +42,16 @@ def audit_record(
     after: Any = None,
 ) -> AuditEvent:
     """Append one event to its force's chain (``force_code``, else the actor's force, else the national
-    chain). Must run inside the caller's ``transaction.atomic()`` block, so the event and the change it
-    records are committed together or not at all; the chain's head stays locked until that transaction
-    ends."""
+    chain; a read or sign-in to the access chain beside it). Must run inside the caller's
+    ``transaction.atomic()`` block, so the event and the change it records are committed together or not at
+    all; the chain's head stays locked until that transaction ends."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     if force_code is None:
         force_code = actor.force.code if actor is not None and actor.force is not None else ""
     return _append(
-        chain=chain_for_force(force_code),
+        chain=chain_for_force(force_code, access=event_type in ACCESS_EVENTS),
         event_type=event_type,
         actor=actor,
         actor_label=actor_label or (actor.username if actor is not None else "system"),

@@ -22,11 +22,11 @@ Anchored = dict[int, tuple[str, int]]
 
 
 def audit_verify(*, force_code: str | None = None, batch: int = 5000) -> Verification:
-    """Check every chain and the anchors over them, or, with ``force_code``, that force's chain and the anchor
-    chain it is anchored in. Each chain's check names its first broken event and why."""
+    """Check every chain and the anchors over them, or, with ``force_code``, that force's two chains and the
+    anchor chain they are anchored in. Each chain's check names its first broken event and why."""
     anchor_check, anchors = _check_anchor_chain(batch)
     if force_code is not None:
-        keys = [chain_for_force(force_code)]
+        keys = [chain_for_force(force_code), chain_for_force(force_code, access=True)]
     else:
         known = set(AuditChain.objects.values_list("key", flat=True))
         known |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())

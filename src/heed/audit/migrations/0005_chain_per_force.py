@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AuditChain',
             fields=[
-                ('key', models.CharField(max_length=24, primary_key=True, serialize=False)),
+                ('key', models.CharField(max_length=40, primary_key=True, serialize=False)),
                 ('seq', models.PositiveBigIntegerField(default=0)),
                 ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
             ],
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditevent',
             name='chain',
-            field=models.CharField(default='legacy', max_length=24),
+            field=models.CharField(default='legacy', max_length=40),
             preserve_default=False,
         ),
         migrations.AddField(
