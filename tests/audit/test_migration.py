@@ -66,6 +66,21 @@ def test_events_written_before_the_split_verify_as_the_legacy_chain(tmp_path: Pa
     assert after.returncode == 0, after.stdout
     assert "legacy: intact, 5 event(s)" in after.stdout and "anchored to #5" in after.stdout
     assert "force:DEMO: intact" in after.stdout
+    assert heed(tmp_path, "audit", "anchor").stdout.startswith("nothing new to anchor")
+    one = heed(tmp_path, "audit", "verify", "--force", "demo")
+    assert one.returncode == 0, one.stdout
+    lines = one.stdout.splitlines()
+    assert [line.strip().split(": ")[0] for line in lines[:-1]] == [
+        "force:DEMO",
+        "access:force:DEMO",
+        "anchor",
+    ]
+    assert "legacy" not in one.stdout and lines[-1].startswith("audit chain intact: ")
+    unknown = heed(tmp_path, "audit", "verify", "--force", "nope")
+    assert (unknown.returncode, unknown.stderr) == (
+        2,
+        "heed: error: --force nope: no force with code 'NOPE'\n",
+    )
     with sqlite3.connect(tmp_path / "heed.sqlite3") as db:
         rows = db.execute("SELECT seq, chain, chain_seq FROM audit_event ORDER BY seq").fetchall()
         assert rows[:5] == [(i, "legacy", None) for i in range(1, 6)]
