@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from heed.audit.chain import (
+    ACCESS_PREFIX,
     ANCHOR,
     GENESIS,
     LEGACY,
@@ -31,8 +32,12 @@ def audit_verify(*, force_code: str | None = None, batch: int = 5000) -> Verific
         known = set(AuditChain.objects.values_list("key", flat=True))
         known |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
         known |= set(anchors)
-        keys = sorted(known - {ANCHOR}, key=lambda k: (k == LEGACY, k))
-    checks = [_check_chain(key, anchors.get(key, {}), batch) for key in keys]
+        # Each force's chain then its access chain, the national ones, legacy last.
+        keys = sorted(
+            known - {ANCHOR},
+            key=lambda k: (k == LEGACY, k.removeprefix(ACCESS_PREFIX), k.startswith(ACCESS_PREFIX)),
+        )
+    checks = [_walk(key, anchors.get(key, {}), batch, None) for key in keys]
     return Verification((*checks, anchor_check))
 
 
@@ -54,10 +59,6 @@ def _check_anchor_chain(batch: int) -> tuple[ChainCheck, dict[str, Anchored]]:
             ):
                 anchors.setdefault(str(key), {})[head["seq"]] = (head["hash"], position)
     return check, anchors
-
-
-def _check_chain(key: str, anchored: Anchored, batch: int) -> ChainCheck:
-    return _walk(key, anchored, batch, None)
 
 
 def _events(key: str, batch: int) -> Iterator[tuple[int, AuditEvent]]:
