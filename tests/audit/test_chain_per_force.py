@@ -18,7 +18,7 @@ from heed.audit.services import audit_anchor, audit_record, audit_verify
 pytestmark = pytest.mark.django_db
 
 APPEND_ONLY = importlib.import_module("heed.audit.migrations.0002_append_only")
-CHAIN_PER_FORCE = importlib.import_module("heed.audit.migrations.0005_chain_per_force")
+CHAIN_PER_FORCE = importlib.import_module("heed.audit.migrations.0006_chain_per_force")
 
 
 def _record(actor: Any, n: int, **kw: Any) -> list[AuditEvent]:
@@ -279,7 +279,7 @@ def test_a_chain_wholly_removed_after_an_anchor_is_noticed(cast: dict[str, Any])
 
 
 def test_legacy_events_written_before_the_split_verify_as_they_were_hashed(cast: dict[str, Any]) -> None:
-    """The single chain of before migration 0005: positions are ``seq``, payloads carry no chain name."""
+    """The single chain of before migration 0006: positions are ``seq``, payloads carry no chain name."""
     _lift_triggers()
     prev, rows = GENESIS, []
     for i in range(1, 4):

@@ -1,4 +1,4 @@
-"""Migration 0005 on a database written before chains were per force: the events already there are not
+"""Migration 0006 on a database written before chains were per force: the events already there are not
 touched and verify as the ``legacy`` chain; new events go into their force's chain; the first anchor records
 the legacy head. Run as a user would (``heed manage migrate`` to the old schema, then the commands), on
 SQLite.
@@ -49,11 +49,11 @@ def _old_chain(db: sqlite3.Connection, n: int) -> str:
 
 
 def test_events_written_before_the_split_verify_as_the_legacy_chain(tmp_path: Path) -> None:
-    old = heed(tmp_path, "manage", "migrate", "audit", "0004_register_event")
+    old = heed(tmp_path, "manage", "migrate", "audit", "0005_token_revoked_and_locked_out_events")
     assert old.returncode == 0, old.stderr
     with sqlite3.connect(tmp_path / "heed.sqlite3") as db:
         last = _old_chain(db, 5)
-    # Every heed command brings the database up to date first: this one applies 0005.
+    # Every heed command brings the database up to date first: this one applies 0006.
     verify = heed(tmp_path, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert f"legacy: intact, 5 event(s), head #5 {last[:16]}…, not yet anchored" in verify.stdout

@@ -50,6 +50,7 @@ ACCESS_EVENTS: frozenset[str] = frozenset(
         EventType.TIMELINE_VIEWED,
         EventType.LOGIN,
         EventType.LOGIN_FAILED,
+        EventType.LOCKED_OUT,
         EventType.LOGOUT,
     }
 )

@@ -2,7 +2,7 @@
 
 Events carry no foreign keys: the trail must never be changed or removed by what happens to the records it
 describes. The database refuses UPDATE and DELETE on ``audit_event``, lets a chain head only step forward onto
-an event that exists, and keeps a head while its chain has events (triggers, migrations 0002 and 0005).
+an event that exists, and keeps a head while its chain has events (triggers, migrations 0002 and 0006).
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0004_register_event'),
+        ('audit', '0005_token_revoked_and_locked_out_events'),
     ]
 
     operations = [
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='event_type',
-            field=models.CharField(choices=[('call.created', 'Call created'), ('call.viewed', 'Call viewed'), ('call.updated', 'Call details changed'), ('note.added', 'Note added'), ('note.edited', 'Note edited (new version)'), ('answers.recorded', 'Guided answers recorded'), ('call.assessed', 'Call assessed'), ('action.updated', 'Required action changed'), ('check.person', 'Person check run'), ('check.identifier', 'Identifier check run'), ('advice.recorded', 'Advice given recorded'), ('referral.made', 'Referral made'), ('referral.updated', 'Referral status changed'), ('closure.requested', 'Closure requested'), ('closure.refused', 'Closure refused'), ('review.decided', 'Review decided'), ('transition.refused', 'Change refused'), ('edit.stale_refused', 'Edit refused: the call had changed'), ('risk.changed', 'Risk changed by a person'), ('deployment.recorded', 'Deployment recorded'), ('vulnerability.flagged', 'Child flagged as vulnerable'), ('reminder.raised', 'Reminder raised (overdue)'), ('timeline.viewed', 'Timeline viewed'), ('auth.login', 'Logged in'), ('auth.login_failed', 'Login failed'), ('auth.logout', 'Logged out'), ('user.created', 'User created'), ('token.created', 'API token created'), ('records.imported', 'Nominal records imported'), ('register.sighting_added', 'Identifier recorded against a report (CLI)'), ('demo.seeded', 'Demo data seeded'), ('audit.anchored', 'Audit chain heads anchored')], max_length=40),
+            field=models.CharField(choices=[('call.created', 'Call created'), ('call.viewed', 'Call viewed'), ('call.updated', 'Call details changed'), ('note.added', 'Note added'), ('note.edited', 'Note edited (new version)'), ('answers.recorded', 'Guided answers recorded'), ('call.assessed', 'Call assessed'), ('action.updated', 'Required action changed'), ('check.person', 'Person check run'), ('check.identifier', 'Identifier check run'), ('advice.recorded', 'Advice given recorded'), ('referral.made', 'Referral made'), ('referral.updated', 'Referral status changed'), ('closure.requested', 'Closure requested'), ('closure.refused', 'Closure refused'), ('review.decided', 'Review decided'), ('transition.refused', 'Change refused'), ('edit.stale_refused', 'Edit refused: the call had changed'), ('risk.changed', 'Risk changed by a person'), ('deployment.recorded', 'Deployment recorded'), ('vulnerability.flagged', 'Child flagged as vulnerable'), ('reminder.raised', 'Reminder raised (overdue)'), ('timeline.viewed', 'Timeline viewed'), ('auth.login', 'Logged in'), ('auth.login_failed', 'Login failed'), ('auth.locked_out', 'Sign-in locked for a user name from an address'), ('auth.logout', 'Logged out'), ('user.created', 'User created'), ('token.created', 'API token created'), ('token.revoked', 'API token revoked'), ('records.imported', 'Nominal records imported'), ('register.sighting_added', 'Identifier recorded against a report (CLI)'), ('demo.seeded', 'Demo data seeded'), ('audit.anchored', 'Audit chain heads anchored')], max_length=40),
         ),
         migrations.AlterField(
             model_name='auditevent',
