@@ -4,7 +4,7 @@ There is one chain per force for what its people and jobs change (``force:CODE``
 and their sign-ins (``access:force:CODE``); the same two for events that belong to no force (``national``,
 ``access:national``: national administrators, anonymous login failures, system jobs); the anchor chain
 (``anchor``: every other chain's head, recorded from time to time) and ``legacy``, the single chain every
-event went into before chains were split (docs/adr/0009-audit-chain-per-force.md). Pure Python: no database.
+event went into before chains were split (docs/adr/0010-audit-chain-per-force.md). Pure Python: no database.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """``heed audit verify [--force CODE]`` and ``heed audit anchor [--every SECONDS]``: check the audit chains,
-and record every chain's head in the anchor chain (docs/adr/0009-audit-chain-per-force.md)."""
+and record every chain's head in the anchor chain (docs/adr/0010-audit-chain-per-force.md)."""
 
 from __future__ import annotations
 

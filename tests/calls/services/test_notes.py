@@ -83,3 +83,17 @@ def test_two_people_correcting_one_entry_the_second_is_refused_and_kept(
     from heed.calls.selectors import current_entries
 
     assert current_entries(call)[0].text == "SYNTHETIC. Dean, about 45."
+
+
+def test_the_reading_taken_before_an_entry_is_written_is_the_reading_of_the_log_with_it(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    from heed.calls.services.assessment import read_log
+
+    call = make_call("SYNTHETIC. Mum says her daughter, 12, chats to someone on Roblox.")
+    services.note_add(actor=cast["handler"], call=call, text="He is 34 and asked her to send photos in bed.")
+    call.refresh_from_db()
+    fresh = read_log(call)
+    assert fresh is not None
+    assert call.assessment["indicators"] == fresh.to_dict()["indicators"]
+    assert call.engine_risk == fresh.risk == "high"

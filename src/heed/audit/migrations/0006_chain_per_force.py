@@ -1,4 +1,4 @@
-"""One hash chain per force instead of one for the whole country (docs/adr/0009-audit-chain-per-force.md).
+"""One hash chain per force instead of one for the whole country (docs/adr/0010-audit-chain-per-force.md).
 
 The events already written keep their hashes: they become the ``legacy`` chain, verified as they were written,
 its head copied from the old single head; new events go into their force's chain (or the national one) at

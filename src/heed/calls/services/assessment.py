@@ -77,23 +77,33 @@ def _last_decision(call: Call) -> tuple[str, str] | None:
     return None if last is None else (last.to_risk, last.engine_risk)
 
 
-def reassess(call: Call, actor: User) -> None:
-    """Assess the log and answers, store the result and bring the required actions up to date.
-
-    The engine may lower its own view of the risk (``engine_risk``) but the call's risk is never lowered
-    silently: see ``_effective_risk``. Actions once required stay on the call.
-    """
-    text, _ = call_text(call)
-    before = summary(call)
+def read_log(call: Call, adding: str = "") -> Assessment | None:
+    """The engine's reading of the call's log and answers (with ``adding``, an entry about to be added, read
+    as the log's last entry), or None when there is nothing to read. Writes nothing: a service runs it before
+    its first audit event, so the force's audit chain is not held while the engine reads."""
+    text, _ = call_text(call, adding)
     pack = guidance()
     # The child's age on the call's record counts beside any age in the log (under 13 raises the grade).
     if text.strip():
-        result = assess(text, call.answers, pack=pack, child_age=call.child_age)
-    elif call.answers:
+        return assess(text, call.answers, pack=pack, child_age=call.child_age)
+    if call.answers:
         # Answers alone still count; the engine needs some text to read, so it reads none of substance.
-        result = assess(".", call.answers, pack=pack, child_age=call.child_age)
-    else:
+        return assess(".", call.answers, pack=pack, child_age=call.child_age)
+    return None
+
+
+def reassess(call: Call, actor: User, result: Assessment | None = None) -> None:
+    """Store the engine's reading of the log and answers (``result`` when the caller has read it already,
+    with nothing changed since) and bring the required actions up to date.
+
+    The engine may lower its own view of the risk (``engine_risk``) but the call's risk is never lowered
+    silently: see ``heed.risk.grading.effective_risk``. Actions once required stay on the call.
+    """
+    result = read_log(call) if result is None else result
+    if result is None:
         return
+    before = summary(call)
+    pack = guidance()
     data = result.to_dict()
     data["facts"] = dict(result.facts)
     risk = effective_risk(result.risk, call.risk, _last_decision(call))

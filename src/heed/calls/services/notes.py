@@ -13,7 +13,7 @@ from heed.calls.models import (
     NoteDraft,
     NoteEntry,
 )
-from heed.calls.services.assessment import reassess
+from heed.calls.services.assessment import read_log, reassess
 from heed.calls.services.base import (
     CallError,
     clean_draft,
@@ -51,9 +51,12 @@ def note_add(*, actor: User, call: Call, text: object) -> NoteEntry:
     ensure_editable(call)
     with transaction.atomic():
         lock_call(call)
+        # The engine reads the log with the new entry before anything is written, so the force's audit
+        # chain head (locked from the first audit event to the commit) is held for the writes alone.
+        reading = read_log(call, clean)
         entry = entry_add(call, actor, clean)
         NoteDraft.objects.filter(call=call, author=actor).update(text="", updated_at=timezone.now())
-        reassess(call, actor)
+        reassess(call, actor, reading)
     return entry
 
 
