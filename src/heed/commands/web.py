@@ -15,7 +15,10 @@ from heed.commands import django_setup as _django
 
 
 def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="run the web application (migrates the database first)")
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the web application with gunicorn (migrates the database first; --dev for development)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument(
@@ -23,6 +26,11 @@ def register(subparsers: Any) -> None:
     )
     serve.add_argument(
         "--no-worker", action="store_true", help="do not start the background worker (reminders) alongside"
+    )
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="Django's development server instead: reloads when the code changes (never for real use)",
     )
     serve.add_argument("--no-serve", action="store_true", help=argparse.SUPPRESS)
     serve.set_defaults(func=_serve)
@@ -69,15 +77,21 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["HEED_DEMO"] = "1"
     if not 1 <= args.port <= 65535:
         raise CommandError(f"--port {args.port}: expected 1 to 65535")
+    # The development server's autoreloader runs this command again in a child process (RUN_MAIN=true) and
+    # again after every code change: the database, the demo data and the worker are the parent's business.
+    reloaded = args.dev and os.environ.get("RUN_MAIN") == "true"
+    if reloaded:
+        _die_with_parent()
     rid = _django("serve")
     from django.conf import settings
-    from django.core.management import call_command
 
     from heed.audit.context import request_context
+    from heed.commands import server
 
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _migrate()
-    if args.demo:
+    if not reloaded:
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _migrate()
+    if args.demo and not reloaded:
         from heed.demo import seed_demo
 
         with request_context(rid):
@@ -92,7 +106,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     worker = None
-    if not args.no_worker:
+    if not args.no_worker and not reloaded:
         import subprocess
 
         # The worker handles its own signals, so it runs as a child process, stopped with the server (and, on
@@ -100,11 +114,22 @@ def _serve(args: argparse.Namespace) -> int:
         worker = subprocess.Popen(  # noqa: S603 - our own command
             [sys.executable, "-m", "heed", "worker"], preexec_fn=_die_with_parent
         )
-    # SIGTERM (a service manager, a test) ends the server like Ctrl+C, so the worker is stopped too.
+    # SIGTERM (a service manager, a test) ends the development server like Ctrl+C, so the worker is stopped
+    # too; gunicorn installs its own handler, which first lets the requests in flight finish.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"Serving Heed at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     try:
-        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+        if args.dev:
+            print(f"Serving Heed (development server) at http://{args.host}:{args.port}/", flush=True)
+            server.run_development(host=args.host, port=args.port)
+        else:
+            size = settings.SERVER_SIZE
+            print(
+                f"Serving Heed at http://{args.host}:{args.port}/ with {size.workers} process(es) x "
+                f"{size.threads} thread(s), at most {size.connections} database connections "
+                f"(HEED_WORKERS, HEED_THREADS, HEED_DB_CONNECTIONS)  (Ctrl+C to stop)",
+                flush=True,
+            )
+            server.run_production(host=args.host, port=args.port, workers=size.workers, threads=size.threads)
     finally:
         if worker is not None:
             worker.terminate()

@@ -114,9 +114,46 @@ def database_from_url(url: str, *, var_dir: Path, name: str = "HEED_DATABASE_URL
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "OPTIONS": options,
+            # Each server thread keeps its connection between requests (a new PostgreSQL connection costs a
+            # few milliseconds of the server's CPU). This is safe only because the threads are a fixed pool
+            # sized within HEED_DB_CONNECTIONS (server_size below); Django's development server starts a
+            # thread per connection, so `heed serve --dev` turns persistence off. A kept connection is
+            # checked before a request reuses it, so a database restart costs one retry, not an error page.
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     raise EnvError(f"{name}={url!r}: expected a sqlite:///PATH or postgresql://HOST/NAME URL")
+
+
+@dataclass(frozen=True)
+class ServerSize:
+    """How many server processes and threads ``heed serve`` runs, within a budget of database connections."""
+
+    workers: int
+    threads: int
+    connection_budget: int
+
+    @property
+    def connections(self) -> int:
+        """At most one database connection per server thread, and one for the background task worker."""
+        return self.workers * self.threads + 1
+
+
+def server_size(env: Env, *, cpus: int | None) -> ServerSize:
+    """HEED_WORKERS (default: one process per CPU), HEED_THREADS (default 4 per process) and
+    HEED_DB_CONNECTIONS, the most connections Heed may hold open (default 20: a PostgreSQL server allows 100
+    to everything on the machine together). Refuses a size that could exceed the budget."""
+    workers = env.integer("HEED_WORKERS", max(1, cpus or 1), minimum=1, maximum=64)
+    threads = env.integer("HEED_THREADS", 4, minimum=1, maximum=64)
+    budget = env.integer("HEED_DB_CONNECTIONS", 20, minimum=2, maximum=10_000)
+    size = ServerSize(workers=workers, threads=threads, connection_budget=budget)
+    if size.connections > budget:
+        raise EnvError(
+            f"HEED_WORKERS={workers} x HEED_THREADS={threads} needs {size.connections} database connections "
+            f"(one per thread and one for the task worker), more than HEED_DB_CONNECTIONS={budget}: "
+            "lower the workers or threads, or raise the budget if the database allows it"
+        )
+    return size
 
 
 def secret_key(env: Env, *, environment: str, var_dir: Path) -> str:

@@ -3,19 +3,29 @@
 Variables: HEED_ENV (development|production|test), HEED_DATABASE_URL (default SQLite in WAL mode under
 ``var/``), HEED_INDEX_DIR (person index), HEED_SECRET_KEY (generated for development, required in
 production), HEED_ALLOWED_HOSTS, HEED_VAR_DIR, HEED_SESSION_IDLE_MINUTES, HEED_LOGIN_FAILURE_LIMIT,
-HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk); the security block's
+HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk); HEED_WORKERS, HEED_THREADS,
+HEED_DB_CONNECTIONS (the production server's size and its database connection budget); the security block's
 HEED_SESSION_ABSOLUTE_HOURS, HEED_HSTS_SECONDS, HEED_HSTS_PRELOAD, HEED_SSL_REDIRECT, HEED_PROXY_SSL_HEADER,
 HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy").
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from heed.config.env import ENVIRONMENTS, Env, EnvError, database_from_url, proxy_ssl_header, secret_key
+from heed.config.env import (
+    ENVIRONMENTS,
+    Env,
+    EnvError,
+    database_from_url,
+    proxy_ssl_header,
+    secret_key,
+    server_size,
+)
 
 _env = Env.from_os()
 
@@ -64,6 +74,8 @@ try:
     _ssl_redirect = _env.boolean("HEED_SSL_REDIRECT", _production)
     _proxy_ssl_header = proxy_ssl_header(_env)
     PROXY_COUNT = _env.integer("HEED_PROXY_COUNT", 0, minimum=0, maximum=5)
+    # `heed serve`: server processes x threads, kept within the database connection budget (docs/adr/0008).
+    SERVER_SIZE = server_size(_env, cpus=os.cpu_count())
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
