@@ -11,7 +11,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # One test database per checkout, so two clones (CI and a developer) never drop each other's.
 PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web golden bench-checks heads static-table clean
+.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web bench-load golden bench-checks heads static-table clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,8 @@ browser: $(CHROMIUM)
 
 install: $(STAMP) $(ASSETS)
 
-## The main job: the call handler's web application with SYNTHETIC demo data at http://127.0.0.1:8000
+## The main job: the call handler's web application with SYNTHETIC demo data at http://127.0.0.1:8000, served by
+## gunicorn (HEED_WORKERS x HEED_THREADS; `heed serve --dev` for the autoreloading development server)
 run: $(STAMP) $(ASSETS)
 	$(BIN)/heed serve --demo
 
@@ -78,6 +79,13 @@ bench: $(STAMP)
 ## The handler's screen: live panel, call page, adding to the log, person check (p50/p99, printed).
 bench-web: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_web.py
+
+## How many handlers one machine holds: the real `heed serve` on SQLite, then PostgreSQL (the server at PG_URL,
+## in a database of its own, dropped after), stepping 25..300 handlers; about 15 minutes (BENCH_LOAD_ARGS=--quick:
+## about 5). Prints the curve and the machine's load; see docs/adr/0007.
+BENCH_LOAD_ARGS ?=
+bench-load: $(STAMP) $(ASSETS)
+	$(BIN)/python benchmarks/bench_load.py --pg-url $(PG_URL) $(BENCH_LOAD_ARGS)
 
 ## The learned layer (docs/adr/0006): build the heads from the labelled development data and the pack's
 ## examples (cross-validated thresholds, printed), stamped with the pack version. Run after editing

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heed.config.env import Env, EnvError, database_from_url, secret_key
+from heed.config.env import Env, EnvError, database_from_url, secret_key, server_size
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,21 @@ def test_settings_refuse_to_start_with_a_bad_value(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert "HEED_SESSION_IDLE_MINUTES" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_server_is_sized_to_the_machine_within_the_database_connection_budget() -> None:
+    default = server_size(Env({}), cpus=2)
+    assert (default.workers, default.threads, default.connections) == (2, 4, 9)
+    assert server_size(Env({}), cpus=None).workers == 1
+    asked = server_size(Env({"HEED_WORKERS": "3", "HEED_THREADS": "6", "HEED_DB_CONNECTIONS": "19"}), cpus=2)
+    assert (asked.workers, asked.threads, asked.connections) == (3, 6, 19)
+    with pytest.raises(EnvError) as exc:
+        server_size(Env({"HEED_WORKERS": "3", "HEED_THREADS": "6", "HEED_DB_CONNECTIONS": "18"}), cpus=2)
+    assert "needs 19 database connections" in str(exc.value) and "HEED_DB_CONNECTIONS=18" in str(exc.value)
+    with pytest.raises(EnvError, match="HEED_THREADS"):
+        server_size(Env({"HEED_THREADS": "0"}), cpus=2)
+
+
+def test_postgresql_connections_are_kept_and_checked_before_reuse(tmp_path: Path) -> None:
+    pg = database_from_url("postgresql://postgres@127.0.0.1:5432/heed", var_dir=tmp_path)
+    assert pg["CONN_MAX_AGE"] > 0 and pg["CONN_HEALTH_CHECKS"] is True
