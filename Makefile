@@ -82,7 +82,7 @@ bench-web: $(STAMP) $(ASSETS)
 
 ## How many handlers one machine holds: the real `heed serve` on SQLite, then PostgreSQL (the server at PG_URL,
 ## in a database of its own, dropped after), stepping 25..300 handlers; about 15 minutes (BENCH_LOAD_ARGS=--quick:
-## about 5). Prints the curve and the machine's load; see docs/adr/0007.
+## about 5). Prints the curve and the machine's load; see docs/adr/0008.
 BENCH_LOAD_ARGS ?=
 bench-load: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_load.py --pg-url $(PG_URL) $(BENCH_LOAD_ARGS)

@@ -279,7 +279,8 @@ class StepResult:
     seconds: float
     samples: list[Sample]
     client_cpu: float  # share of one core
-    server_cpu: float  # share of one core
+    server_cpu: float  # share of one core: heed serve and its children
+    db_cpu: float  # share of one core: the PostgreSQL backends serving this database (0 for SQLite)
     load: float
 
     @property
@@ -297,20 +298,40 @@ class StepResult:
         return bool(self.samples) and self.errors == 0 and self.pct(0.95) <= TARGET_P95_MS
 
 
+def _cpu_seconds(pid: int | str) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and its descendants (read from /proc), in seconds."""
-    tick = os.sysconf("SC_CLK_TCK")
     total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
         try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+            total += _cpu_seconds(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
     return total
+
+
+def database_cpu_seconds(database: str | None) -> dict[str, float]:
+    """CPU of each PostgreSQL backend serving ``database`` (its process title names the database), by pid.
+    Backends are counted while they live; the server keeps its connections, so nearly all are."""
+    if not database:
+        return {}
+    out = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if f" {database} ".encode() in (proc / "cmdline").read_bytes():
+                out[proc.name] = _cpu_seconds(proc.name)
+        except (FileNotFoundError, ProcessLookupError, IndexError, PermissionError):
+            continue
+    return out
 
 
 async def run_step(
@@ -320,17 +341,23 @@ async def run_step(
     think: tuple[float, float],
     warmup: float,
     measure: float,
+    database: str | None = None,
 ) -> StepResult:
     rec = Recorder()
     stop = asyncio.Event()
     tasks = [asyncio.create_task(handler_loop(Session(h, *base, rec), think, stop)) for h in handlers]
     await asyncio.sleep(warmup)
     rec.measuring = True
-    c0, s0, t0 = time.process_time(), tree_cpu_seconds(server_pid), time.perf_counter()
+    c0, s0, d0, t0 = (
+        time.process_time(),
+        tree_cpu_seconds(server_pid),
+        database_cpu_seconds(database),
+        time.perf_counter(),
+    )
     await asyncio.sleep(measure)
     rec.measuring = False
     elapsed = time.perf_counter() - t0
-    c1, s1 = time.process_time(), tree_cpu_seconds(server_pid)
+    c1, s1, d1 = time.process_time(), tree_cpu_seconds(server_pid), database_cpu_seconds(database)
     stop.set()
     await asyncio.gather(*tasks)
     return StepResult(
@@ -339,6 +366,7 @@ async def run_step(
         samples=rec.samples,
         client_cpu=(c1 - c0) / elapsed,
         server_cpu=(s1 - s0) / elapsed,
+        db_cpu=sum(v - d0.get(k, 0.0) for k, v in d1.items()) / elapsed,
         load=os.getloadavg()[0],
     )
 
@@ -346,7 +374,7 @@ async def run_step(
 def print_header() -> None:
     print(
         f"{'handlers':>8} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'errors':>6} {'client CPU':>10} {'server CPU':>10} {'load':>5}",
+        f" {'errors':>6} {'client CPU':>10} {'server CPU':>10} {'db CPU':>6} {'load':>5}",
         flush=True,
     )
 
@@ -355,7 +383,8 @@ def print_step(r: StepResult, label: str | None = None) -> None:
     n = len(r.samples)
     print(
         f"{label or r.handlers:>8} {n:>8} {n / r.seconds:>7.1f} {r.pct(0.5):>8.0f} {r.pct(0.95):>8.0f}"
-        f" {r.pct(0.99):>8.0f} {r.errors:>6} {r.client_cpu:>10.0%} {r.server_cpu:>10.0%} {r.load:>5.2f}"
+        f" {r.pct(0.99):>8.0f} {r.errors:>6} {r.client_cpu:>10.0%} {r.server_cpu:>10.0%} {r.db_cpu:>6.0%}"
+        f" {r.load:>5.2f}"
         f"{'' if r.ok else '   over target'}",
         flush=True,
     )
@@ -512,6 +541,7 @@ async def bench_database(name: str, database_url: str | None, args: argparse.Nam
     t = time.perf_counter()
     handlers = prepare(env, max(args.steps))
     results: list[StepResult] = []
+    database = urlsplit(database_url).path.lstrip("/") if database_url else None
     with heed_server(env, var) as (port, pid):
         await open_calls(handlers, port)
         print(
@@ -522,7 +552,9 @@ async def bench_database(name: str, database_url: str | None, args: argparse.Nam
         )
         print_header()
         for n in args.steps:
-            r = await run_step(handlers[:n], ("127.0.0.1", port), pid, args.think, args.warmup, args.measure)
+            r = await run_step(
+                handlers[:n], ("127.0.0.1", port), pid, args.think, args.warmup, args.measure, database
+            )
             results.append(r)
             print_step(r)
             if r.pct(0.95) > 10 * TARGET_P95_MS or r.errors > len(r.samples) // 10:
@@ -535,18 +567,23 @@ async def bench_database(name: str, database_url: str | None, args: argparse.Nam
             (0.0, 0.0),
             args.warmup / 3,
             args.measure / 2,
+            database,
         )
         print_step(sat, label=f"closed{args.closed_loop}")
     best = max((r.handlers for r in results if r.ok), default=0)
     throughput = len(sat.samples) / sat.seconds
+    per_s = max(throughput, 1e-9)
     print(
         f"{name}: the most handlers at p95 <= {TARGET_P95_MS:.0f} ms with no error: {best or 'none'} "
         f"(of the steps run); saturation {throughput:.0f} requests/s ({args.closed_loop} handlers, no think "
-        f"time, p95 {sat.pct(0.95):.0f} ms, server CPU {sat.server_cpu:.0%} of one core, "
-        f"{sat.server_cpu * 1000 / max(throughput, 1e-9):.1f} ms CPU per request)",
+        f"time, p95 {sat.pct(0.95):.0f} ms; CPU per request: {sat.server_cpu * 1000 / per_s:.1f} ms in heed "
+        f"serve, {sat.db_cpu * 1000 / per_s:.1f} ms in PostgreSQL)",
         flush=True,
     )
-    shutil.rmtree(var, ignore_errors=True)
+    if any(r.errors for r in [*results, sat]):
+        print(f"Errors: the server's log is kept in {var / 'server.log'}", flush=True)
+    else:
+        shutil.rmtree(var, ignore_errors=True)
     return {"database": name, "best": best, "saturation_rps": throughput}
 
 
@@ -594,7 +631,10 @@ async def main_async(args: argparse.Namespace) -> int:
                 summary.append(await bench_database("PostgreSQL", url, args))
     print("\nSummary (p95 <= 300 ms, no error; the target is >= 200 handlers on PostgreSQL):")
     for s in summary:
-        print(f"  {s['database']:<10} {s['best']} handlers; saturation {s['saturation_rps']:.0f} requests/s")
+        print(
+            f"  {s['database']:<10} {s['best'] or 'no step'} handlers; "
+            f"saturation {s['saturation_rps']:.0f} requests/s"
+        )
     print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
