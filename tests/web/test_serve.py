@@ -105,6 +105,20 @@ def test_serve_runs_gunicorn_with_the_worker_and_stops_cleanly_on_sigterm(
         in (tmp_path / "server.log").read_text()
     )
 
+    # A gunicorn worker that ends (here stopped on its own, as after a crash) is replaced; the task worker
+    # carries on (the worker leaves through heed serve's code too, which must not stop it).
+    (server_worker,) = set(children) - set(task_workers)
+    os.kill(server_worker, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while set(_children(proc.pid)) - {*children} == set() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    replaced = set(_children(proc.pid)) - {*children}
+    assert len(replaced) == 1 and "heed worker" not in _cmdline(next(iter(replaced)))
+    assert not _gone(task_workers[0])
+    with _get(base + "/healthz") as health:
+        assert health.status == 200
+    children.update({pid: "" for pid in replaced})
+
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=45) == 0
     deadline = time.monotonic() + 10
