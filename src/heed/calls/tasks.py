@@ -17,6 +17,7 @@ from django_tasks import task
 from heed.audit.context import job_id, request_context
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
+from heed.calls.locks import lock_call
 from heed.calls.models import ActionStatus, Call, CallStatus, Reminder, RequiredAction
 
 Due = tuple[Call, str, datetime | None] | str
@@ -58,6 +59,9 @@ def reminder_raise(*, kind: str, object_id: int) -> str:
         call, subject, due = found
         if due is None or due > now:
             return "not yet due"
+        # Like every change to a call: the call's row first, then (in audit_record) the chain head, so this
+        # task and a person's change never wait for each other in opposite orders.
+        lock_call(call)
         reminder, created = Reminder.objects.get_or_create(
             call=call, kind=kind, subject=subject, defaults={"due_at": due, "raised_at": now}
         )

@@ -1,6 +1,6 @@
 """The two web servers ``heed serve`` can run: gunicorn (the default, for production and for ``make run``) and
 Django's autoreloading development server (``heed serve --dev``). Why gunicorn, and how it is sized:
-docs/adr/0008-production-server.md."""
+docs/adr/0011-production-server.md."""
 
 from __future__ import annotations
 

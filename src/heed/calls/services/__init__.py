@@ -16,8 +16,9 @@ field at fault, so the pages and the API can say what was wrong and where.
 - ``reading``: reading a call is recorded
 """
 
+from heed.calls.locks import lock_call
 from heed.calls.services.assessment import answers_record, live_assessment
-from heed.calls.services.base import CallError, ClosureRefused, ensure_editable, lock_call, record_on_call
+from heed.calls.services.base import CallError, ClosureRefused, ensure_editable, record_on_call
 from heed.calls.services.checks import identifier_check_run, identifier_checks_run_all, person_check_run
 from heed.calls.services.decisions import (
     NDM_STAGES,

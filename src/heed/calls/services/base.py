@@ -83,22 +83,6 @@ def summary(call: Call) -> dict[str, Any]:
     }
 
 
-def lock_call(call: Call) -> Call:
-    """Lock the call's row until the current transaction ends and bring ``call`` up to date with it.
-
-    Every change to a call runs in one transaction that begins here (decisions through ``locked``, which also
-    checks the version the person saw): two people acting on one call at once are served one after the other,
-    and nothing is written from a copy read before the other's change (a version bumped from a stale copy, an
-    entry numbered from a stale count).
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_call must run inside the transaction that changes the call")
-    fresh = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
-    for f in Call._meta.concrete_fields:
-        setattr(call, f.attname, getattr(fresh, f.attname))
-    return call
-
-
 def record_on_call(
     model: type[ModelT],
     *,
@@ -145,7 +129,9 @@ def locked(call: Call, actor: User, expected_version: object) -> Iterator[Call]:
     stale_by = None
     with transaction.atomic():
         row = (
-            Call.objects.select_for_update(no_key=True).select_related("force", "created_by").get(pk=call.pk)
+            Call.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("force", "created_by")
+            .get(pk=call.pk)
         )
         if expected_version is None or row.version == expected_version:
             yield row

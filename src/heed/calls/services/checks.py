@@ -12,6 +12,7 @@ from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.calls.actions import actions_refresh
+from heed.calls.locks import lock_call
 from heed.calls.models import (
     Call,
     IdentifierCheck,
@@ -24,7 +25,6 @@ from heed.calls.services.base import (
     CallError,
     clean_text,
     ensure_editable,
-    lock_call,
     record_on_call,
 )
 from heed.checks import IndexUnavailable, QueryError, identifier_keys

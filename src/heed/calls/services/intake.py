@@ -99,7 +99,7 @@ def _clean_age(value: object) -> int | None:
 
 def _next_reference(force: Force) -> str:
     # The force row is locked (PostgreSQL) / the database write-locked (SQLite) so two calls never share one.
-    Force.objects.select_for_update().filter(pk=force.pk).first()
+    Force.objects.select_for_update(no_key=True).filter(pk=force.pk).first()
     today = timezone.localdate()
     prefix = f"{force.code}-{today:%Y%m%d}-"
     n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1

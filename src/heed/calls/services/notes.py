@@ -8,6 +8,7 @@ from django.utils import timezone
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
+from heed.calls.locks import lock_call
 from heed.calls.models import (
     Call,
     NoteDraft,
@@ -19,7 +20,6 @@ from heed.calls.services.base import (
     clean_draft,
     clean_note,
     ensure_editable,
-    lock_call,
     record_on_call,
 )
 

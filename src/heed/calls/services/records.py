@@ -9,6 +9,7 @@ from heed import textclean as tc
 from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.calls.actions import actions_refresh
+from heed.calls.locks import lock_call
 from heed.calls.models import (
     Call,
     Deployment,
@@ -19,7 +20,6 @@ from heed.calls.services.base import (
     clean_rationale,
     clean_text,
     ensure_editable,
-    lock_call,
     record_on_call,
 )
 
