@@ -41,9 +41,20 @@ def test_repeated_failures_lock_the_account(cast: dict[str, Any]) -> None:
     assert Client().post("/login", {"username": "t.supervisor", "password": PASSWORD}).status_code == 302
 
 
-def test_sessions_expire_when_idle() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_expire_when_idle(cast: dict[str, Any]) -> None:
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from django.utils import timezone
+
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+    client = Client()
+    client.force_login(cast["handler"])
+    assert client.get("/calls/").status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    left = session.expire_date - timezone.now()
+    assert settings.SESSION_COOKIE_AGE - 120 < left.total_seconds() <= settings.SESSION_COOKIE_AGE
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert client.get("/calls/").status_code == 302  # idle past its age: signed out
 
 
 def test_auditors_read_and_never_write() -> None:

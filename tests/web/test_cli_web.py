@@ -109,4 +109,3 @@ def test_audit_verify_names_the_first_broken_event(tmp_path: Path) -> None:
     # The demo's events are in its force's chain; event 3 of the table is #3 of that chain.
     assert "force:DEMO: BROKEN at #3 (event 3): its content does not match its hash (altered)" in out.stdout
     assert out.stdout.splitlines()[-1].startswith("audit chain BROKEN: force:DEMO")
-

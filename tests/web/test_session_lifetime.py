@@ -71,3 +71,31 @@ def test_an_api_request_starts_no_session(cast: dict[str, Any]) -> None:
     response = Client().get("/api/v1/queue", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def _session_writes(client: Client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return sum(
+        1
+        for q in ctx.captured_queries
+        if "django_session" in q["sql"] and q["sql"].lstrip().startswith("UPDATE")
+    )
+
+
+def test_the_idle_timeout_is_renewed_once_a_minute_not_on_every_request(
+    cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heed.security import middleware
+
+    client = signed_in(0)
+    client.get("/calls/")  # the first request after sign-in marks when the session was last renewed
+    assert _session_writes(client, "/calls/") == 0
+    assert _session_writes(client, "/calls/") == 0
+    later = timezone.now() + timezone.timedelta(seconds=middleware.TOUCH_EVERY_SECONDS + 1)
+    monkeypatch.setattr(middleware.timezone, "now", lambda: later)
+    assert _session_writes(client, "/calls/") == 1  # renewed: the idle timeout starts again from now
+    assert client.session[middleware.TOUCHED_AT] == later.timestamp()

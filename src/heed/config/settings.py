@@ -181,7 +181,8 @@ LOCKOUT_MAX_HOURS = 24
 
 # Idle timeout: every request pushes the expiry on, so a handler mid-call is never logged out while typing.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute while in use (heed.security.middleware), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -17,6 +17,11 @@ from django.utils import timezone
 from heed.security import idempotency
 
 SIGNED_IN_AT = "heed_signed_in_at"
+TOUCHED_AT = "heed_touched_at"
+# The idle timeout is renewed at most this often: a session row is written once a minute while someone
+# works, not on every request (each write waits for SQLite's one writer). A session therefore ends between
+# SESSION_IDLE_MINUTES - 1 and SESSION_IDLE_MINUTES after the last request.
+TOUCH_EVERY_SECONDS = 60
 
 
 class AbsoluteSessionMiddleware:
@@ -45,6 +50,11 @@ class AbsoluteSessionMiddleware:
         if not signed_in and SESSION_KEY in request.session:
             # This request signed in (a session login, not an API token): the lifetime starts now.
             request.session[SIGNED_IN_AT] = now
+        if SESSION_KEY in request.session:
+            touched = request.session.get(TOUCHED_AT)
+            if not isinstance(touched, int | float) or now - touched >= TOUCH_EVERY_SECONDS:
+                # Changing the session saves it, which renews its idle timeout (SESSION_COOKIE_AGE).
+                request.session[TOUCHED_AT] = now
         return response
 
     def _ended(self, request: HttpRequest) -> HttpResponse:
