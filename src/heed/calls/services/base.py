@@ -52,8 +52,9 @@ def clean_text(value: object, field: str, *, max_len: int = tc.NAME) -> str:
 
 def clean_note(text: object, field: str = "text") -> str:
     """A narrative or log entry: refused when empty, as the engine needs words to read."""
-    clean = _kept(text, field, TextRule(tc.NARRATIVE))
-    if not clean:
+    # Kept as typed but for blank lines at either end (indentation can carry meaning in a pasted message).
+    clean = _kept(text, field, TextRule(tc.NARRATIVE, strip=False)).strip("\n")
+    if not clean.strip():
         raise CallError(f"The {field} is empty.", field)
     return clean
 
