@@ -1,8 +1,10 @@
 """Shared fixtures for the web application's tests: a fixed cast of users per role, and a person index.
 
 The cast (after healthchecks' personas): a handler, a second handler, a supervisor, a second supervisor, a
-safeguarding officer, an auditor and a force administrator of force TST, a handler of another force (OTH),
-and anonymous. Every permission test is written against this cast.
+safeguarding officer, an auditor and a force administrator of force TST, a handler and a force administrator
+of another force (OTH), a national administrator (no force), and anonymous. Every permission test is written
+against this cast. ``sign_in`` signs a persona in as they really are signed in: with a verified second factor
+where their role requires one (MFA is never switched off for tests).
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ CAST = {
     "auditor": ("TST", "auditor"),
     "admin": ("TST", "force_admin"),
     "other_handler": ("OTH", "handler"),
+    "other_admin": ("OTH", "force_admin"),
+    "national": ("", "national_admin"),
 }
 
 
@@ -69,9 +73,32 @@ CAST = {
 def cast(db: Any) -> dict[str, Any]:
     """The fixed cast of users, by persona name."""
     return {
-        name: UserFactory(username=f"t.{name}", force=ForceFactory(code=code), role=role)
+        name: UserFactory(username=f"t.{name}", force=ForceFactory(code=code) if code else None, role=role)
         for name, (code, role) in CAST.items()
     }
+
+
+def verified_device(user: Any) -> Any:
+    """The user's confirmed authenticator app (made once, as enrolment would)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "test app"})
+    return device
+
+
+def sign_in(client: Any, user: Any, *, verified: bool = True) -> Any:
+    """Sign ``user`` in on ``client``; a user whose role requires a second factor is signed in with a verified
+    authenticator app (``verified=False`` leaves it pending, as after the password alone)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from heed.accounts.roles import MFA_REQUIRED_ROLES
+
+    client.force_login(user)
+    if verified and user.role in MFA_REQUIRED_ROLES:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 "Not found" and "not allowed" must look the same (404), a call of another force is never shown, and
 anonymous users are sent to sign in (pages) or get 401 (API). A test below fails when an endpoint is added
-without a row here.
+without a row here. Personas sign in as they really do (with a verified second factor where their role needs
+one); separately, every page refuses each such role until it has verified.
 """
 
 from __future__ import annotations
@@ -15,11 +16,29 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from heed.accounts.roles import MFA_REQUIRED_ROLES
 from heed.accounts.services import token_create
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "handler", "supervisor", "safeguarding", "auditor", "admin", "other_handler")
+PERSONAS = (
+    "anonymous",
+    "handler",
+    "supervisor",
+    "safeguarding",
+    "auditor",
+    "admin",
+    "other_handler",
+    "other_admin",
+    "national",
+)
+# The personas whose role must verify a second factor before reaching anything.
+MFA_PERSONAS = ("supervisor", "safeguarding", "auditor", "admin", "national")
+ADMIN = {"admin"}
+# Either force's administrator has a user list and may add users (to their own force).
+ADMINS = {"admin", "other_admin"}
+NATIONAL = {"national"}
 VIEWERS = {"handler", "supervisor", "safeguarding", "auditor"}
 EDITORS = {"handler", "supervisor"}
 TIMELINE = {"supervisor", "auditor"}
@@ -31,7 +50,14 @@ WHY = "SYNTHETIC reason long enough to be a real reason."
 # (name, method, path template, body, who may, status when allowed). The other force's handler may take
 # calls of their own force (new, create) but never reach this force's call.
 PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
-    ("calls:list", "get", "/calls/", None, VIEWERS | {"admin", "other_handler"}, 200),
+    (
+        "calls:list",
+        "get",
+        "/calls/",
+        None,
+        VIEWERS | {"admin", "other_handler", "other_admin", "national"},
+        200,
+    ),
     ("calls:new", "get", "/calls/new", None, EDITORS | {"other_handler"}, 200),
     (
         "calls:new.post",
@@ -76,6 +102,19 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("queue", "get", "/queue", None, QUEUE, 200),
     ("referrals", "get", "/referrals/", None, REFERRALS, 200),
     ("referral_status", "post", "/referrals/{rid}/status", {"status": "accepted"}, REFERRALS, 302),
+    # User administration: a force administrator, their own force's users only ({uid} is a TST user, which
+    # the other force's administrator never reaches nor sees).
+    ("users:list", "get", "/users/", None, ADMINS, 200),
+    ("users:new", "get", "/users/new", None, ADMINS, 200),
+    ("users:new.post", "post", "/users/new", {"username": "t.new", "role": "handler"}, ADMINS, 200),
+    ("users:detail", "get", "/users/{uid}/", None, ADMIN, 200),
+    ("users:role", "post", "/users/{uid}/role", {"role": "auditor"}, ADMIN, 302),
+    ("users:active", "post", "/users/{uid}/active", {"active": "0"}, ADMIN, 302),
+    ("users:mfa_reset", "post", "/users/{uid}/mfa-reset", None, ADMIN, 302),
+    ("users:password_link", "post", "/users/{uid}/password-link", None, ADMIN, 200),
+    # Forces: the national administrator.
+    ("forces", "get", "/forces/", None, NATIONAL, 200),
+    ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),
 ]
 API: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     (
@@ -138,8 +177,17 @@ API: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("api:referral_status", "post", "/api/v1/referrals/{rid}/status", {"status": "accepted"}, REFERRALS, 200),
     ("api:queue", "get", "/api/v1/queue", None, QUEUE, 200),
 ]
-# Pages that are not about a call and are checked elsewhere (sign-in, health, the OpenAPI schema).
-NOT_CALL_PAGES = {"home", "login", "logout", "healthz", "api:openapi-json", "api:api-root"}
+# Pages checked elsewhere: sign-in, health, the OpenAPI schema, setting a password from a one-time link
+# (tests/accounts/test_user_admin.py), and the second-factor pages (MFA_PAGES below).
+NOT_CALL_PAGES = {"home", "login", "logout", "healthz", "api:openapi-json", "api:api-root", "password_set"}
+# The second-factor pages answer every signed-in persona, each as its state requires: a verified persona is
+# sent on from verify and enrol and may make recovery codes; a handler with no app is sent from verify to
+# enrolment, may enrol, and is sent to enrolment from recovery codes.
+MFA_PAGES: list[tuple[str, str, dict[str, tuple[int, str]]]] = [
+    ("mfa:verify", "/mfa/verify", {"verified": (302, "/"), "no_app": (302, "/mfa/enrol")}),
+    ("mfa:enrol", "/mfa/enrol", {"verified": (302, "/"), "no_app": (200, "")}),
+    ("mfa:recovery_codes", "/mfa/recovery-codes", {"verified": (200, ""), "no_app": (302, "/mfa/enrol")}),
+]
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -154,7 +202,7 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_endpoint_has_a_row_in_the_matrix() -> None:
-    covered = {name.split(".")[0] for name, *_ in PAGES + API} | NOT_CALL_PAGES
+    covered = {name.split(".")[0] for name, *_ in PAGES + API} | NOT_CALL_PAGES | {r[0] for r in MFA_PAGES}
     assert _names(get_resolver()) - covered == set()
 
 
@@ -170,22 +218,59 @@ def rid(call: Any, cast: dict[str, Any]) -> int:
     return int(referral_make(actor=cast["handler2"], call=call, to="child_protection_team", reason=WHY).pk)
 
 
+@pytest.fixture
+def uid(cast: dict[str, Any]) -> int:
+    return int(cast["supervisor2"].pk)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
-def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int) -> None:
+def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int) -> None:
     name, method, path, body, allowed, ok = row
     client = Client()
     if persona != "anonymous":
-        client.force_login(cast[persona])
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid), body or {})
+        sign_in(client, cast[persona])
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid), body or {})
     if persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login")
     elif persona in allowed:
         assert response.status_code == ok, response.content[:300]
     else:
         assert response.status_code == 404
-    if persona == "other_handler":
+    if persona in ("other_handler", "other_admin", "national"):
         assert call.reference not in response.content.decode()
+        assert "t.supervisor2" not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", MFA_PAGES, ids=[r[0] for r in MFA_PAGES])
+def test_mfa_pages(row: Any, persona: str, cast: dict[str, Any]) -> None:
+    name, path, expected = row
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, cast[persona])
+    response = client.get(path)
+    if persona == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/login")
+        return
+    status, location = expected["verified" if cast[persona].role in MFA_REQUIRED_ROLES else "no_app"]
+    assert response.status_code == status
+    assert response.get("Location", "").split("?")[0] == location
+
+
+@pytest.mark.parametrize("persona", MFA_PERSONAS)
+@pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
+def test_every_page_waits_for_the_second_factor(
+    row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int
+) -> None:
+    """Signed in with the password alone, a role that requires MFA reaches no page: each sends it to the
+    second-factor page, and nothing of the page is shown or changed."""
+    name, method, path, body, allowed, ok = row
+    client = sign_in(Client(), cast[persona], verified=False)
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid), body or {})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/mfa/verify")
+    assert response.content == b""
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -214,7 +299,7 @@ def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int) 
 
 def test_missing_and_forbidden_look_the_same(cast: dict[str, Any], call: Any) -> None:
     other = Client()
-    other.force_login(cast["other_handler"])
+    sign_in(other, cast["other_handler"])
     forbidden = other.get(f"/calls/{call.pk}/")
     missing = other.get(f"/calls/{call.pk + 1000}/")
     assert forbidden.status_code == missing.status_code == 404
@@ -230,7 +315,7 @@ def test_missing_and_forbidden_look_the_same(cast: dict[str, Any], call: Any) ->
 
 def test_the_other_forces_list_does_not_show_the_call(cast: dict[str, Any], call: Any) -> None:
     client = Client()
-    client.force_login(cast["other_handler"])
+    sign_in(client, cast["other_handler"])
     assert call.reference not in client.get("/calls/").content.decode()
-    client.force_login(cast["handler"])
+    sign_in(client, cast["handler"])
     assert call.reference in client.get("/calls/").content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import sign_in
 
 from heed.accounts.services import token_create
 
@@ -131,6 +132,6 @@ def test_api_never_answers_500(world: dict[str, Any], path: str, body: Any) -> N
 )
 def test_pages_never_answer_500(world: dict[str, Any], path: str, form: dict[str, str]) -> None:
     client = Client()
-    client.force_login(world["user"])
+    sign_in(client, world["user"])
     response = client.post(path.format(**world), form)
     assert response.status_code < 500, response.content[:500]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.conftest import sign_in
 
 from heed.audit.models import AuditEvent
 from heed.calls.models import NoteEntry
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def handler_client(cast: dict[str, Any]) -> Client:
     client = Client()
-    client.force_login(cast["handler"])
+    sign_in(client, cast["handler"])
     return client
 
 
@@ -96,7 +97,7 @@ def test_viewing_a_call_is_logged(handler_client: Client, make_call: Any, cast: 
 def test_the_auditor_reads_but_cannot_change(make_call: Any, cast: dict[str, Any]) -> None:
     call = make_call()
     client = Client()
-    client.force_login(cast["auditor"])
+    sign_in(client, cast["auditor"])
     body = client.get(f"/calls/{call.pk}/").content.decode()
     assert "Add to log" not in body and "against records" not in body
     assert client.post(f"/calls/{call.pk}/notes", {"text": "x"}).status_code == 404
@@ -105,10 +106,10 @@ def test_the_auditor_reads_but_cannot_change(make_call: Any, cast: dict[str, Any
 def test_the_timeline_lists_every_event_and_who_viewed(make_call: Any, cast: dict[str, Any]) -> None:
     call = make_call()
     handler = Client()
-    handler.force_login(cast["handler"])
+    sign_in(handler, cast["handler"])
     handler.get(f"/calls/{call.pk}/")
     supervisor = Client()
-    supervisor.force_login(cast["supervisor"])
+    sign_in(supervisor, cast["supervisor"])
     body = supervisor.get(f"/calls/{call.pk}/timeline").content.decode()
     assert (
         body.count('<tr class="govuk-table__row" data-event=')

@@ -15,13 +15,17 @@ from django.db import models
 from django.http import HttpRequest
 
 from heed.accounts.models import User
-from heed.accounts.roles import Action, role_may
+from heed.accounts.roles import Action, Role, role_may
 
 M = TypeVar("M", bound=models.Model)
 
 
 class CallNotFound(Exception):
     """No record with that id that this user may act on in this way."""
+
+
+class UserNotFound(Exception):
+    """No user with that id that this administrator may manage (another force's users look missing)."""
 
 
 def user_active(user: Any) -> bool:
@@ -62,3 +66,32 @@ def actor_of(request: HttpRequest) -> User:
 def may(user: Any, action: str) -> bool:
     """Whether the user's role may take ``action`` at all (for showing or hiding links and buttons)."""
     return user_active(user) and role_may(user.role, action)
+
+
+def restrict_users(queryset: models.QuerySet[User], actor: User) -> models.QuerySet[User]:
+    """The users of the actor's force if the actor may manage users (a force administrator); else none."""
+    if not may(actor, Action.USERS):
+        return queryset.none()
+    return queryset.filter(force_id=actor.force_id or 0)
+
+
+def access_user_by_id(actor: User, user_id: object, *, for_update: bool = False) -> User:
+    """A user of the actor's force that the actor may manage; else UserNotFound (same for every reason)."""
+    try:
+        pk = int(str(user_id))
+    except ValueError:
+        raise UserNotFound(user_id) from None
+    qs = restrict_users(User.objects.select_related("force"), actor)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    user = qs.filter(pk=pk).first()
+    if user is None:
+        raise UserNotFound(user_id)
+    return user
+
+
+def may_manage_forces(user: Any) -> bool:
+    """Only an active national administrator creates forces."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.NATIONAL_ADMIN
+    )

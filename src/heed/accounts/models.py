@@ -25,10 +25,23 @@ class Force(models.Model):
 
 
 class User(AbstractUser):
-    """A member of staff of one force, with one role. Users are never deleted, only deactivated."""
+    """A member of staff of one force, with one role; or a national administrator, of no force. Users are
+    never deleted, only deactivated."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.HANDLER)
+
+    class Meta:
+        verbose_name = "user"
+        verbose_name_plural = "users"
+        constraints = [
+            # Only a national administrator stands outside every force, and never inside one.
+            models.CheckConstraint(
+                condition=(models.Q(role=Role.NATIONAL_ADMIN) & models.Q(force__isnull=True))
+                | (~models.Q(role=Role.NATIONAL_ADMIN) & models.Q(force__isnull=False)),
+                name="user_force_matches_role",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -11,10 +11,22 @@ class Role(models.TextChoices):
     SAFEGUARDING_OFFICER = "safeguarding_officer", "Safeguarding officer"
     AUDITOR = "auditor", "Auditor"
     FORCE_ADMIN = "force_admin", "Force administrator"
+    # Belongs to no force: creates forces (and, from the command line, their first administrators).
+    NATIONAL_ADMIN = "national_admin", "National administrator"
+
+
+# The roles a force administrator may give (every role but the national one, which belongs to no force).
+FORCE_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r != Role.NATIONAL_ADMIN)
+
+# Roles that must prove a second factor (TOTP, or a recovery code) before they reach anything. A handler may
+# choose to enrol; once enrolled, they too must verify at every sign-in.
+MFA_REQUIRED_ROLES: frozenset[str] = frozenset(
+    {Role.SUPERVISOR, Role.SAFEGUARDING_OFFICER, Role.AUDITOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN}
+)
 
 
 class Action(models.TextChoices):
-    """What a user may do to a call of their own force."""
+    """What a user may do in their own force (to its calls, or to its users)."""
 
     VIEW = "view", "Read the call"
     CREATE = "create", "Take a new call"
@@ -23,6 +35,7 @@ class Action(models.TextChoices):
     REVIEW = "review", "Decide a supervisor review"
     REFERRALS = "referrals", "Answer referrals (accept or return)"
     QUEUE = "queue", "See the supervisor's queue"
+    USERS = "users", "Manage the users of the force"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -33,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.REVIEW: frozenset({Role.SUPERVISOR}),
     Action.REFERRALS: frozenset({Role.SAFEGUARDING_OFFICER, Role.SUPERVISOR}),
     Action.QUEUE: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
+    Action.USERS: frozenset({Role.FORCE_ADMIN}),
 }
 
 

@@ -1,79 +1,229 @@
-"""Changing forces, users and tokens (each change audited in its own transaction)."""
+"""Changing forces, users and tokens: each change locks what it changes and is audited in its transaction."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from heed.accounts.access import access_user_by_id
+from heed.accounts.mfa import mfa_devices_delete
 from heed.accounts.models import ApiToken, Force, User, hash_token
-from heed.accounts.roles import Role
+from heed.accounts.roles import FORCE_ROLES, Role
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 
 TOKEN_PREFIX = "heed_"  # noqa: S105 - a public marker, not a secret
 TOKEN_MAX_DAYS = 366
 UNKNOWN_TOKEN = "A valid bearer token is required."  # noqa: S105 - a message, not a secret
+USERNAME = re.compile(r"^[\w.@+-]+$", re.ASCII)
 
 
 class AccountError(ValueError):
-    """A user or token cannot be made as asked; the message says why."""
+    """A force, user or token cannot be made or changed as asked; the message says why, ``field`` where."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+FORCE_CODE = re.compile(r"^[A-Z0-9]{2,16}$")
+
+
+def _force_code(code: str) -> str:
+    code = code.strip().upper()
+    if not FORCE_CODE.match(code):
+        raise AccountError(f"force code {code!r}: expected 2 to 16 letters and digits, e.g. WMP", "code")
+    return code
 
 
 def force_get_or_create(*, code: str, name: str) -> Force:
-    code = code.strip().upper()
-    if not code.isalnum() or len(code) > 16:
-        raise AccountError(f"force code {code!r}: expected up to 16 letters and digits")
-    force, _ = Force.objects.get_or_create(code=code, defaults={"name": name})
+    force, _ = Force.objects.get_or_create(code=_force_code(code), defaults={"name": name})
+    return force
+
+
+def force_create(*, code: str, name: str, actor: User | None = None, actor_label: str = "cli") -> Force:
+    """Create a force (a national administrator's page, or ``heed force add``)."""
+    code = _force_code(code)
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise AccountError("the force's name must be 1 to 200 characters", "name")
+    with transaction.atomic():
+        if Force.objects.filter(code=code).exists():
+            raise AccountError(f"a force with code {code} already exists", "code")
+        force = Force(code=code, name=name)
+        try:
+            with transaction.atomic():
+                force.save()
+        except IntegrityError:
+            raise AccountError(f"a force with code {code} already exists", "code") from None
+        audit_record(
+            event_type=EventType.FORCE_CREATED,
+            actor=actor,
+            actor_label=None if actor else actor_label,
+            force_code=code,
+            obj=force,
+            after={"code": code, "name": name},
+        )
     return force
 
 
 def user_create(
     *,
     username: str,
-    force_code: str,
+    force_code: str | None,
     role: str,
-    password: str,
+    password: str | None,
+    email: str = "",
     actor: User | None = None,
     actor_label: str = "cli",
     check_password: bool = True,
 ) -> User:
-    """Add a user to a force with one role. The password is checked against the password rules."""
+    """Add a user to a force with one role (a national administrator: to no force). The password is checked
+    against the password rules; with no password the account has none until its set-password link is used.
+    A force administrator adds users to their own force only, and never a national administrator."""
     username = username.strip()
     if not username or len(username) > 150:
-        raise AccountError("the user name must be 1 to 150 characters")
+        raise AccountError("the user name must be 1 to 150 characters", "username")
+    if not USERNAME.match(username):
+        raise AccountError("the user name may hold only letters, digits and . _ - @ +", "username")
     if role not in Role.values:
-        raise AccountError(f"role {role!r} is not one of: {', '.join(Role.values)}")
-    force = Force.objects.filter(code=force_code.strip().upper()).first()
-    if force is None:
-        raise AccountError(f"no force with code {force_code!r}")
-    if User.objects.filter(username=username).exists():
-        raise AccountError(f"a user called {username!r} already exists")
-    user = User(username=username, force=force, role=role)
-    if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise AccountError("password refused: " + " ".join(exc.messages)) from None
-    user.set_password(password)
+        raise AccountError(f"role {role!r} is not one of: {', '.join(Role.values)}", "role")
+    force: Force | None = None
+    if role == Role.NATIONAL_ADMIN:
+        if force_code:
+            raise AccountError("a national administrator belongs to no force: leave the force out")
+    else:
+        force = Force.objects.filter(code=(force_code or "").strip().upper()).first()
+        if force is None:
+            raise AccountError(f"no force with code {force_code!r}")
+    if actor is not None and (role not in FORCE_ROLES or force is None or actor.force_id != force.pk):
+        raise AccountError("you can add users to your own force only, with a role of that force", "role")
+    email = email.strip()
+    if len(email) > 254:
+        raise AccountError("the e-mail address must be at most 254 characters", "email")
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(f"a user called {username!r} already exists", "username")
+    user = User(username=username, force=force, role=role, email=email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise AccountError("password refused: " + " ".join(exc.messages)) from None
+        user.set_password(password)
     with transaction.atomic():
-        user.full_clean()
-        user.save()
+        try:
+            user.full_clean()
+        except ValidationError as exc:
+            raise AccountError(" ".join(exc.messages)) from None
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise AccountError(f"a user called {username!r} already exists", "username") from None
         audit_record(
             event_type=EventType.USER_CREATED,
             actor=actor,
             actor_label=None if actor else actor_label,
-            force_code=force.code,
+            force_code=force.code if force else "",
             obj=user,
-            after={"username": username, "force": force.code, "role": role},
+            after={"username": username, "force": force.code if force else "", "role": role},
         )
     return user
+
+
+def user_password_link(*, actor: User, user_id: object) -> str:
+    """A one-time set-password path for a user of the actor's force (``/set-password/<uid>/<token>/``):
+    it works once, until the password is set, for PASSWORD_RESET_TIMEOUT."""
+    with transaction.atomic():
+        user = access_user_by_id(actor, user_id, for_update=True)
+        if not user.is_active:
+            raise AccountError(f"{user.username} is disabled: enable the account first")
+        path = reverse(
+            "password_set",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        )
+        audit_record(
+            event_type=EventType.USER_PASSWORD_LINK, actor=actor, obj=user, after={"user": user.username}
+        )
+    return path
+
+
+def _not_self(actor: User, user: User, what: str) -> None:
+    if actor.pk == user.pk:
+        raise AccountError(f"you cannot {what} your own account: ask another administrator")
+
+
+def user_set_active(*, actor: User, user_id: object, active: bool) -> User:
+    """Disable (sessions and API tokens stop working at once) or enable a user of the actor's force."""
+    with transaction.atomic():
+        user = access_user_by_id(actor, user_id, for_update=True)
+        _not_self(actor, user, "disable or enable")
+        if user.is_active == active:
+            return user
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit_record(
+            event_type=EventType.USER_ENABLED if active else EventType.USER_DISABLED,
+            actor=actor,
+            obj=user,
+            before={"active": not active},
+            after={"active": active},
+        )
+    return user
+
+
+def user_role_change(*, actor: User, user_id: object, role: str) -> User:
+    """Give a user of the actor's force another role of that force."""
+    if role not in FORCE_ROLES:
+        raise AccountError(f"role {role!r} is not one of: {', '.join(FORCE_ROLES)}", "role")
+    with transaction.atomic():
+        user = access_user_by_id(actor, user_id, for_update=True)
+        _not_self(actor, user, "change the role of")
+        before = user.role
+        if before == role:
+            return user
+        user.role = role
+        user.save(update_fields=["role"])
+        audit_record(
+            event_type=EventType.USER_ROLE_CHANGED,
+            actor=actor,
+            obj=user,
+            before={"role": before},
+            after={"role": role},
+        )
+    return user
+
+
+def user_mfa_reset(*, actor: User, user_id: object) -> User:
+    """Remove a user's authenticator app and recovery codes: they enrol again at their next request."""
+    with transaction.atomic():
+        user = access_user_by_id(actor, user_id, for_update=True)
+        _not_self(actor, user, "reset the second factor of")
+        removed = mfa_devices_delete(user)
+        audit_record(
+            event_type=EventType.USER_MFA_RESET, actor=actor, obj=user, after={"devices_removed": removed}
+        )
+    return user
+
+
+def user_password_set_audit(*, user: User) -> None:
+    """Record that a set-password link was used (inside the transaction that set the password)."""
+    audit_record(event_type=EventType.USER_PASSWORD_SET, actor=user, obj=user)
 
 
 def token_create(*, user: User, days: int | None = None, actor_label: str = "cli") -> str:

@@ -42,13 +42,15 @@ def register(subparsers: Any) -> None:
     user = subparsers.add_parser("user", help="manage users")
     uact = user.add_subparsers(dest="user_command", metavar="ACTION")
     uact.required = True
-    add = uact.add_parser("add", help="add a user to a force with one role")
+    add = uact.add_parser(
+        "add", help="add a user to a force with one role (a national administrator: no force)"
+    )
     add.add_argument("username")
-    add.add_argument("--force", required=True, help="force code, e.g. DEMO")
+    add.add_argument("--force", help="force code, e.g. DEMO (every role but national_admin)")
     add.add_argument(
         "--role",
         required=True,
-        choices=("handler", "supervisor", "safeguarding_officer", "auditor", "force_admin"),
+        choices=("handler", "supervisor", "safeguarding_officer", "auditor", "force_admin", "national_admin"),
     )
     add.add_argument(
         "--password-stdin", action="store_true", required=True, help="read the password from stdin"
@@ -174,7 +176,8 @@ def _user_add(args: argparse.Namespace) -> int:
             )
     except AccountError as exc:
         raise CommandError(str(exc)) from None
-    print(f"added {user.username} ({user.role}) to force {args.force.upper()}")
+    where = f"to force {user.force.code}" if user.force else "(no force: national)"
+    print(f"added {user.username} ({user.role}) {where}")
     return 0
 
 

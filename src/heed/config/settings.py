@@ -6,7 +6,8 @@ production), HEED_ALLOWED_HOSTS, HEED_VAR_DIR, HEED_SESSION_IDLE_MINUTES, HEED_L
 HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk); HEED_WORKERS, HEED_THREADS,
 HEED_DB_CONNECTIONS (the production server's size and its database connection budget); the security block's
 HEED_SESSION_ABSOLUTE_HOURS, HEED_HSTS_SECONDS, HEED_HSTS_PRELOAD, HEED_SSL_REDIRECT, HEED_PROXY_SSL_HEADER,
-HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy").
+HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy"); HEED_OIDC_* (optional
+single sign-on: ``heed.config.oidc``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from heed.config.env import (
     secret_key,
     server_size,
 )
+from heed.config.oidc import oidc_from_env
 
 _env = Env.from_os()
 
@@ -76,6 +78,7 @@ try:
     PROXY_COUNT = _env.integer("HEED_PROXY_COUNT", 0, minimum=0, maximum=5)
     # `heed serve`: server processes x threads, kept within the database connection budget (docs/adr/0008).
     SERVER_SIZE = server_size(_env, cpus=os.cpu_count())
+    HEED_OIDC = oidc_from_env(_env)
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -93,6 +96,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "heed.accounts",
     "heed.audit",
     "heed.calls",
@@ -114,6 +120,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor (if any) verified this session; then nothing but the MFA pages and sign-out until
+    # a user whose role requires it (or who enrolled) has verified.
+    "django_otp.middleware.OTPMiddleware",
+    "heed.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "heed.security.middleware.AbsoluteSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +171,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A set-password link (made by a force administrator for a new user) works once, for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# Second factor (django-otp): the issuer shown in authenticator apps; a wrong code doubles the wait before the
+# next try (1 s, 2 s, 4 s, ...), per device.
+OTP_TOTP_ISSUER = "Heed"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Optional single sign-on (OpenID Connect), only when HEED_OIDC_* are all set (heed.config.oidc).
+if HEED_OIDC is not None:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("heed.accounts.oidc.HeedOidcBackend")
+    globals().update(HEED_OIDC.django_settings())
 
 # Lock out repeated failed logins by user name AND source address together: five wrong passwords from one
 # address lock that user name from that address only, so nobody can lock a supervisor out from elsewhere (a

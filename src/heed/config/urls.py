@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from heed.accounts import views as account_views
+from heed.accounts.urls import mfa_patterns, user_patterns
 from heed.api.api import api
 from heed.web import decision_pages, support_pages
 from heed.web import views as web
@@ -19,7 +22,14 @@ urlpatterns = [
     path("referrals/", support_pages.referrals, name="referrals"),
     path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),
     path("api/v1/", api.urls),
+    path("mfa/", include(mfa_patterns)),
+    path("users/", include(user_patterns)),
+    path("forces/", account_views.forces, name="forces"),
+    path("set-password/<uidb64>/<token>/", account_views.password_set, name="password_set"),
 ]
+if settings.HEED_OIDC is not None:
+    # Single sign-on (only when HEED_OIDC_* are set): /oidc/authenticate/ and /oidc/callback/.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler400 = "heed.web.views.bad_request"
 handler403 = "heed.web.views.forbidden"

@@ -39,6 +39,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo.safeguarding", Role.SAFEGUARDING_OFFICER, DEMO_PASSWORD),
     ("demo.auditor", Role.AUDITOR, DEMO_PASSWORD),
     ("demo.admin", Role.FORCE_ADMIN, DEMO_PASSWORD),
+    ("demo.national", Role.NATIONAL_ADMIN, DEMO_PASSWORD),
 )
 
 
@@ -82,7 +83,7 @@ def seed_demo() -> SeedReport:
         if not User.objects.filter(username=username).exists():
             user_create(
                 username=username,
-                force_code=DEMO_FORCE,
+                force_code=None if role == Role.NATIONAL_ADMIN else DEMO_FORCE,
                 role=role,
                 password=password,
                 actor_label="demo-seed",

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from heed.accounts.access import may
+from heed.accounts.access import may, may_manage_forces
 from heed.accounts.roles import Action
 
 
@@ -19,5 +19,10 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_timeline": may(user, Action.TIMELINE),
         "may_queue": may(user, Action.QUEUE),
         "may_referrals": may(user, Action.REFERRALS),
+        "may_users": may(user, Action.USERS),
+        "may_forces": may_manage_forces(user),
+        "mfa_pending": getattr(request, "heed_mfa_pending", False),
+        "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
+        "sso_label": settings.HEED_OIDC.label if settings.HEED_OIDC is not None else "",
         "request_id": getattr(request, "request_id", ""),
     }

@@ -1,0 +1,49 @@
+"""Forms of the account pages: they read and shape input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from heed.accounts.roles import FORCE_ROLES, Role
+
+ROLE_CHOICES = [(r, Role(r).label) for r in FORCE_ROLES]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=64,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app, or a recovery code"},
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(
+        label="User name",
+        max_length=150,
+        error_messages={"required": "Enter a user name", "max_length": "Use at most 150 characters"},
+    )
+    email = forms.EmailField(
+        label="E-mail address (optional; used to match single sign-on)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address like name@force.police.uk"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[("", "Choose a role"), *ROLE_CHOICES],
+        error_messages={"required": "Choose a role"},
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES, error_messages={"required": "Choose a role"})
+
+
+class ForceForm(forms.Form):
+    code = forms.CharField(
+        label="Force code", max_length=16, error_messages={"required": "Enter the force's code, e.g. WMP"}
+    )
+    name = forms.CharField(
+        label="Force name", max_length=200, error_messages={"required": "Enter the force's name"}
+    )
