@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from heed.accounts.models import User
@@ -40,7 +39,8 @@ class HeedOidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
         # Only the SSO callback authenticates here: a password sign-in never reaches the identity provider.
-        if request is None or request.path != reverse("oidc_authentication_callback"):
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "oidc_authentication_callback":
             return None
         user: User | None = super().authenticate(request, **kwargs)
         return user
