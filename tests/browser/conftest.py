@@ -1,22 +1,31 @@
 """Browser tests drive Debian's Chromium (Playwright's own download does not work here) against the real
 application started the way ``make run`` starts it: ``heed serve --demo`` in a child process, with its own
-database (SQLite, or a fresh PostgreSQL database in the PostgreSQL pass) and its own person index."""
+database (SQLite, or a fresh PostgreSQL database in the PostgreSQL pass) and its own person index.
+
+``sign_in`` signs in as a person does: the password, then for a role that requires a second factor, the
+enrolment page the first time (reading the secret it shows, as an authenticator app would, and keeping it for
+the session's later sign-ins) or a code from that app after."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from base64 import b32decode
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django_otp.oath import TOTP
+
+from heed.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -114,3 +123,45 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert blocked == [], blocked
+
+
+# Per (server, user name): the authenticator app's key and the last time step a code was taken for (the server
+# never takes the same step twice).
+_APPS: dict[tuple[str, str], tuple[bytes, int]] = {}
+
+
+def _app_code(server: str, username: str) -> str:
+    key, last = _APPS[(server, username)]
+    totp = TOTP(key)
+    step = max(totp.t(), last + 1)
+    totp.time = step * totp.step + 1
+    _APPS[(server, username)] = (key, step)
+    return f"{totp.token():06d}"
+
+
+def second_factor(page: Any, server: str, username: str) -> None:
+    """On the enrolment page, set up the app (reading its secret) and pass the recovery codes; on the
+    verification page, enter the app's code."""
+    if "/mfa/enrol" in page.url:
+        secret = page.locator("#mfa-secret").get_attribute("data-secret")
+        _APPS[(server, username)] = (b32decode(secret + "=" * (-len(secret) % 8)), -1)
+        page.get_by_label("Code").fill(_app_code(server, username))
+        page.get_by_role("button", name="Set up").click()
+        page.get_by_role("heading", name="Your recovery codes").wait_for()
+        page.get_by_role("link", name="I have kept my codes – continue").click()
+    elif "/mfa/verify" in page.url:
+        page.get_by_label("Code").fill(_app_code(server, username))
+        page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(
+    page: Any, server: str, username: str, password: str = DEMO_PASSWORD, landing: str = r"/calls/$"
+) -> None:
+    """Sign in through the pages, with the second factor where the role requires it; ends on ``landing``."""
+    page.goto(server + "/login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    second_factor(page, server, username)
+    page.wait_for_url(re.compile(landing))

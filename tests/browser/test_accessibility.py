@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser.conftest import second_factor, sign_in
 from tests.browser.test_handler_flow import NARRATIVE, _sign_in
+
+from heed.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.pg
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -58,4 +61,36 @@ def test_the_supervisor_pages_have_no_accessibility_problems(axe_page: Any, serv
     page.goto(server + "/queue")
     assert _violations(page) == []
     page.goto(server + "/calls/1/timeline")
+    assert _violations(page) == []
+
+
+def test_the_sign_in_security_and_administration_pages_have_no_accessibility_problems(
+    page: Any, server: str
+) -> None:
+    """A force administrator's first sign-in: enrolment (QR code, key), the recovery codes, then the user
+    pages, a refused new user (error summary and messages at the fields); then the forces page."""
+    page.goto(server + "/login")
+    page.get_by_label("User name").fill("demo.admin")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert "/mfa/enrol" in page.url
+    assert page.locator(".heed-qr svg").count() == 1
+    assert _violations(page) == []
+    second_factor(page, server, "demo.admin")
+    page.wait_for_url(server + "/")
+    page.goto(server + "/users/")
+    assert _violations(page) == []
+    page.goto(server + "/users/new")
+    page.get_by_role("button", name="Add the user").click()
+    page.get_by_role("alert").first.wait_for()
+    assert "Enter a user name" in page.get_by_role("alert").first.inner_text()
+    assert _violations(page) == []
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.get_by_role("link", name="demo.handler2").click()
+    assert _violations(page) == []
+    page.context.clear_cookies()
+    sign_in(page, server, "demo.national", landing=r"/$")
+    page.goto(server + "/forces/")
+    assert "DEMO" in page.locator("table").inner_text()
     assert _violations(page) == []

@@ -8,19 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from heed.demo import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.pg
 NARRATIVE = (Path(__file__).resolve().parents[2] / "src" / "heed" / "demo" / "narrative.txt").read_text()
 
 
 def _sign_in(page: Any, server: str, username: str) -> None:
-    page.goto(server + "/login")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/calls/$"))
+    sign_in(page, server, username)
 
 
 def test_handler_types_the_demo_narrative_checks_the_person_and_sees_the_marker(

@@ -89,6 +89,18 @@ def test_user_add_token_and_audit_verify(var: Path) -> None:
             "no password",
         ),
         (("token", "nobody"), None, "no user called"),
+        (("force", "add", "DEMO", "Again"), None, "a force with code DEMO already exists"),
+        (("force", "add", "B@D", "Bad"), None, "expected 2 to 16 letters and digits"),
+        (
+            ("user", "add", "n2", "--force", "DEMO", "--role", "national_admin", "--password-stdin"),
+            "A-long-enough-pass-42\n",
+            "a national administrator belongs to no force",
+        ),
+        (
+            ("user", "add", "x4", "--role", "handler", "--password-stdin"),
+            "A-long-enough-pass-42\n",
+            "no force with code",
+        ),
     ],
 )
 def test_command_errors_are_one_clear_line(
@@ -97,6 +109,31 @@ def test_command_errors_are_one_clear_line(
     out = heed(var, *args, stdin=stdin)
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_force_add_and_a_national_administrator(var: Path) -> None:
+    added = heed(var, "force", "add", "wmp", "West Midlands (SYNTHETIC)")
+    assert added.returncode == 0, added.stderr
+    assert "added force WMP (West Midlands (SYNTHETIC))" in added.stdout
+    national = heed(
+        var,
+        "user",
+        "add",
+        "n.admin",
+        "--role",
+        "national_admin",
+        "--password-stdin",
+        stdin="A-long-enough-pass-42\n",
+    )
+    assert national.returncode == 0, national.stderr
+    assert "added n.admin (national_admin) (no force: national)" in national.stdout
+    with sqlite3.connect(var / "heed.sqlite3") as db:
+        assert db.execute("SELECT force_id FROM accounts_user WHERE username = 'n.admin'").fetchone() == (
+            None,
+        )
+        kinds = [r[0] for r in db.execute("SELECT event_type FROM audit_event ORDER BY seq DESC LIMIT 2")]
+        assert kinds == ["user.created", "force.created"]
+    assert heed(var, "audit", "verify").returncode == 0
 
 
 def test_audit_verify_names_the_first_broken_event(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ class User(AbstractUser):
     """A member of staff of one force, with one role; or a national administrator, of no force. Users are
     never deleted, only deactivated."""
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.HANDLER)
 
     class Meta:
