@@ -217,3 +217,17 @@ def test_a_national_administrator_belongs_to_no_force(cast: dict[str, Any]) -> N
         user_create(username="n.two", force_code="TST", role="national_admin", password=None)
     with pytest.raises(AccountError, match="no force with code"):
         user_create(username="n.three", force_code=None, role="handler", password=None)
+
+
+def test_another_forces_user_and_a_missing_user_look_the_same(cast: dict[str, Any]) -> None:
+    client = sign_in(Client(), cast["other_admin"])
+    forbidden = client.get(f"/users/{cast['supervisor2'].pk}/")
+    missing = client.get("/users/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+
+    def scrub(body: bytes) -> str:
+        text = re.sub(r'"X-CSRFToken": "[^"]+"', "", body.decode())
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+        return re.sub(r"Request [0-9a-f]{12}\.", "", text)
+
+    assert scrub(forbidden.content) == scrub(missing.content)
