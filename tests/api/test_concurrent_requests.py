@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from tests.closing import WHY, do_everything
 from tests.concurrency import at_once
+from tests.conftest import sign_in
 
 from heed.accounts.services import token_create
 from heed.audit.services import audit_verify
@@ -131,9 +132,7 @@ def test_correcting_one_entry_at_once_one_lands_the_others_keep_their_text(
     call = make_call(QUIET)
     editors = []
     for persona in ("handler", "handler2", "supervisor", "supervisor2"):
-        client = Client()
-        client.force_login(cast[persona])
-        editors.append(client)
+        editors.append(sign_in(Client(), cast[persona]))
     results = at_once(
         lambda i: editors[i].post(
             f"/calls/{call.pk}/notes/1",

@@ -6,11 +6,10 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from heed.accounts import views as account_views
-from heed.accounts.urls import mfa_patterns, user_patterns
 from heed.api.api import api
-from heed.web import decision_pages, support_pages
+from heed.web import account_pages, decision_pages, support_pages
 from heed.web import views as web
+from heed.web.account_urls import mfa_patterns, user_patterns
 
 urlpatterns = [
     path("", web.home, name="home"),
@@ -24,8 +23,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("mfa/", include(mfa_patterns)),
     path("users/", include(user_patterns)),
-    path("forces/", account_views.forces, name="forces"),
-    path("set-password/<uidb64>/<token>/", account_views.password_set, name="password_set"),
+    path("forces/", account_pages.forces, name="forces"),
+    path("set-password/<uidb64>/<token>/", account_pages.password_set, name="password_set"),
 ]
 if settings.HEED_OIDC is not None:
     # Single sign-on (only when HEED_OIDC_* are set): /oidc/authenticate/ and /oidc/callback/.

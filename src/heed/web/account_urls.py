@@ -1,10 +1,11 @@
-"""Pages of the accounts app: the second factor (namespace ``mfa``) and user administration (``users``)."""
+"""Account pages: the second factor (namespace ``mfa``) and user administration (``users``)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from heed.accounts import mfa_views, views
+from heed.web import account_pages as views
+from heed.web import mfa_pages as mfa_views
 
 mfa_patterns = (
     [
