@@ -67,6 +67,7 @@ def test_first_sign_in_enrols_then_every_sign_in_verifies(persona: str, cast: di
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.content.decode()
     assert 'class="govuk-error-summary"' in wrong.content.decode()
+    assert [e.after for e in events(user, "auth.mfa_failed")] == [{"step": "enrol"}]
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
     )

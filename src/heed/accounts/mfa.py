@@ -108,21 +108,23 @@ def mfa_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[st
         if not allowed:
             raise MfaError("too many wrong codes: wait a few seconds, then enter the newest code")
         accepted = device.verify_token(_clean_code(code))
-        if not accepted:
+        codes: list[str] = []
+        if accepted:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            codes = _issue_recovery_codes(user)
+            audit_record(
+                event_type=EventType.MFA_ENROLLED,
+                actor=user,
+                obj=user,
+                after={"device": device.persistent_id, "recovery_codes": len(codes)},
+            )
+        else:
+            # The refusal is recorded (with the device's throttling) and committed, then raised.
             audit_record(event_type=EventType.MFA_FAILED, actor=user, obj=user, after={"step": "enrol"})
     if not accepted:
         raise MfaError("that code is not right: enter the 6-digit code your app shows now")
-    with transaction.atomic():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        codes = _issue_recovery_codes(user)
-        audit_record(
-            event_type=EventType.MFA_ENROLLED,
-            actor=user,
-            obj=user,
-            after={"device": device.persistent_id, "recovery_codes": len(codes)},
-        )
     return device, codes
 
 
