@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from tests.closing import DECISIVE_ANSWERS, WHY, answer_decisive, do_everything, status
+from tests.conftest import sign_in
 
 from heed.audit.models import AuditEvent
 from heed.audit.services import audit_verify
@@ -180,7 +181,7 @@ def test_no_further_action_is_not_approved_while_a_decisive_question_is_unanswer
 @pytest.fixture
 def handler_client(cast: dict[str, Any]) -> Client:
     client = Client()
-    client.force_login(cast["handler"])
+    sign_in(client, cast["handler"])
     return client
 
 
@@ -243,7 +244,7 @@ def test_all_answered_is_shown_and_a_reader_sees_the_answers_without_buttons(
 ) -> None:
     call = answer_decisive(make_call(), cast["handler"])
     client = Client()
-    client.force_login(cast["auditor"])
+    sign_in(client, cast["auditor"])
     panel = _panel(client.get(f"/calls/{call.pk}/").content.decode())
     start = panel.index('id="decisive-questions"')
     decisive = panel[start : panel.index("</section>", start)]
@@ -269,7 +270,7 @@ def test_the_review_page_names_the_decisive_questions(make_call: Any, cast: dict
     )
     Call.objects.filter(pk=call.pk).update(answers={})
     client = Client()
-    client.force_login(cast["supervisor"])
+    sign_in(client, cast["supervisor"])
     response = client.post(
         f"/calls/{call.pk}/review",
         {"decision": "approve", "rationale": WHY, "version": str(call.version)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.conftest import sign_in
 
 from heed.audit.models import AuditEvent
 from heed.calls import services
@@ -74,7 +75,7 @@ def test_two_people_correcting_one_entry_the_second_is_refused_and_kept(
     assert exc.value.code == "stale" and "t.handler" in str(exc.value)
     assert AuditEvent.objects.filter(call_id=call.pk, event_type="edit.stale_refused").count() == 1
     client = Client()
-    client.force_login(cast["supervisor"])
+    sign_in(client, cast["supervisor"])
     response = client.post(
         f"/calls/{call.pk}/notes/1", {"text": "SYNTHETIC. Dean, about 65.", "version": "1"}, follow=True
     )
