@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from heed.commands import CommandError
-from heed.commands.web import _django, _migrate
+from heed.commands import CommandError, database_ready, django_setup
 
 
 def register(subparsers: Any) -> None:
@@ -20,11 +19,11 @@ def register(subparsers: Any) -> None:
 
 
 def _force_add(args: argparse.Namespace) -> int:
-    rid = _django("force-add")
+    rid = django_setup("force-add")
     from heed.accounts.services import AccountError, force_create
     from heed.audit.context import request_context
 
-    _migrate()
+    database_ready()
     try:
         with request_context(rid):
             force = force_create(code=args.code, name=args.name)
