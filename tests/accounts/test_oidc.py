@@ -140,3 +140,70 @@ def test_sso_by_user_name(cast: dict[str, Any], backend: Any, settings: Any, mon
 def test_a_password_sign_in_never_reaches_the_identity_provider(backend: Any, rf: Any) -> None:
     request = rf.post("/login?code=x&state=y")
     assert backend.authenticate(request, username="t.handler", password="x") is None
+
+
+@pytest.fixture
+def sso(settings: Any, backend: Any) -> Any:
+    """The app as it runs with HEED_OIDC_* set: the SSO backend after the password ones, /oidc/ mounted, and
+    an identity provider that answers the code with fixed tokens and the claims the test sets."""
+    from heed.accounts.oidc import HeedOidcBackend
+
+    settings.HEED_OIDC = oidc_from_env(Env(FULL))
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "heed.accounts.oidc.HeedOidcBackend",
+    ]
+    settings.ROOT_URLCONF = "tests.accounts.oidc_urls"
+    claims: dict[str, Any] = {}
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        HeedOidcBackend, "get_token", lambda self, payload: {"id_token": "it", "access_token": "at"}
+    )
+    patch.setattr(HeedOidcBackend, "verify_token", lambda self, token, **kwargs: {"sub": "SYNTHETIC-1"})
+    patch.setattr(HeedOidcBackend, "get_userinfo", lambda self, *args: dict(claims))
+    yield claims
+    patch.undo()
+
+
+def _through_the_provider(client: Client) -> Any:
+    from urllib.parse import parse_qs, urlsplit
+
+    start = client.get("/oidc/authenticate/")
+    assert start.status_code == 302 and start["Location"].startswith(f"{IDP}/auth?")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    return client.get("/oidc/callback/", {"code": "SYNTHETIC-code", "state": state})
+
+
+@pytest.mark.django_db
+def test_sso_signs_an_existing_supervisor_in_who_then_gives_their_second_factor(
+    cast: dict[str, Any], sso: dict[str, Any]
+) -> None:
+    from heed.audit.models import AuditEvent
+
+    supervisor = cast["supervisor"]
+    supervisor.email = "sam.supervisor@tst.example"
+    supervisor.save()
+    client = Client()
+    assert "Sign in with your force account" in client.get("/login").content.decode()
+    sso.update(email="Sam.Supervisor@tst.example", email_verified=True)
+    back = _through_the_provider(client)
+    assert back.status_code == 302
+    held = client.get(back["Location"])
+    assert held.status_code == 302 and held["Location"].startswith("/mfa/verify")
+    assert AuditEvent.objects.filter(event_type="auth.login", actor_label="t.supervisor").count() == 1
+
+
+@pytest.mark.django_db
+def test_sso_for_a_stranger_signs_nobody_in_and_creates_nobody(
+    cast: dict[str, Any], sso: dict[str, Any]
+) -> None:
+    from heed.accounts.models import User
+
+    count = User.objects.count()
+    sso.update(email="stranger@idp.example.test", email_verified=True)
+    client = Client()
+    back = _through_the_provider(client)
+    assert back.status_code == 302 and back["Location"] == "/login?sso=failed"
+    assert "did not find an active Heed account" in client.get(back["Location"]).content.decode()
+    assert client.get("/calls/")["Location"].startswith("/login")
+    assert User.objects.count() == count
