@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.conftest import sign_in
 from tests.test_permissions import PAGES, WHY
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "heed"
@@ -81,7 +82,7 @@ def test_the_policy_forbids_inline_script_style_and_framing(cast: dict[str, Any]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["handler", "supervisor", "safeguarding", "auditor", "admin"])
+@pytest.mark.parametrize("persona", ["handler", "supervisor", "safeguarding", "auditor", "admin", "national"])
 def test_every_page_has_the_policy_and_no_inline_script(
     persona: str, cast: dict[str, Any], make_call: Any
 ) -> None:
@@ -90,10 +91,15 @@ def test_every_page_has_the_policy_and_no_inline_script(
 
     call = make_call()
     rid = referral_make(actor=cast["handler2"], call=call, to="child_protection_team", reason=WHY).pk
-    client = Client()
-    client.force_login(cast[persona])
-    pages = [p.format(id=call.pk, rid=rid) for _, m, p, _, who, _ in PAGES if m == "get" and persona in who]
+    client = sign_in(Client(), cast[persona])
+    uid = cast["supervisor2"].pk
+    pages = [
+        p.format(id=call.pk, rid=rid, uid=uid)
+        for _, m, p, _, who, _ in PAGES
+        if m == "get" and persona in who
+    ]
     pages += ["/", "/calls/999999/"]  # home, and the 404 page
+    pages += ["/mfa/enrol", "/mfa/recovery-codes"]  # the QR code (a handler), recovery codes (the others)
     responses = [(path, client.get(path, follow=True)) for path in pages]
     if persona in ("handler", "supervisor"):
         responses.append(("draft", client.post(f"/calls/{call.pk}/draft", {"text": "He asked for pics"})))
