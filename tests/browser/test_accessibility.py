@@ -65,10 +65,11 @@ def test_the_supervisor_pages_have_no_accessibility_problems(axe_page: Any, serv
 
 
 def test_the_sign_in_security_and_administration_pages_have_no_accessibility_problems(
-    page: Any, server: str
+    axe_page: Any, server: str
 ) -> None:
     """A force administrator's first sign-in: enrolment (QR code, key), the recovery codes, then the user
     pages, a refused new user (error summary and messages at the fields); then the forces page."""
+    page = axe_page
     page.goto(server + "/login")
     page.get_by_label("User name").fill("demo.admin")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
