@@ -64,5 +64,9 @@ ACCESS_EVENTS: frozenset[str] = frozenset(
         EventType.LOGIN_FAILED,
         EventType.LOCKED_OUT,
         EventType.LOGOUT,
+        # The second step of signing in (enrolling, new recovery codes and resets are changes: force chain).
+        EventType.MFA_VERIFIED,
+        EventType.MFA_FAILED,
+        EventType.MFA_RECOVERY_USED,
     }
 )
