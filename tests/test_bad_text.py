@@ -19,6 +19,7 @@ from heed.calls.fields import TextField, form_errors
 from heed.calls.models import NoteEntry
 from heed.support.models import Referral
 from heed.support.services import referral_make
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_a_refused_status_note_on_the_page_is_said_and_shown_again(
     cast: dict[str, Any], referral: Referral
 ) -> None:
     client = Client()
-    client.force_login(cast["safeguarding"])
+    sign_in(client, cast["safeguarding"])
     note = "Returned: " + "x" * tc.SHORT_NOTE
     response = client.post(f"/referrals/{referral.pk}/status", {"status": "returned", "note": note})
     assert response.status_code == 302
