@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from heed import textclean as tc
+from heed.accounts.fields import TextField, form_errors
 from heed.accounts.services import token_create
-from heed.calls.fields import TextField, form_errors
 from heed.calls.models import NoteEntry
 from heed.support.models import Referral
 from heed.support.services import referral_make

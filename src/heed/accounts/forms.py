@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from heed import textclean as tc
+from heed.accounts.fields import TextField
 from heed.accounts.roles import FORCE_ROLES, Role
 
 ROLE_CHOICES = [(r, Role(r).label) for r in FORCE_ROLES]
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label="Code",
+        noun="The code",
         max_length=64,
         error_messages={"required": "Enter the 6-digit code from your authenticator app, or a recovery code"},
     )
 
 
 class UserCreateForm(forms.Form):
-    username = forms.CharField(
+    username = TextField(
         label="User name",
+        noun="The user name",
         max_length=150,
         error_messages={"required": "Enter a user name", "max_length": "Use at most 150 characters"},
     )
@@ -41,9 +45,15 @@ class RoleForm(forms.Form):
 
 
 class ForceForm(forms.Form):
-    code = forms.CharField(
-        label="Force code", max_length=16, error_messages={"required": "Enter the force's code, e.g. WMP"}
+    code = TextField(
+        label="Force code",
+        noun="The force code",
+        max_length=16,
+        error_messages={"required": "Enter the force's code, e.g. WMP"},
     )
-    name = forms.CharField(
-        label="Force name", max_length=200, error_messages={"required": "Enter the force's name"}
+    name = TextField(
+        label="Force name",
+        noun="The force name",
+        max_length=tc.NAME,
+        error_messages={"required": "Enter the force's name"},
     )

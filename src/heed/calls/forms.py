@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from heed import textclean as tc
-from heed.calls.fields import TextField
+from heed.accounts.fields import TextField
 from heed.calls.models import CallerRelation
 from heed.calls.workflow import NDM_LABELS
 

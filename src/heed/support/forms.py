@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from heed import textclean as tc
-from heed.calls.fields import TextField
+from heed.accounts.fields import TextField
 
 
 class ReferralForm(forms.Form):

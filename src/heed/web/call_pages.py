@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heed.accounts.access import actor_of, may
+from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
 from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
 from heed.calls.actions import identifier_keys_of
-from heed.calls.fields import form_errors
 from heed.calls.forms import (
     DraftForm,
     IdentifierCheckForm,

@@ -15,8 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from heed.accounts.access import CallNotFound, actor_of
+from heed.accounts.fields import form_errors
 from heed.calls import services
-from heed.calls.fields import form_errors
 from heed.calls.models import Call
 from heed.calls.selectors import access_call_by_id
 from heed.risk import default_pack

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from heed.accounts.access import CallNotFound, actor_of, may
+from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
-from heed.calls.fields import form_errors
 from heed.calls.models import Call
 from heed.calls.services import CallError
 from heed.security.idempotency import idempotent
