@@ -131,9 +131,9 @@ def test_every_string_the_api_takes_is_under_the_text_rule() -> None:
     assert [key for key, clean in fields.items() if clean is None] == []
 
 
-# User and force administration (heed.accounts.forms): their text inputs are TextFields too (tested in
-# tests/accounts/test_account_forms.py), but these pages are not yet driven by the hypothesis tests below,
-# which would need a world of users and forces of their own. Known gap.
+# User and force administration (heed.accounts.forms): their text inputs are TextFields too, driven with the
+# same kinds of text in tests/accounts/test_account_forms.py (as a national or force administrator, with
+# users and forces of their own); the pages below are the call pages.
 ACCOUNT_PAGES = {"users:new.post", "users:role", "users:active", "users:mfa_reset", "users:password_link"}
 ACCOUNT_PAGES |= {"forces.post"}
 
