@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from heed.audit.chain import GENESIS, chain_hash, payload_of
+from heed.audit.chain import GENESIS, chain_hash
 from heed.audit.events import EventType
 from heed.audit.models import AuditChain, AuditEvent
 from heed.audit.services import audit_anchor, audit_record, audit_verify
+from heed.audit.verify import event_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -52,23 +53,7 @@ def _rehash(chain: str, from_seq: int) -> None:
     for ev in events:
         assert ev.chain_seq is not None
         if ev.chain_seq >= from_seq:
-            payload = payload_of(
-                chain=chain,
-                seq=ev.chain_seq,
-                occurred_at=ev.occurred_at,
-                event_type=ev.event_type,
-                actor_id=ev.actor_id,
-                actor_label=ev.actor_label,
-                actor_role=ev.actor_role,
-                force_code=ev.force_code,
-                call_id=ev.call_id,
-                object_type=ev.object_type,
-                object_id=ev.object_id,
-                request_id=ev.request_id,
-                before=ev.before,
-                after=ev.after,
-            )
-            digest = chain_hash(prev, payload)
+            digest = chain_hash(prev, event_payload(ev, chain, ev.chain_seq))
             _sql("UPDATE audit_event SET prev_hash = %s, hash = %s WHERE seq = %s", [prev, digest, ev.seq])
             prev = digest
         else:
@@ -288,11 +273,7 @@ def test_legacy_events_written_before_the_split_verify_as_they_were_hashed(cast:
             event_type="call.viewed", actor_id=1, actor_label="old", actor_role="handler", force_code="TST",
             call_id=None, object_type="", object_id="", request_id="", before=None, after={"i": i},
         )  # fmt: skip
-        payload = payload_of(
-            chain="legacy", seq=i, occurred_at=ev.occurred_at, event_type=ev.event_type, actor_id=1,
-            actor_label="old", actor_role="handler", force_code="TST", call_id=None, object_type="",
-            object_id="", request_id="", before=None, after={"i": i},
-        )  # fmt: skip
+        payload = event_payload(ev, "legacy", i)
         assert "chain" not in payload
         ev.prev_hash, ev.hash = prev, chain_hash(prev, payload)
         prev = ev.hash

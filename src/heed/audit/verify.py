@@ -4,6 +4,7 @@ end, and every anchor compared with the chain it recorded (read-only: verifying 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from heed.audit.chain import (
     ACCESS_PREFIX,
@@ -17,6 +18,27 @@ from heed.audit.chain import (
     payload_of,
 )
 from heed.audit.models import AuditChain, AuditEvent
+
+
+def event_payload(ev: AuditEvent, chain: str, position: int) -> dict[str, Any]:
+    """What a stored event's hash covers, read back from its row (as ``payload_of`` made it when written)."""
+    return payload_of(
+        chain=chain,
+        seq=position,
+        occurred_at=ev.occurred_at,
+        event_type=ev.event_type,
+        actor_id=ev.actor_id,
+        actor_label=ev.actor_label,
+        actor_role=ev.actor_role,
+        force_code=ev.force_code,
+        call_id=ev.call_id,
+        object_type=ev.object_type,
+        object_id=ev.object_id,
+        request_id=ev.request_id,
+        before=ev.before,
+        after=ev.after,
+    )
+
 
 # What one anchor says about one chain: position -> (hash, the anchor's own position).
 Anchored = dict[int, tuple[str, int]]
@@ -88,23 +110,7 @@ def _walk(
             return broken(f"event #{expected} is missing (next is #{position})", expected)
         if ev.prev_hash != prev:
             return broken("its link to the previous event does not match", position, ev.seq)
-        payload = payload_of(
-            chain=key,
-            seq=position,
-            occurred_at=ev.occurred_at,
-            event_type=ev.event_type,
-            actor_id=ev.actor_id,
-            actor_label=ev.actor_label,
-            actor_role=ev.actor_role,
-            force_code=ev.force_code,
-            call_id=ev.call_id,
-            object_type=ev.object_type,
-            object_id=ev.object_id,
-            request_id=ev.request_id,
-            before=ev.before,
-            after=ev.after,
-        )
-        if chain_hash(prev, payload) != ev.hash:
+        if chain_hash(prev, event_payload(ev, key, position)) != ev.hash:
             return broken("its content does not match its hash (altered)", position, ev.seq)
         if position in anchored and anchored[position][0] != ev.hash:
             return broken(
