@@ -1,12 +1,22 @@
-"""Reminders (calls.tasks): raised once for overdue work, enqueued only after the change commits."""
+"""Reminders (calls.tasks): raised by the task worker when work falls due (not before), once, enqueued only
+after the change commits, cleared when the work is done and raised again if it falls overdue again.
+
+The worker here is django-tasks-db's own (batch mode: run what is ready, then stop); time is moved by pinning
+``timezone.now`` (which both the worker's "ready" query and the reminder read), never by sleeping.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from heed.audit.models import AuditEvent
 from heed.calls import services
@@ -16,7 +26,81 @@ from heed.calls.tasks import reminder_raise
 pytestmark = pytest.mark.django_db
 
 
-def test_reminders_are_raised_once_for_overdue_work(make_call: Any, cast: dict[str, Any]) -> None:
+@contextmanager
+def at(moment: datetime) -> Iterator[None]:
+    """Everything that asks Django the time is told ``moment``."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def run_worker() -> None:
+    """The real worker, in batch mode: every task whose run_after has passed runs, then it stops. (Its
+    between-tasks connection recycling is held off: it would close the test's own transaction.)"""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+
+def raised() -> set[str]:
+    return set(Reminder.objects.filter(cleared_at__isnull=True).values_list("subject", flat=True))
+
+
+def test_reminders_are_enqueued_after_commit_one_per_clock(
+    make_call: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call = make_call()
+    queued = DBTaskResult.objects.filter(task_path="heed.calls.tasks.remind")
+    assert queued.count() == 0  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    due = dict(RequiredAction.objects.filter(call=call).values_list("code", "due_at"))
+    clocked = {code for code, at_ in due.items() if at_ is not None}
+    # The demo call is high risk: checks within 15 minutes, the flag within 30, the referral within a day;
+    # advice, the decisive questions and the review have no clock while the call is live.
+    assert clocked == {"person_check", "identifier_check", "vulnerability_flag", "safeguarding_referral"}
+    assert sorted(t.run_after for t in queued) == sorted(due[c] for c in clocked)
+
+
+def test_the_worker_raises_each_reminder_when_it_falls_due_and_not_before(
+    make_call: Any, cast: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        call = make_call()
+    opened = RequiredAction.objects.get(call=call, code="person_check").created_at
+    run_worker()
+    assert raised() == set()
+    with at(opened + timedelta(minutes=14, seconds=59)):
+        run_worker()
+    assert raised() == set()
+    with at(opened + timedelta(minutes=15, seconds=1)):
+        run_worker()
+    assert raised() == {"person_check", "identifier_check"}
+    with at(opened + timedelta(minutes=30, seconds=1)):
+        run_worker()
+    assert raised() == {"person_check", "identifier_check", "vulnerability_flag"}
+    assert AuditEvent.objects.filter(event_type="reminder.raised", actor_label="task:remind").count() == 3
+    # The advice is never reminded while the call is live, however long it stays open.
+    with at(opened + timedelta(hours=23)):
+        run_worker()
+    assert "specialist_advice" not in set(Reminder.objects.values_list("subject", flat=True))
+
+
+def test_reminders_are_raised_once_cleared_when_done_and_raised_again(
+    make_call: Any, cast: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     call = make_call()
     action = RequiredAction.objects.get(call=call, code="person_check")
     assert reminder_raise(kind="action", object_id=action.pk) == "not yet due"
@@ -25,16 +109,22 @@ def test_reminders_are_raised_once_for_overdue_work(make_call: Any, cast: dict[s
     assert reminder_raise(kind="action", object_id=action.pk) == "already reminded"
     assert Reminder.objects.filter(call=call, subject="person_check").count() == 1
     services.person_check_run(actor=cast["handler"], call=call, query={"given_name": "Kai"}, subject="Kai")
-    other = RequiredAction.objects.get(call=call, code="person_check")
-    assert reminder_raise(kind="action", object_id=other.pk).startswith("nothing to remind")
-    assert AuditEvent.objects.filter(event_type="reminder.raised", actor_label="task:remind").count() == 1
-
-
-def test_reminders_are_enqueued_after_commit(make_call: Any, django_capture_on_commit_callbacks: Any) -> None:
-    from django_tasks_db.models import DBTaskResult
-
+    assert reminder_raise(kind="action", object_id=action.pk).startswith("nothing to remind")
+    assert Reminder.objects.get(call=call, subject="person_check").cleared_at is not None
+    # A newly named person makes the check outstanding again, due 15 minutes from now (not from the opening).
+    before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        make_call()
-    queued = DBTaskResult.objects.filter(task_path="heed.calls.tasks.remind")
-    assert queued.count() == 6  # one per required action with a due time
-    assert all(t.run_after is not None for t in queued)
+        services.note_add(
+            actor=cast["handler"], call=call, text="SYNTHETIC. He said his friend Jordan Blake was there too."
+        )
+    action.refresh_from_db()
+    assert action.status == "outstanding"
+    assert action.due_at is not None
+    assert before + timedelta(minutes=15) <= action.due_at <= timezone.now() + timedelta(minutes=15)
+    with at(action.due_at - timedelta(seconds=1)):
+        run_worker()
+    assert "person_check" not in raised()
+    with at(action.due_at + timedelta(seconds=1)):
+        run_worker()
+    assert "person_check" in raised()
+    assert AuditEvent.objects.filter(event_type="reminder.raised", actor_label="task:remind").count() == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heed.risk import PackError, assess, load_pack
+from heed.risk import AFTER_CLOSE_REQUEST, AFTER_REQUIRED, Due, PackError, assess, load_pack
 from heed.risk.pack import NATIONAL_CODES, NATIONAL_DIR
 
 
@@ -22,7 +22,15 @@ def test_national_pack_loads_with_everything_the_interface_promises() -> None:
     assert pack.agencies["childline"].contact["phone"] == "0800 1111"
     assert pack.agencies["act_early"].contact["phone"] == "0800 011 3764"
     assert set(pack.referral_targets) >= {"child_protection_team", "mash"}
-    assert pack.due_times["high"]["safeguarding_referral"] == 24
+    high = pack.due_times["high"]
+    assert high["safeguarding_referral"] == Due(AFTER_REQUIRED, 24 * 60)
+    assert high["person_check"] == Due(AFTER_REQUIRED, 15)
+    assert high["emergency_deployment"] == Due(AFTER_REQUIRED, 0)
+    assert high["supervisor_review"] == Due(AFTER_CLOSE_REQUEST, 120)
+    # Advice is due by the end of the call, at every level: never a clock from the opening.
+    assert {pack.due_times[level]["specialist_advice"] for level in ("high", "medium", "standard")} == {
+        Due(AFTER_CLOSE_REQUEST, None)
+    }
     assert pack.actions["person_check"].may_be_not_applicable is True
     assert pack.actions["safeguarding_referral"].may_be_not_applicable is False
     assert pack.evidence_advice
@@ -73,6 +81,21 @@ def write_overlay(tmp_path: Path, files: dict[str, str]) -> Path:
             "actions.yaml",
             "actions:\n  person_check:\n    may_be_not_applicable: sometimes\n",
             r"actions\.yaml: actions\.person_check\.may_be_not_applicable: expected true or false",
+        ),
+        (
+            "actions.yaml",
+            "due_times:\n  high:\n    person_check: soon\n",
+            r"actions\.yaml: due_times\.high\.person_check: expected a whole number of minutes >= 0",
+        ),
+        (
+            "actions.yaml",
+            "due_times:\n  high:\n    supervisor_review: {after: opening, minutes: 5}\n",
+            r"actions\.yaml: due_times\.high\.supervisor_review: expected .*close_request",
+        ),
+        (
+            "actions.yaml",
+            "due_times:\n  medium:\n    person_check: -5\n",
+            r"actions\.yaml: due_times\.medium\.person_check: expected a whole number of minutes",
         ),
         (
             "questions.yaml",

@@ -11,7 +11,7 @@ actions the pack allows, and is never undone by the machine.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from heed.calls.models import (
     Deployment,
     IdentifierCheck,
     PersonCheck,
+    Reminder,
     RequiredAction,
     ReviewDecision,
     VulnerabilityFlag,
@@ -33,7 +34,7 @@ from heed.calls.models import (
 from heed.calls.selectors import decisive_unanswered, identifiers_to_check, persons_to_check, subject_key
 from heed.calls.tasks import remind
 from heed.checks import IdentifierKeys, identifier_keys
-from heed.risk import GuidancePack, default_pack
+from heed.risk import AFTER_REQUIRED, GuidancePack, default_pack
 
 # What an action's proof is: (complete?, the record that proves it, who made it).
 Proof = tuple[bool, Any, User | None]
@@ -110,21 +111,57 @@ PROOFS: dict[str, Callable[[Call], Proof]] = {
 }
 
 
+def clock_due(pack: GuidancePack, risk: str, code: str, start: datetime) -> datetime | None:
+    """When ``code`` falls due at ``risk`` if it is required at ``start``; None when the pack gives it no
+    clock (due by the close request, which the closure guard enforces, or no entry at that level)."""
+    due = pack.due_times.get(risk, {}).get(code)
+    if due is None or due.after != AFTER_REQUIRED or due.minutes is None:
+        return None
+    return start + timedelta(minutes=due.minutes)
+
+
+def _set_due(call: Call, actor: User, action: RequiredAction, due_at: datetime | None, why: str) -> None:
+    if due_at == action.due_at:
+        return
+    before = {"code": action.code, "due_at": action.due_at}
+    action.due_at = due_at
+    action.save(update_fields=["due_at"])
+    audit_record(
+        event_type=EventType.ACTION_UPDATED,
+        actor=actor,
+        call_id=call.pk,
+        obj=action,
+        before=before,
+        after={"code": action.code, "due_at": due_at, "why": why},
+    )
+    if due_at is not None:
+        schedule_reminder("action", action.pk, due_at)
+
+
 def actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePack) -> None:
-    """Create the actions the assessment requires (an action once required stays on the call)."""
-    existing = set(RequiredAction.objects.filter(call=call).values_list("code", flat=True))
-    due = pack.due_times.get(call.risk, {})
+    """Create the actions the assessment requires (an action once required stays on the call), each due by
+    the pack's time from the moment it is required; a higher risk brings an outstanding action's due time
+    forward (its clock at the new level runs from now, and never moves a due time later)."""
+    now = timezone.now()
+    existing = {a.code: a for a in RequiredAction.objects.filter(call=call)}
     rules = {r["effect"].removeprefix("action="): r["rule"] for r in call.assessment.get("reasons", [])}
     for code in required:
-        if code in existing:
+        found = existing.get(code)
+        if found is not None:
+            sooner = clock_due(pack, call.risk, code, now)
+            if (
+                found.status == ActionStatus.OUTSTANDING
+                and sooner is not None
+                and (found.due_at is None or sooner < found.due_at)
+            ):
+                _set_due(call, actor, found, sooner, f"risk now {call.risk}")
             continue
-        hours = due.get(code)
         action = RequiredAction.objects.create(
             call=call,
             code=code,
             rule=rules.get(code, ""),
-            due_at=call.created_at + timedelta(hours=hours) if hours is not None else None,
-            created_at=timezone.now(),
+            due_at=clock_due(pack, call.risk, code, now),
+            created_at=now,
         )
         audit_record(
             event_type=EventType.ACTION_UPDATED,
@@ -139,7 +176,8 @@ def actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePac
 
 
 def actions_refresh(call: Call, actor: User) -> None:
-    """Bring every action's state in line with the records that prove it."""
+    """Bring every action's state in line with the records that prove it. An action made outstanding again
+    (a new name, a returned referral) is due again by the pack's time from now."""
     for action in RequiredAction.objects.filter(call=call):
         if action.status == ActionStatus.NOT_APPLICABLE:
             continue
@@ -151,6 +189,13 @@ def actions_refresh(call: Call, actor: User) -> None:
             set_action(call, actor, action, ActionStatus.DONE, record=record, by=by)
         elif not complete and action.status == ActionStatus.DONE:
             set_action(call, actor, action, ActionStatus.OUTSTANDING)
+            _set_due(
+                call,
+                actor,
+                action,
+                clock_due(default_pack(), call.risk, action.code, timezone.now()),
+                "outstanding again",
+            )
 
 
 def set_action(
@@ -166,6 +211,7 @@ def set_action(
     before = {"status": action.status, "record": f"{action.record_type}:{action.record_id}".strip(":")}
     action.status = status
     action.reason = reason
+    cleared = 0
     if status == ActionStatus.OUTSTANDING:
         action.done_by, action.done_at, action.record_type, action.record_id = None, None, "", ""
     else:
@@ -173,6 +219,10 @@ def set_action(
         action.done_at = timezone.now()
         action.record_type = record._meta.model_name if record is not None else ""
         action.record_id = str(record.pk) if record is not None else ""
+        # Its reminder is answered: the queue counts only reminders for work still outstanding.
+        cleared = Reminder.objects.filter(
+            call=call, kind="action", subject=action.code, cleared_at__isnull=True
+        ).update(cleared_at=action.done_at)
     action.save(update_fields=["status", "done_by", "done_at", "record_type", "record_id", "reason"])
     audit_record(
         event_type=EventType.ACTION_UPDATED,
@@ -185,6 +235,7 @@ def set_action(
             "status": status,
             "record": f"{action.record_type}:{action.record_id}".strip(":"),
             "reason": reason,
+            **({"reminder_cleared": True} if cleared else {}),
         },
     )
 

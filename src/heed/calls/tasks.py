@@ -1,8 +1,9 @@
 """Background tasks (django-tasks, database backend; run by ``heed worker``).
 
-``remind`` runs when an action or a referral falls due: if it is still outstanding, it raises a reminder that
-the supervisor's queue and the handler's list show, and audits it. Thin: it looks the row up and calls a
-service, under a job id like a request's.
+``remind`` runs when an action or a referral falls due: if it is still outstanding and its due time (read
+again now: it may have moved) has passed, it raises a reminder that the supervisor's queue counts, and audits
+it. Doing the action clears its reminder; if it becomes outstanding and overdue again, it is raised again.
+Thin: it looks the row up and calls a service, under a job id like a request's.
 """
 
 from __future__ import annotations
@@ -65,14 +66,19 @@ def reminder_raise(*, kind: str, object_id: int) -> str:
         reminder, created = Reminder.objects.get_or_create(
             call=call, kind=kind, subject=subject, defaults={"due_at": due, "raised_at": now}
         )
-        if created:
-            audit_record(
-                event_type=EventType.REMINDER_RAISED,
-                actor=None,
-                actor_label="task:remind",
-                force_code=call.force.code,
-                call_id=call.pk,
-                obj=reminder,
-                after={"kind": kind, "subject": subject, "due_at": due},
-            )
-        return f"reminder raised for {kind} {subject} on {call.reference}" if created else "already reminded"
+        if not created and reminder.cleared_at is None:
+            return "already reminded"
+        if not created:
+            # Answered once (the action was done), then outstanding again and overdue again: raised afresh.
+            reminder.due_at, reminder.raised_at, reminder.cleared_at = due, now, None
+            reminder.save(update_fields=["due_at", "raised_at", "cleared_at"])
+        audit_record(
+            event_type=EventType.REMINDER_RAISED,
+            actor=None,
+            actor_label="task:remind",
+            force_code=call.force.code,
+            call_id=call.pk,
+            obj=reminder,
+            after={"kind": kind, "subject": subject, "due_at": due, "again": not created},
+        )
+        return f"reminder raised for {kind} {subject} on {call.reference}"

@@ -129,6 +129,20 @@ class Action:
     may_be_not_applicable: bool
 
 
+AFTER_REQUIRED = "required"
+AFTER_CLOSE_REQUEST = "close_request"
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a required action falls due: ``minutes`` after the action is required (``after="required"``: the
+    assessment first asked for it, e.g. the person was named), or at the close request (``after=
+    "close_request"``; ``minutes`` then counts from the request, None for "by the request itself")."""
+
+    after: str
+    minutes: int | None
+
+
 @dataclass(frozen=True)
 class Agency:
     """A specialist agency the caller may be signposted to, with its public contact and review date."""
@@ -181,7 +195,7 @@ class GuidancePack:
     agencies: Mapping[str, Agency]
     advice_rules: tuple[Rule, ...]
     referral_targets: Mapping[str, str]
-    due_times: Mapping[str, Mapping[str, int]]
+    due_times: Mapping[str, Mapping[str, Due]]
     evidence_advice: tuple[str, ...]
     risk_rules: Mapping[str, tuple[Rule, ...]]
     risk_default: Rule
@@ -389,6 +403,31 @@ class _V:
         return list(value)
 
 
+_DUE_FORMS = (
+    "a whole number of minutes >= 0 (after the action is required), close_request (due when the handler "
+    "asks to close), or {after: close_request, minutes: N}"
+)
+
+
+def _minutes(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _due(v: _V, key: Sequence[str], when: Any) -> Due:
+    """One action's due time in one of its three forms (see actions.yaml)."""
+    if when == AFTER_CLOSE_REQUEST:
+        return Due(AFTER_CLOSE_REQUEST, None)
+    if isinstance(when, dict):
+        minutes = _minutes(when.get("minutes"))
+        if set(when) == {"after", "minutes"} and when["after"] == AFTER_CLOSE_REQUEST and minutes is not None:
+            return Due(AFTER_CLOSE_REQUEST, minutes)
+        v.fail(key, _DUE_FORMS, when)
+    minutes = _minutes(when)
+    if minutes is None:
+        v.fail(key, _DUE_FORMS, when)
+    return Due(AFTER_REQUIRED, minutes)
+
+
 def _expand(pattern: str, lexicon: Mapping[str, str], where: str, depth: int = 0) -> str:
     if depth > 8:
         raise PackError(f"{where}: expected lexicon entries that do not refer to each other in a loop")
@@ -574,18 +613,18 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     for needed in ("child_protection_team", "mash"):
         if needed not in referral_targets:
             v.fail(["referral_targets"], f"a {needed} entry", sorted(referral_targets))
-    due_times: dict[str, Mapping[str, int]] = {}
+    due_times: dict[str, Mapping[str, Due]] = {}
     for level, per_action in v.section("due_times", dict).items():
         key = ["due_times", str(level)]
         if level not in RISKS:
             v.fail(key, f"a risk level among {', '.join(RISKS)}", level)
         pa = v.mapping(per_action, key)
-        for a, hours in pa.items():
+        dues: dict[str, Due] = {}
+        for a, when in pa.items():
             if a not in actions:
                 v.fail([*key, str(a)], "a known action code", a)
-            if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
-                v.fail([*key, str(a)], "a whole number of hours >= 0", hours)
-        due_times[level] = MappingProxyType(dict(pa))
+            dues[str(a)] = _due(v, [*key, str(a)], when)
+        due_times[level] = MappingProxyType(dues)
     evidence_advice = tuple(v.str_list(v.section("evidence_advice", list), ["evidence_advice"]))
     # agencies and advice rules
     agencies: dict[str, Agency] = {}

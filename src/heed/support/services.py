@@ -16,7 +16,7 @@ from heed.calls.actions import actions_refresh, schedule_reminder
 from heed.calls.models import Call
 from heed.calls.services import CallError, ensure_editable, lock_call, record_on_call
 from heed.calls.services.base import clean_rationale
-from heed.risk import default_pack
+from heed.risk import AFTER_REQUIRED, default_pack
 from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
 
 MIN_REASON = 20
@@ -83,11 +83,13 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
     if len(reason) < MIN_REASON:
         raise CallError(f"give the reason for the referral (at least {MIN_REASON} characters)", "reason")
     ensure_editable(call)
-    hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
+    # The team has as long to answer as the pack gives to make the referral (a clock in minutes, if any).
+    due = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
+    minutes = due.minutes if due is not None and due.after == AFTER_REQUIRED else None
     now = timezone.now()
     with transaction.atomic():
         lock_call(call)
-        due_at = now + timedelta(hours=hours) if hours is not None else None
+        due_at = now + timedelta(minutes=minutes) if minutes is not None else None
         referral = record_on_call(
             Referral,
             event_type=EventType.REFERRAL_MADE,

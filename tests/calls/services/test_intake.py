@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -37,8 +38,14 @@ def test_a_new_call_is_assessed_with_evidence_and_itsstatus(make_call: Any) -> N
             "vulnerability_flag",
         )
     }
-    due = RequiredAction.objects.get(call=call, code="person_check").due_at
-    assert due is not None and (due - call.created_at).total_seconds() == 3600
+    # Due times run from when each action is required (here, at the opening), by the pack's minutes at high
+    # risk; advice and the decisive questions are due by the end of the call, so they have no clock.
+    due = {a.code: a for a in RequiredAction.objects.filter(call=call)}
+    assert (due["person_check"].due_at - due["person_check"].created_at) == timedelta(minutes=15)
+    assert due["person_check"].created_at - call.created_at < timedelta(seconds=5)
+    assert due["specialist_advice"].due_at is None
+    assert due["decisive_questions"].due_at is None
+    assert due["supervisor_review"].due_at is None
     assert "ceop" in call.assessment["suggested_agencies"]
     kinds = [e.event_type for e in AuditEvent.objects.filter(call_id=call.pk)]
     assert kinds[:3] == ["call.created", "note.added", "call.assessed"]
