@@ -26,17 +26,19 @@ DECISIVE_ANSWERS = {
 }
 
 
-def answer_decisive(call: Any, actor: Any, **answers: str) -> Any:
-    """Record an answer to every decisive question (``answers`` override the defaults above)."""
+def answer_decisive(call: Any, actor: Any, *, leave: tuple[str, ...] = (), **answers: str) -> Any:
+    """Record an answer to every decisive question (``answers`` override the defaults above) but those in
+    ``leave``, left unanswered. Every close request needs them all answered ("unknown" is an answer)."""
     call.refresh_from_db()
-    return services.answers_record(
-        actor=actor, call=call, answers={**DECISIVE_ANSWERS, **answers}, expected_version=call.version
-    )
+    given = {q: a for q, a in {**DECISIVE_ANSWERS, **answers}.items() if q not in leave}
+    return services.answers_record(actor=actor, call=call, answers=given, expected_version=call.version)
 
 
-def do_everything(call: Any, cast: dict[str, Any]) -> None:
+def do_everything(call: Any, cast: dict[str, Any], *, leave: tuple[str, ...] = ()) -> None:
+    """Every required action of the demo call done by the handler (the decisive questions in ``leave`` left
+    unanswered, so that only they stand between the call and a close request)."""
     h = cast["handler"]
-    answer_decisive(call, h)
+    answer_decisive(call, h, leave=leave)
     services.person_check_run(actor=h, call=call, query={"given_name": "Kai", "age": 19}, subject="Kai")
     services.identifier_checks_run_all(actor=h, call=call)
     support.advice_record(actor=h, call=call, agencies=["ceop", "nspcc"], method="read_out")

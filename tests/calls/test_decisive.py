@@ -1,7 +1,7 @@
 """Issue 8 §4 through the services and the pages: the decisive questions are asked first on every call, their
-answers (audited, versioned) prove the `decisive_questions` action, and a call cannot close at standard risk
-or with no further action until they are answered; the child's record age and "don't know" grade cautiously;
-possible signs are questions to ask, never a grade."""
+answers (audited, versioned) prove the `decisive_questions` action, and no call may be asked to close, at any
+risk and with any outcome, until they are answered (the refusal names the questions); the child's record age
+and "don't know" grade cautiously; possible signs are questions to ask, never a grade."""
 
 from __future__ import annotations
 
@@ -144,6 +144,53 @@ def test_a_call_assessed_without_the_action_still_cannot_close_at_standard_risk(
     call = answer_decisive(call, cast["handler"], **DONT_KNOW)
     call = services.closure_request(actor=cast["handler"], call=call, outcome="advice_given", rationale=WHY)
     assert call.status == "closed"
+
+
+SAFE_NOW = "Do you know where the child is right now, and are they safe?"
+
+
+@pytest.mark.parametrize("outcome", ["referred", "crime_recorded"])
+def test_a_high_risk_call_is_not_sent_for_review_with_a_decisive_question_unanswered(
+    make_call: Any, cast: dict[str, Any], outcome: str
+) -> None:
+    call = make_call()
+    do_everything(call, cast, leave=("whereabouts_now",))
+    # Even a call with no decisive-questions action (assessed before the pack asked them) and nothing else
+    # outstanding: the guard reads the answers themselves.
+    RequiredAction.objects.filter(call=call, code="decisive_questions").delete()
+    assert set(status(call).values()) == {"done", "outstanding"}
+    assert [c for c, s in status(call).items() if s == "outstanding"] == ["supervisor_review"]
+    with pytest.raises(services.ClosureRefused, match="Still to answer") as exc:
+        services.closure_request(actor=cast["handler"], call=call, outcome=outcome, rationale=WHY)
+    assert exc.value.outstanding == ("decisive_questions",)
+    assert SAFE_NOW in str(exc.value)
+    assert "How old is the person" not in str(exc.value)  # only the question still unanswered
+    refused = AuditEvent.objects.get(call_id=call.pk, event_type="closure.refused")
+    assert refused.after["questions"] == ["whereabouts_now"] and SAFE_NOW in refused.after["message"]
+    call.refresh_from_db()
+    assert call.status == "open"
+    answer_decisive(call, cast["handler"], whereabouts_now="unknown")  # "don't know" is an answer
+    call = services.closure_request(actor=cast["handler"], call=call, outcome=outcome, rationale=WHY)
+    assert call.status == "awaiting_review"
+
+
+def test_the_page_says_which_decisive_questions_remain(
+    make_call: Any, cast: dict[str, Any], handler_client: Client
+) -> None:
+    call = make_call()
+    do_everything(call, cast, leave=("whereabouts_now", "threats"))
+    call.refresh_from_db()
+    handler_client.post(
+        f"/calls/{call.pk}/close",
+        {"outcome": "referred", "rationale": WHY, "version": call.version},
+    )
+    page = handler_client.get(f"/calls/{call.pk}/").content.decode()
+    said = page[page.index("Still to answer") :][:400]  # the refusal, not the questions asked in the panel
+    assert SAFE_NOW in said
+    assert default_pack().questions["threats"].text in said
+    assert default_pack().questions["contact_age"].text not in said
+    call.refresh_from_db()
+    assert call.status == "open"
 
 
 def test_no_further_action_is_not_approved_while_a_decisive_question_is_unanswered(

@@ -60,7 +60,7 @@ def test_closure_goes_where_the_risk_says(snap: wf.Snapshot, expected: str) -> N
         ),
         (replace(BASE, response="emergency"), ("emergency_deployment",)),
         (replace(BASE, risk="standard", review_required=False, advice_recorded=False), ("advice_given",)),
-        # Decisive questions unanswered: never closed at standard risk (reviewed or not), nor sent for review.
+        # Decisive questions unanswered: never closed (reviewed or not), nor sent for review.
         (
             replace(BASE, risk="standard", review_required=False, decisive_unanswered=UNANSWERED),
             ("decisive_questions",),
@@ -101,13 +101,19 @@ def test_no_further_action_is_refused_while_a_decisive_question_is_unanswered() 
     assert result.outstanding == ("decisive_questions",)
 
 
-def test_at_medium_or_high_the_pack_action_decides_other_outcomes() -> None:
-    # The pure guard's floor covers standard risk and 'no further action'; above that the required action
-    # (in ``outstanding`` when the pack requires it) refuses, as for any other action.
-    result = close(replace(BASE, decisive_unanswered=UNANSWERED), "referred")
-    assert isinstance(result, wf.Outcome) and result.to_status == wf.AWAITING_REVIEW
-    refused = close(replace(BASE, decisive_unanswered=UNANSWERED, outstanding=("decisive_questions",)))
-    assert isinstance(refused, wf.Refusal) and refused.outstanding == ("decisive_questions",)
+@pytest.mark.parametrize("risk", ["high", "medium", "standard", ""])
+@pytest.mark.parametrize("outcome", [o for o in wf.OUTCOMES if o != wf.NO_FURTHER_ACTION])
+def test_any_close_request_is_refused_while_a_decisive_question_is_unanswered(
+    risk: str, outcome: str
+) -> None:
+    # At any risk, with any outcome, and whether or not the call has the required action (a call assessed
+    # before the pack asked them has none): the refusal names the questions still to answer.
+    for outstanding in ((), ("decisive_questions",)):
+        snap = replace(BASE, risk=risk, decisive_unanswered=UNANSWERED, outstanding=outstanding)
+        result = close(snap, outcome)
+        assert isinstance(result, wf.Refusal) and result.code == "outstanding"
+        assert result.outstanding == ("decisive_questions",)
+        assert result.questions == UNANSWERED
 
 
 def test_once_answered_the_call_closes() -> None:
@@ -196,9 +202,11 @@ def test_approval_is_refused_while_a_decisive_question_is_unanswered(pending: wf
     assert isinstance(returned, wf.Outcome) and returned.to_status == wf.RETURNED
 
 
-def test_approval_of_another_outcome_at_high_risk_is_left_to_the_required_actions() -> None:
-    result = review(replace(PENDING, decisive_unanswered=UNANSWERED), SUP1)
-    assert isinstance(result, wf.Outcome) and result.to_status == wf.CLOSED
+def test_approval_of_any_outcome_at_any_risk_is_refused_while_a_decisive_question_is_unanswered() -> None:
+    for risk in ("high", "medium", "standard"):
+        result = review(replace(PENDING, risk=risk, decisive_unanswered=UNANSWERED), SUP1)
+        assert isinstance(result, wf.Refusal) and result.questions == UNANSWERED
+    assert isinstance(review(PENDING, SUP1), wf.Outcome)
 
 
 @pytest.mark.parametrize("status", [wf.OPEN, wf.RETURNED, wf.CLOSED])

@@ -6,12 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, DateTimeField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from heed.accounts.models import User
 from heed.accounts.roles import Action
-from heed.calls.models import ActionStatus, Call, CallStatus, NoteDraft, NoteEntry, RequiredAction
+from heed.calls.models import (
+    ActionStatus,
+    Call,
+    CallStatus,
+    NoteDraft,
+    NoteEntry,
+    RequiredAction,
+    ReviewDecision,
+)
+from heed.calls.workflow import NDM_LABELS
 from heed.risk import GuidancePack
 
 ENTRY_SEPARATOR = "\n\n"
@@ -135,16 +144,87 @@ def decisive_unanswered(call: Call, pack: GuidancePack) -> list[str]:
 
 
 def overdue_for_handler(user: Any) -> list[RequiredAction]:
-    """Outstanding actions past due on calls this user took (shown on their list of calls)."""
+    """Outstanding actions past their due time on calls this user took and still holds (open or returned:
+    shown on their list of calls), most overdue first. Work due by the close request has no due time, so an
+    open call is never overdue for what is done by its end."""
     now: datetime = timezone.now()
     return list(
         RequiredAction.objects.filter(
             call__in=Call.objects.restrict(user),
             call__created_by=user,
+            call__status__in=(CallStatus.OPEN, CallStatus.RETURNED),
             status=ActionStatus.OUTSTANDING,
+            due_at__lt=now,
         )
-        .filter(due_at__lt=now)
-        .exclude(call__status=CallStatus.CLOSED)
         .select_related("call")
-        .order_by("due_at")[:20]
+        .order_by("due_at", "id")[:20]
+    )
+
+
+def _last_return() -> QuerySet[ReviewDecision]:
+    return ReviewDecision.objects.filter(
+        call=OuterRef("pk"), decision=ReviewDecision.Decision.RETURN
+    ).order_by("-decided_at", "-id")
+
+
+def with_return(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """``calls`` with the latest return's reason, supervisor and time (``returned_reason``, ``returned_by``,
+    ``returned_at``; None for a call never returned), read in the same query."""
+    last = _last_return()
+    return calls.annotate(
+        returned_reason=Subquery(last.values("rationale")[:1]),
+        returned_by=Subquery(last.values("decided_by__username")[:1]),
+        returned_at=Subquery(last.values("decided_at")[:1]),
+    )
+
+
+def returned_first(calls: QuerySet[Call]) -> QuerySet[Call]:
+    """The list of calls: those returned to a handler first (longest returned first: they wait on someone),
+    then the rest newest first; each with its latest return (``with_return``)."""
+    return with_return(calls).order_by(
+        Case(When(status=CallStatus.RETURNED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        Case(
+            When(status=CallStatus.RETURNED, then="returned_at"), default=None, output_field=DateTimeField()
+        ),
+        "-created_at",
+        "-id",
+    )
+
+
+def returned_to(user: Any) -> list[Call]:
+    """The calls this user took that a supervisor has returned to them (longest returned first)."""
+    mine = Call.objects.restrict(user).filter(created_by=user, status=CallStatus.RETURNED)
+    return list(with_return(mine).order_by("returned_at", "id")[:20])
+
+
+@dataclass(frozen=True)
+class ReturnNotice:
+    """Why a call was returned to its handler: who returned it, when, their reason and NDM notes."""
+
+    by: str
+    at: datetime
+    reason: str
+    ndm: list[tuple[str, str]]  # (stage, note) in the National Decision Model's order
+
+
+def return_notice(call: Call) -> ReturnNotice | None:
+    """The supervisor's return of ``call`` while it is with the handler because of it; None otherwise. It
+    ends when the handler acts on it: a close request that is accepted moves the call on (a refused one
+    leaves it returned, and the notice stays)."""
+    if call.status != CallStatus.RETURNED:
+        return None
+    review = (
+        ReviewDecision.objects.filter(call=call, decision=ReviewDecision.Decision.RETURN)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if review is None:
+        return None
+    who = review.decided_by
+    ndm = [
+        (label.split(":", 1)[0], review.ndm[key]) for key, label in NDM_LABELS.items() if review.ndm.get(key)
+    ]
+    return ReturnNotice(
+        by=who.get_full_name() or who.username, at=review.decided_at, reason=review.rationale, ndm=ndm
     )

@@ -5,8 +5,9 @@ as pure functions of a snapshot of the call, so the pages, the API and batch job
 the table can be tested row by row.
 
 Decisive questions fail safe: whatever the required actions say (a call assessed before the pack asked them
-has no such action), a call cannot close at standard risk, or with "no further action", while any of the
-pack's decisive questions is unanswered, and a supervisor cannot approve it either.
+has no such action), no close request is accepted, at any risk and with any outcome, while any of the pack's
+decisive questions is unanswered ("don't know" is an answer), and a supervisor cannot approve one either. The
+refusal names the questions still to answer.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Refusal:
     code: str
     message: str
     outstanding: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()  # decisive questions still to answer (ids), when they are why
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,10 @@ def needs_two_supervisors(snap: Snapshot) -> bool:
     return snap.outcome == NO_FURTHER_ACTION and snap.risk in REVIEW_RISKS
 
 
-def decisive_missing(snap: Snapshot, outcome: str | None) -> bool:
-    """The call would leave at standard risk, or with 'no further action', with a decisive question
-    unanswered (issue 8: a missed sign must not become a closed call)."""
-    return bool(snap.decisive_unanswered) and (snap.risk not in REVIEW_RISKS or outcome == NO_FURTHER_ACTION)
+def decisive_missing(snap: Snapshot) -> bool:
+    """A decisive question is unanswered: the call may not leave the handler (issue 8: a missed sign must not
+    become a closed call, nor reach a supervisor as though the handler had asked everything)."""
+    return bool(snap.decisive_unanswered)
 
 
 # ------------------------------------------------------------------------------------------------- guards
@@ -125,13 +127,16 @@ def _request_close(snap: Snapshot, actor: int, outcome: str, rationale: str) -> 
         and "emergency_deployment" not in outstanding
     ):
         outstanding.append("emergency_deployment")
-    if decisive_missing(snap, outcome) and DECISIVE not in outstanding:
+    if decisive_missing(snap) and DECISIVE not in outstanding:
         outstanding.append(DECISIVE)
     if not reviewed and not snap.advice_recorded:
         outstanding.append("advice_given")
     if outstanding:
         return Refusal(
-            "outstanding", "The call cannot close while required actions are outstanding.", tuple(outstanding)
+            "outstanding",
+            "The call cannot close while required actions are outstanding.",
+            tuple(outstanding),
+            snap.decisive_unanswered,
         )
     if reviewed:
         return Outcome(AWAITING_REVIEW, "sent to a supervisor for review")
@@ -153,12 +158,12 @@ def _review(snap: Snapshot, actor: int, decision: str, rationale: str) -> Outcom
         return Refusal(
             "already_approved", "You have already approved this; a second, different supervisor must."
         )
-    if decisive_missing(snap, snap.outcome):
+    if decisive_missing(snap):
         return Refusal(
             "outstanding",
-            "The call cannot close at standard risk, or with no further action, until the decisive questions "
-            "are answered; return it to the handler.",
+            "The call cannot close until the decisive questions are answered; return it to the handler.",
             (DECISIVE,),
+            snap.decisive_unanswered,
         )
     if needs_two_supervisors(snap) and len(snap.approvals) < 1:
         return Outcome(

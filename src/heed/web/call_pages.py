@@ -36,6 +36,9 @@ from heed.calls.selectors import (
     identifiers_to_check,
     overdue_for_handler,
     persons_to_check,
+    return_notice,
+    returned_first,
+    returned_to,
     subject_key,
 )
 from heed.calls.workflow import NDM_LABELS, OUTCOMES
@@ -55,7 +58,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     if status in workflow.STATUSES:
         qs = qs.filter(status=status)
 
-    page = Paginator(qs.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    page = Paginator(returned_first(qs), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "calls/list.html",
@@ -64,6 +67,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": workflow.STATUSES,
             "overdue": overdue_for_handler(actor_of(request)),
+            "returned": returned_to(actor_of(request)),
         },
     )
 
@@ -156,6 +160,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifiers": identifiers,
         "identifier_checks": identifier_checks,
         "alerts": alerts,
+        "return_notice": return_notice(call),  # the supervisor's reason, while the call is returned
         "questions": list(pack.questions.values()),
         **_panel_context(call, draft, user, history, actions),
     }

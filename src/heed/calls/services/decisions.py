@@ -4,6 +4,7 @@ call's lock and audited, refusals included."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.utils import timezone
@@ -104,6 +105,7 @@ def _transition(
     audit the refusal and return it, for the caller to raise once the transaction has committed the audit."""
     decided = workflow.decide(_snapshot(call), event, actor.pk, choice, rationale)
     if isinstance(decided, workflow.Refusal):
+        decided = _naming_questions(decided)
         audit_record(
             event_type=refused_event,
             actor=actor,
@@ -115,11 +117,21 @@ def _transition(
                 "reason": decided.code,
                 "message": decided.message,
                 "outstanding": list(decided.outstanding),
+                "questions": list(decided.questions),
             },
         )
         return decided
     apply(decided)
     return None
+
+
+def _naming_questions(refused: workflow.Refusal) -> workflow.Refusal:
+    """The refusal saying, in the pack's words, which decisive questions are still to answer."""
+    if not refused.questions:
+        return refused
+    questions = guidance().questions
+    asks = "; ".join(f"“{questions[q].text}”" if q in questions else q for q in refused.questions)
+    return replace(refused, message=f"{refused.message} Still to answer: {asks} (“don't know” is an answer).")
 
 
 def raise_refusal(refused: workflow.Refusal | None) -> None:
