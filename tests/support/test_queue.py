@@ -17,8 +17,11 @@ from tests.closing import WHY, do_everything
 from tests.conftest import sign_in
 
 from heed.calls import services
-from heed.calls.models import Call, RequiredAction
+from heed.calls.models import Call, Reminder, RequiredAction
 from heed.calls.selectors import overdue_for_handler, return_notice, returned_first, returned_to
+from heed.calls.tasks import reminder_raise
+from heed.support import services as support
+from heed.support.models import Referral
 from heed.support.selectors import queue_items
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +129,23 @@ def test_a_review_is_overdue_by_the_packs_time_from_the_close_request(
         )
         # The review is not also an overdue action: it has no clock while the call is live.
         assert overdue_codes(cast["supervisor"]) == []
+
+
+def test_the_queue_counts_only_reminders_for_work_still_to_do(make_call: Any, cast: dict[str, Any]) -> None:
+    call = make_call()
+    support.referral_make(actor=cast["handler"], call=call, to="mash", reason=WHY)
+    referral = Referral.objects.get(call=call)
+    check = RequiredAction.objects.get(call=call, code="person_check")
+    assert referral.due_at is not None and check.due_at is not None
+    with at(max(referral.due_at, check.due_at) + timedelta(minutes=1)):
+        assert reminder_raise(kind="referral", object_id=referral.pk).startswith("reminder raised")
+        assert reminder_raise(kind="action", object_id=check.pk).startswith("reminder raised")
+    assert queue_items(cast["supervisor"])["reminders"] == 2
+    support.referral_update(actor=cast["safeguarding"], referral=referral, status="accepted")
+    assert queue_items(cast["supervisor"])["reminders"] == 1
+    services.person_check_run(actor=cast["handler"], call=call, query={"given_name": "Kai"}, subject="Kai")
+    assert queue_items(cast["supervisor"])["reminders"] == 0
+    assert Reminder.objects.filter(call=call, cleared_at__isnull=False).count() == 2  # kept, not deleted
 
 
 # ----------------------------------------------------------------------------------------------- returned

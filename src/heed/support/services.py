@@ -13,7 +13,7 @@ from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls.actions import actions_refresh, schedule_reminder
-from heed.calls.models import Call
+from heed.calls.models import Call, Reminder
 from heed.calls.services import CallError, ensure_editable, lock_call, record_on_call
 from heed.calls.services.base import clean_rationale
 from heed.risk import AFTER_REQUIRED, default_pack
@@ -126,13 +126,21 @@ def referral_update(*, actor: User, referral: Referral, status: object, note: ob
         referral.status_at = timezone.now()
         referral.status_note = text
         referral.save(update_fields=["status", "status_by", "status_at", "status_note"])
+        # Answered: its reminder no longer stands (the queue counts only reminders for work still to do).
+        cleared = Reminder.objects.filter(
+            call_id=referral.call_id, kind="referral", subject=str(referral.pk), cleared_at__isnull=True
+        ).update(cleared_at=referral.status_at)
         audit_record(
             event_type=EventType.REFERRAL_UPDATED,
             actor=actor,
             call_id=referral.call_id,
             obj=referral,
             before=before,
-            after={"status": referral.status, "note": text},
+            after={
+                "status": referral.status,
+                "note": text,
+                **({"reminder_cleared": True} if cleared else {}),
+            },
         )
         actions_refresh(referral.call, actor)
     return referral
