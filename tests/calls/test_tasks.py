@@ -128,3 +128,36 @@ def test_reminders_are_raised_once_cleared_when_done_and_raised_again(
         run_worker()
     assert "person_check" in raised()
     assert AuditEvent.objects.filter(event_type="reminder.raised", actor_label="task:remind").count() == 2
+
+
+def test_a_higher_risk_brings_an_outstanding_actions_due_time_forward_never_later(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    call = make_call(
+        "SYNTHETIC. A man called Dan Rees, 30, keeps messaging my 14 year old on Snapchat and sends "
+        "her gifts."
+    )
+    assert call.risk == "medium"
+    check = RequiredAction.objects.get(call=call, code="person_check")
+    assert check.due_at is not None and check.due_at - check.created_at == timedelta(minutes=60)
+    raised_at = timezone.now()
+    call = services.risk_set(
+        actor=cast["handler"],
+        call=call,
+        risk="high",
+        rationale="SYNTHETIC: he has asked to meet her tonight.",
+    )
+    check.refresh_from_db()
+    assert check.due_at is not None
+    assert raised_at + timedelta(minutes=15) <= check.due_at <= timezone.now() + timedelta(minutes=15)
+    moved = AuditEvent.objects.filter(
+        call_id=call.pk, event_type="action.updated", after__why="risk now high"
+    )
+    assert moved.count() >= 1
+    earlier = check.due_at
+    # Read again at the same level (a new entry, a later "now"): nothing moves later.
+    services.note_add(actor=cast["handler"], call=call, text="SYNTHETIC. She is at home with her mum now.")
+    call.refresh_from_db()
+    assert call.risk == "high"
+    check.refresh_from_db()
+    assert check.due_at == earlier
