@@ -232,3 +232,19 @@ def test_the_queue_shows_returned_calls_first_and_nothing_overdue_for_a_new_call
     section = page[page.index('id="returned"') : page.index('id="awaiting"')]
     assert f'data-queue-call="{returned.reference}"' in section and RETURN_WHY in section
     assert "Overdue actions (0)" in page
+
+
+def test_the_handlers_overdue_banner_shows_only_work_past_its_time(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    call = make_call()
+    client = client_for(cast["handler"])
+    assert "Overdue on your calls" not in client.get("/calls/").content.decode()
+    RequiredAction.objects.filter(call=call, code="person_check").update(
+        due_at=timezone.now() - timedelta(minutes=1)
+    )
+    page = client.get("/calls/").content.decode()
+    banner = page[page.index("Overdue on your calls") :]
+    banner = banner[: banner.index("</ul>")]
+    assert "Check the named person" in banner and call.reference in banner
+    assert "Tell the caller" not in banner and "identifier" not in banner

@@ -47,7 +47,16 @@ from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
-from heed.web.edges import attempt, back_to_call, call_view, kept, posted_version, read_form, show_error
+from heed.web.edges import (
+    action_labels,
+    attempt,
+    back_to_call,
+    call_view,
+    kept,
+    posted_version,
+    read_form,
+    show_error,
+)
 
 
 @login_required
@@ -68,6 +77,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "statuses": workflow.STATUSES,
             "overdue": overdue_for_handler(actor_of(request)),
             "returned": returned_to(actor_of(request)),
+            "labels": action_labels(),
         },
     )
 
