@@ -214,7 +214,8 @@ def test_answering_from_the_panel_records_the_answer_and_marks_it(
         f"/calls/{call.pk}/answers",
         {"q_contact_age": "unknown", "version": str(call.version), "anchor": "decisive-questions"},
     )
-    assert response["Location"].endswith("#decisive-questions")
+    # Back to the panel, at the next decisive question still to ask (the first in the pack's order).
+    assert response["Location"].endswith("#ask-whereabouts_now")
     panel = _panel(handler_client.get(response["Location"]).content.decode())
     assert 'data-decisive="contact_age" data-question="contact_age" data-answered="true"' in panel
     assert "4 of 5 not answered" in panel

@@ -243,3 +243,27 @@ def test_a_childs_age_over_17_is_refused_in_plain_words(handler_client: Client) 
         "/calls/new", {"narrative": "SYNTHETIC. kept", "child_age": "44"}
     ).content.decode()
     assert "The child&#x27;s age must be 17 or under: Heed is for calls about children." in body
+
+
+def test_answering_a_decisive_question_goes_on_to_the_next_one_still_to_ask(
+    handler_client: Client, make_call: Any
+) -> None:
+    from tests.closing import DECISIVE_ANSWERS
+
+    call = make_call()
+    first, second, *rest = DECISIVE_ANSWERS
+    post = {
+        "version": str(call.version),
+        "anchor": "decisive-questions",
+        f"q_{second}": DECISIVE_ANSWERS[second],
+    }
+    response = handler_client.post(f"/calls/{call.pk}/answers", post)
+    assert response["Location"].endswith(f"#ask-{first}")  # the first is still to ask
+    call.refresh_from_db()
+    last = {f"q_{q}": DECISIVE_ANSWERS[q] for q in (first, *rest)}
+    response = handler_client.post(
+        f"/calls/{call.pk}/answers", {"version": str(call.version), "anchor": "decisive-questions", **last}
+    )
+    assert response["Location"].endswith("#decisive-questions")  # all answered: the section itself
+    page = _page(handler_client, call)
+    assert f'id="ask-{first}" tabindex="-1"' in page
