@@ -203,3 +203,31 @@ def test_the_whole_call_with_the_keyboard_alone(browser: Any, server: str) -> No
     assert page.locator("#close-submit").count() == 0
     # No step needs a long walk through the page: the jump links and the task list keep each one short.
     assert max(counts.values()) <= 12, counts
+
+
+def test_the_call_page_with_new_signs_tasks_and_refusals_has_no_accessibility_problems(
+    browser: Any, server: str
+) -> None:
+    from tests.browser.test_accessibility import AXE, _violations
+
+    assert AXE.exists(), "make assets installs axe-core from npm"
+    # axe-core is injected as an inline script: only this checking page bypasses the CSP.
+    page = browser.new_context(viewport=DESK, bypass_csp=True).new_page()
+    sign_in(page, server, "demo.handler")
+    _open_call(page, server)
+    page.keyboard.insert_text(NARRATIVE)
+    page.locator("#live-panel .heed-new").first.wait_for()
+    assert _violations(page) == []  # the panel with new signs marked, and the task list
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    page.locator("#close-outcome").select_option("referred")
+    page.locator("#close-rationale").fill(WHY)
+    with page.expect_navigation():
+        page.locator("#close-submit").click()
+    assert page.locator("#close-errors").is_visible()
+    assert _violations(page) == []  # the error summary and the message at the form
+    page.locator("input[name='agencies'][value='ceop']").check()
+    with page.expect_navigation():
+        page.locator("#advice-submit").click()
+    assert page.locator("#advice-method-error").is_visible()
+    assert _violations(page) == []  # a message at a group of radios
