@@ -112,6 +112,20 @@ def _tab_to(page: Any, test: str, limit: int = 60) -> int:
     raise AssertionError(f"not reached in {limit} Tabs: {test}")
 
 
+SEND = "send"  # press Enter on a button that posts the form, and wait for the page it returns to
+
+
+def _press(page: Any, what: str) -> None:
+    """A key (Enter, Space, an arrow), text typed into the focused field, or SEND."""
+    if what == SEND:
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    elif what in ("Enter", "Space", "ArrowDown"):
+        page.keyboard.press(what)
+    else:
+        page.keyboard.insert_text(what)
+
+
 def _link(text: str) -> str:
     return f"el.tagName === 'A' && el.textContent.trim() === {text!r}"
 
@@ -149,52 +163,41 @@ def test_the_whole_call_with_the_keyboard_alone(browser: Any, server: str) -> No
             "document.activeElement && /^(decisive-questions|ask-[a-z_]+)$/.test(document.activeElement.id)"
         )
 
-    page.locator("#note-text").focus()
-    counts["log box -> support"] = _tab_to(page, _link("Support"))
-    page.keyboard.press("Enter")
-    for code in ("ceop", "nspcc"):
-        counts[f"tick {code}"] = _tab_to(page, f"el.name === 'agencies' && el.value === {code!r}")
-        page.keyboard.press("Space")
-    counts["how it was given"] = _tab_to(page, "el.name === 'method'")
-    page.keyboard.press("Space")
-    counts["evidence advice"] = _tab_to(page, "el.name === 'evidence_advice'")
-    page.keyboard.press("Space")
-    counts["record advice"] = _tab_to(page, "el.id === 'advice-submit'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    def field(element_id: str) -> str:
+        return f"el.id === {element_id!r}"
 
-    page.locator("#note-text").focus()
-    counts["log box -> referral"] = _tab_to(page, _link("Referral"))
-    page.keyboard.press("Enter")
-    counts["refer to"] = _tab_to(page, "el.id === 'referral-to'")
-    page.keyboard.press("ArrowDown")
-    counts["reason"] = _tab_to(page, "el.id === 'referral-reason'")
-    page.keyboard.insert_text(WHY)
-    counts["make referral"] = _tab_to(page, "el.id === 'referral-submit'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-    page.locator("#note-text").focus()
-    counts["log box -> tasks"] = _tab_to(page, _link("Tasks"))
-    page.keyboard.press("Enter")
-    counts["tasks -> flag the child"] = _tab_to(page, _link("Flag the child as vulnerable"))
-    page.keyboard.press("Enter")
-    counts["flag reason"] = _tab_to(page, "el.id === 'flag-reason'")
-    page.keyboard.insert_text("SYNTHETIC: adult grooming, a meeting has been offered.")
-    counts["flag"] = _tab_to(page, "el.id === 'flag-submit'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-    page.locator("#note-text").focus()
-    counts["log box -> close the call"] = _tab_to(page, _link("Close the call"))
-    page.keyboard.press("Enter")
-    counts["outcome"] = _tab_to(page, "el.id === 'close-outcome'")
-    page.keyboard.press("ArrowDown")  # "Referred to the child-protection team or the MASH"
-    counts["rationale"] = _tab_to(page, "el.id === 'close-rationale'")
-    page.keyboard.insert_text(WHY)
-    counts["ask to close"] = _tab_to(page, "el.id === 'close-submit'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    for steps in (
+        [
+            ("log box -> support", _link("Support"), "Enter"),
+            ("tick ceop", "el.name === 'agencies' && el.value === 'ceop'", "Space"),
+            ("tick nspcc", "el.name === 'agencies' && el.value === 'nspcc'", "Space"),
+            ("how it was given", "el.name === 'method'", "Space"),
+            ("evidence advice", "el.name === 'evidence_advice'", "Space"),
+            ("record advice", field("advice-submit"), SEND),
+        ],
+        [
+            ("log box -> referral", _link("Referral"), "Enter"),
+            ("refer to", field("referral-to"), "ArrowDown"),
+            ("reason", field("referral-reason"), WHY),
+            ("make referral", field("referral-submit"), SEND),
+        ],
+        [
+            ("log box -> tasks", _link("Tasks"), "Enter"),
+            ("tasks -> flag the child", _link("Flag the child as vulnerable"), "Enter"),
+            ("flag reason", field("flag-reason"), "SYNTHETIC: adult grooming, a meeting has been offered."),
+            ("flag", field("flag-submit"), SEND),
+        ],
+        [
+            ("log box -> close the call", _link("Close the call"), "Enter"),
+            ("outcome", field("close-outcome"), "ArrowDown"),  # "Referred to the child-protection team..."
+            ("rationale", field("close-rationale"), WHY),
+            ("ask to close", field("close-submit"), SEND),
+        ],
+    ):
+        page.locator("#note-text").focus()  # each part of the call starts from the log box
+        for step, test, then in steps:
+            counts[step] = _tab_to(page, test)
+            _press(page, then)
 
     print("\nTab presses, keyboard only, 1366x657:")
     for step, n in counts.items():

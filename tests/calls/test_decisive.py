@@ -178,13 +178,6 @@ def test_no_further_action_is_not_approved_while_a_decisive_question_is_unanswer
 # ------------------------------------------------------------------------------------------------- pages
 
 
-@pytest.fixture
-def handler_client(cast: dict[str, Any]) -> Client:
-    client = Client()
-    sign_in(client, cast["handler"])
-    return client
-
-
 def _panel(page: str) -> str:
     return page[page.index('id="live-panel"') :]
 

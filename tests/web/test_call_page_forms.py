@@ -19,13 +19,6 @@ from heed.calls import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def handler_client(cast: dict[str, Any]) -> Client:
-    client = Client()
-    sign_in(client, cast["handler"])
-    return client
-
-
 def _page(client: Client, call: Any) -> str:
     return client.get(f"/calls/{call.pk}/").content.decode()
 

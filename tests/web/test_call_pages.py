@@ -14,13 +14,6 @@ from heed.calls.models import NoteEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def handler_client(cast: dict[str, Any]) -> Client:
-    client = Client()
-    sign_in(client, cast["handler"])
-    return client
-
-
 def test_new_call_form_opens_a_call_and_shows_the_highlighted_log(
     handler_client: Client, demo_narrative: str
 ) -> None:
