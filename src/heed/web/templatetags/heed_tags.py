@@ -52,3 +52,24 @@ def answer_label(value: Any) -> str:
 def idempotency_field() -> SafeString:
     """A hidden field with a fresh idempotency key: the form, if sent twice, is acted on once."""
     return format_html('<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.new_key())
+
+
+@register.filter
+def error_in(errs: Any, field: str) -> bool:
+    """Whether a refused form's errors (``heed.web.edges.FormErrors``) name ``field``."""
+    return bool(errs) and field in getattr(errs, "fields", {})
+
+
+@register.simple_tag
+def field_error(errs: Any, field: str, input_id: str) -> str:
+    """The GOV.UK error message at a field of a refused form (empty when the field is not at fault); its id
+    is ``{input_id}-error``, for the input's aria-describedby."""
+    message = getattr(errs, "fields", {}).get(field) if errs else None
+    if not message:
+        return ""
+    return format_html(
+        '<p class="govuk-error-message" id="{}-error">'
+        '<span class="govuk-visually-hidden">Error:</span> {}</p>',
+        input_id,
+        message,
+    )
