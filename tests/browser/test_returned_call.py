@@ -37,17 +37,19 @@ def call_sent_for_review(browser: Any, server: str) -> str:
     for key in ("F2", "F3"):  # the person check and the identifier checks
         with handler.expect_navigation():
             handler.keyboard.press(key)
-    for agency in ("ceop", "nspcc"):
-        handler.locator(f"#agency-{agency}").check()
-    handler.locator("#method-read_out").check()
+    for agency in ("ceop", "nspcc"):  # nothing is ticked for the handler
+        handler.locator(f"input[name='agencies'][value='{agency}']").check()
+    handler.get_by_label("Read out on the call").check()
     with handler.expect_navigation():
         handler.locator("#advice-submit").click()
+    handler.locator("#referral-to").select_option("child_protection_team")
     handler.locator("#referral-reason").fill(WHY)
     with handler.expect_navigation():
         handler.locator("#referral-submit").click()
     handler.locator("#flag-reason").fill("SYNTHETIC: adult grooming, a meeting has been offered")
     with handler.expect_navigation():
         handler.locator("#flag-submit").click()
+    handler.locator("#close-outcome").select_option("referred")
     handler.locator("#close-rationale").fill(WHY)
     with handler.expect_navigation():
         handler.locator("#close-submit").click()
@@ -64,7 +66,7 @@ def test_the_handler_sees_a_returned_call_first_and_the_reason_at_the_top(browse
     sign_in(supervisor, server, "demo.supervisor")
     supervisor.goto(server + "/queue")
     supervisor.locator(f"#awaiting ~ table [data-queue-call='{reference}'] a").first.click()
-    supervisor.locator("#ndm-information").fill(NDM_NOTE)
+    supervisor.locator("#review-ndm_information").fill(NDM_NOTE)
     supervisor.locator("#review-rationale").fill(RETURN_WHY)
     with supervisor.expect_navigation():
         supervisor.locator("#review-return").click()

@@ -203,7 +203,10 @@ def test_the_call_page_opens_with_the_returned_banner(make_call: Any, cast: dict
     assert NDM["information"] in banner and NDM["decision"] in banner
     assert 'href="#close"' in banner
     open_call = make_call()
-    assert "data-returned" not in client_for(cast["handler"]).get(f"/calls/{open_call.pk}/").content.decode()
+    page = client_for(cast["handler"]).get(f"/calls/{open_call.pk}/").content.decode()
+    main = page[page.index('id="main-content"') :]
+    assert "data-returned" not in main
+    assert "return_notice" not in main  # the partial adds nothing (not even its comment) to another call
 
 
 def test_the_handlers_list_marks_returned_calls_first_with_the_reason(
