@@ -153,7 +153,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     ]
     free_refused = bool(typed_check) and not typed_check.get("subject")
     identifier_checks = list(IdentifierCheck.objects.filter(call=call).select_related("run_by"))
-    done_keys = {(c.kind, c.strong_key) for c in identifier_checks}
+    done_keys = {(c.kind, c.strong_key) for c in identifier_checks if c.records_searched is not None}
     identifiers = []
     for s in identifiers_to_check(call):
         keys = identifier_keys_of(s)
@@ -164,6 +164,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         )
     alerts = [c for c in person_checks if c.marker_alert]
     editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    identifier_alerts = [c for c in identifier_checks if c.marker_alert]
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     context = {
         **_decision_context(call, user, typed, actions),
@@ -181,6 +182,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifiers": identifiers,
         "identifier_checks": identifier_checks,
         "alerts": alerts,
+        "identifier_alerts": identifier_alerts,
         "questions": list(pack.questions.values()),
         **_panel_context(call, draft, user, history, actions, errors, typed),
     }
@@ -514,23 +516,26 @@ def person_check(request: HttpRequest, call: Call) -> HttpResponse:
 def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
     try:
         if request.POST.get("all"):
-            services.identifier_checks_run_all(actor=actor_of(request), call=call)
+            checks = services.identifier_checks_run_all(actor=actor_of(request), call=call)
         else:
             form = read_form(request, call, "identifier-check", IdentifierCheckForm)
             if form is None:
                 return back_to_call(call, "identifier-check-errors")
             d = form.cleaned_data
-            services.identifier_check_run(
-                actor=actor_of(request),
-                call=call,
-                kind=d["kind"],
-                value=d["value"],
-                platform=d["platform"],
-            )
+            checks = [
+                services.identifier_check_run(
+                    actor=actor_of(request),
+                    call=call,
+                    kind=d["kind"],
+                    value=d["value"],
+                    platform=d["platform"],
+                )
+            ]
     except services.CallError as exc:
         refuse(request, call, "identifier-check", exc)
         return back_to_call(call, "identifier-check-errors")
-    return back_to_call(call, "identifiers")
+    # A record with a warning marker holds one of them: the page opens on the alert, as for a person match.
+    return back_to_call(call, "marker-alert" if any(c.marker_alert for c in checks) else "identifiers")
 
 
 @call_view(Action.TIMELINE)
