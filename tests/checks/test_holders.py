@@ -131,3 +131,23 @@ def test_a_record_that_does_not_hold_the_identifier_is_not_a_hit() -> None:
         "NightHawk (xbox)",
     )
     assert holding("handle", identifier_keys("handle", "DayHawk", None), record) is None
+
+
+def test_a_postgresql_index_lost_mid_call_is_unavailable_not_empty() -> None:
+    """A server gone after opening is an index that could not be searched, never "no record holds it"."""
+    import uuid
+
+    from heed.checks import IndexUnavailable
+    from heed.checks.pg import PgIndex
+
+    from .conftest import PG_DSN
+
+    location = f"{PG_DSN}#schema=heed_checks_test_{uuid.uuid4().hex[:12]}"
+    index = PgIndex(location)
+    try:
+        index._db.close()
+        with pytest.raises(IndexUnavailable, match="could not be searched"):
+            index.holders("phone", "07700 900123")
+    finally:
+        with PgIndex(location) as cleanup:
+            cleanup.drop()

@@ -67,6 +67,9 @@ def test_an_index_that_cannot_be_searched_is_said_on_the_page_never_clean(
     assert "This is not a clean result" in page
     assert "No nominal record holds it." not in page
     assert "Searched earlier reports in this force; nominal records not searched." in page
+    listed = page[page.index('<ul class="govuk-list heed-identifiers">') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "+447700900048" in listed and "Not yet checked" in listed and "Checked</strong>" not in listed
 
 
 def test_the_api_returns_the_records_found_and_the_sources(cast: dict[str, Any], make_call: Any) -> None:
