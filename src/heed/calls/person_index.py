@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from heed.checks import IndexUnavailable, PersonIndex, index_location, open_inde
 from heed.checks.api import is_postgres
 
 _lock = threading.Lock()
+# user:password@ in a PostgreSQL location: never kept with a check or shown on a page.
+_CREDENTIALS = re.compile(r"(postgres(?:ql)?://)[^@/\s]*@")
 _cache: dict[str, tuple[float, PersonIndex]] = {}
 
 
@@ -90,5 +93,5 @@ def records_holding(kind: str, value: str, platform: str | None) -> RecordSearch
         found = index.holders(kind, value, platform)
         searched = len(index)
     except IndexUnavailable as exc:
-        return RecordSearch(error=str(exc)[:500])
+        return RecordSearch(error=_CREDENTIALS.sub(r"\1", str(exc))[:500])
     return RecordSearch(hits=found["hits"], more=found["more"], searched=searched)

@@ -113,3 +113,15 @@ def test_identifier_checks_also_search_the_postgresql_index(
     finally:
         with PgIndex(location) as index:
             index.drop()
+
+
+def test_an_unreachable_postgresql_index_is_recorded_without_its_credentials(
+    make_call: Any, cast: dict[str, Any], settings: Any
+) -> None:
+    call = make_call(PHONE_ONLY)
+    settings.HEED_INDEX_DIR = "postgresql://heed:s3cret-SYNTHETIC@127.0.0.1:1/nowhere"
+    [check] = services.identifier_checks_run_all(actor=cast["handler"], call=call)
+    assert check.records_searched is None
+    assert "PostgreSQL person index unreachable at postgresql://127.0.0.1:1/nowhere" in check.records_error
+    event = AuditEvent.objects.get(call_id=call.pk, event_type="check.identifier")
+    assert "s3cret" not in check.records_error and "s3cret" not in str(event.after)
