@@ -45,6 +45,7 @@ from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
+from heed.textclean import LIVE_READ, NARRATIVE, live_part
 from heed.web.edges import (
     TASK_SECTIONS,
     FormErrors,
@@ -265,13 +266,17 @@ def _panel_context(
     log plus the draft (with the child's vulnerability), and the stored actions and their state.
 
     With no unsent draft there is nothing new to read: the assessment stored when the log or the answers last
-    changed is the engine's reading of them (under the same pack), so the engine is not run again."""
+    changed is the engine's reading of them (under the same pack), so the engine is not run again.
+
+    Of a draft longer than ``textclean.LIVE_READ`` only the first part is read (and shown marked), so a pause
+    never takes seconds nor sends back the whole text; the panel says so (``draft_read``)."""
     pack = default_pack()
+    read = live_part(draft)
     if not draft.strip() and call.assessment and call.pack_version == pack.version:
         live_d: dict[str, Any] | None = call.assessment
         _, segments = call_text(call, history=history)
     else:
-        live, segments = services.live_assessment(call, draft, history)
+        live, segments = services.live_assessment(call, read, history)
         live_d = live.to_dict() if live is not None else None
     # With nothing to assess yet (no log, no draft), what was stored last still says what is known.
     shown = live_d if live_d is not None else call.assessment
@@ -294,6 +299,11 @@ def _panel_context(
         "errors": errors or {},
         "draft_preview": draft_html,
         "has_draft": bool(draft.strip()),
+        # Set when only part of the draft is read live: how much, of how much.
+        "draft_read": f"{len(read):,}" if len(read) < len(draft) else "",
+        "draft_length": f"{len(draft):,}",
+        "live_limit": LIVE_READ,
+        "note_limit": NARRATIVE,
         "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
         "decisive": decisive,
         "decisive_unanswered": decisive_unanswered,
@@ -400,7 +410,12 @@ def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.EDIT)
 @require_POST
 def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
-    """Autosave what is being typed; answer with the live panel (htmx)."""
+    """Autosave what is being typed; answer with the live panel (htmx).
+
+    A draft the rule refuses (over the entry's limit, a character that cannot be stored) is not saved, and the
+    panel says so in its status line, with the reason; the box keeps the text (this answers the panel only).
+    The panel then shows the log without the draft: it is not read in part, as it could not be added as it is.
+    """
     form = DraftForm(request.POST)
     try:
         if not form.is_valid():
@@ -411,7 +426,13 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
         return render(
             request,
             "calls/_panel.html",
-            {**_panel_context(call, "", actor_of(request)), "panel_error": str(exc)},
+            {
+                **_panel_context(call, "", actor_of(request)),
+                "panel_error": (
+                    f"Draft not saved. {exc} What you typed is still in the box; it is not in the log."
+                ),
+                "oob_preview": True,  # the preview of an earlier draft goes: it is not what is in the box
+            },
         )
     return render(
         request,
