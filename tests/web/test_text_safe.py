@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import unescape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,12 +19,15 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils.html import strip_tags
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import sign_in
 
 from heed import textclean as tc
 from heed.calls.models import Call, NoteDraft, NoteEntry
 from heed.calls.presenters import highlight, show_text
-from heed.calls.selectors import call_text
+from heed.calls.selectors import Segment, call_text
 from heed.support.services import referral_make
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +67,42 @@ def test_show_text_escapes_and_marks_each_invisible_character() -> None:
         + "&amp;"
     )
     assert show_text(None) == ""
+
+
+TEXT = st.text(
+    st.one_of(st.sampled_from(sorted(tc.INVISIBLE)), st.sampled_from("ab <&>\n\u05d0")), max_size=40
+)
+
+
+@given(
+    text=TEXT,
+    spans=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=4),
+)
+def test_the_highlighted_log_shows_every_character_in_place_and_no_control(
+    text: str, spans: list[tuple[int, int]]
+) -> None:
+    indicators = [
+        {"code": f"c{i}", "label": "L", "evidence": [{"start": s, "end": min(s + n, len(text))}]}
+        for i, (s, n) in enumerate(spans)
+        if s < len(text)
+    ]
+    html = str(highlight([Segment(1, 1, 0, text, "t", None)], indicators)[0].html)
+    assert not set(html) & tc.INVISIBLE
+    expected = "".join(
+        f"[{tc.control_name(run)[0]}]" if invisible else run for run, invisible in tc.split_invisible(text)
+    )
+    assert unescape(strip_tags(html)) == expected
+    # What is marked for each indicator is exactly the stored characters of its evidence, controls as marks.
+    marks = re.findall(
+        r'<mark class="heed-mark" data-indicators="([^"]*)" title="[^"]*">(.*?)</mark>', html, re.DOTALL
+    )
+    for ind in indicators:
+        ev = ind["evidence"][0]
+        inside = "".join(body for codes, body in marks if ind["code"] in codes.split())
+        assert unescape(strip_tags(inside)) == "".join(
+            f"[{tc.control_name(run)[0]}]" if invisible else run
+            for run, invisible in tc.split_invisible(text[ev["start"] : ev["end"]])
+        )
 
 
 def test_a_bidi_override_is_stored_as_typed_marked_on_every_page_and_not_read_by_the_engine(
