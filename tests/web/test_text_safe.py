@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from tests.conftest import sign_in
 
 from heed import textclean as tc
+from heed.accounts.services import token_create
 from heed.calls.models import Call, NoteDraft, NoteEntry
 from heed.calls.presenters import highlight, show_text
 from heed.calls.selectors import Segment, call_text
@@ -255,7 +256,7 @@ def test_a_body_too_large_to_read_is_a_413_in_words_not_a_traceback(
     )
     assert draft.status_code == 413
     said = (
-        f"What was sent is {len(big) / 1e6:,.1f} MB; the server takes at most 2.6 MB at once. A log entry "
+        f"What was sent is {len(big) / 2**20:,.1f} MB; the server takes at most 2.5 MB at once. A log entry "
         "or a narrative is at most 50,000 characters, far less than that: the text is too long to keep as "
         "one entry."
     )
@@ -289,4 +290,18 @@ def test_a_form_of_too_many_fields_is_a_400_in_words(
         "The form sent more than 1,000 fields, more than any page of Heed has." in response.content.decode()
     )
     assert NoteEntry.objects.filter(call=call).count() == 1
+    assert _security_errors(caplog) == []
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_the_api_answers_a_body_too_large_with_its_own_413(
+    cast: dict[str, Any], caplog: pytest.LogCaptureFixture, content_type: str
+) -> None:
+    token = token_create(user=cast["supervisor"])
+    big = '{"narrative": "SYNTHETIC ' + "q" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + '"}'
+    response = Client().generic(
+        "POST", "/api/v1/calls", big, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large (the limit is 2.5 MB).", "errors": []}
     assert _security_errors(caplog) == []

@@ -11,8 +11,9 @@ This middleware reads the form first, before any other part of Heed does. When D
 answer is a 413 (too large) or a 400 (too many fields) that names the limit and the size sent and says that
 nothing was recorded; for the live panel's autosave (an htmx request) a short fragment that ``heed.js`` shows
 in the panel. What was typed stays in the browser: the call page's script refuses an over-long text before it
-is sent (``heed.js``), so this is the answer for what gets past it (no script, another client). The API
-answers its own 413 in JSON (``heed.api.api``).
+is sent (``heed.js``), so this is the answer for what gets past it (no script, another client). Under
+``/api/`` the answer is the API's JSON error (``{"detail": ..., "errors": []}``, as ``heed.api.api`` answers a
+JSON body too large).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from heed import textclean as tc
@@ -40,7 +41,8 @@ def _size(request: HttpRequest) -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.1f} MB"
+    # In binary megabytes, as the API's own message gives the limit (2,621,440 bytes: "2.5 MB").
+    return f"{size / 1_048_576:,.1f} MB"
 
 
 class BodyLimitMiddleware:
@@ -48,11 +50,7 @@ class BodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.method == "POST"
-            and not request.path.startswith("/api/")
-            and request.content_type in FORM_TYPES
-        ):
+        if request.method == "POST" and request.content_type in FORM_TYPES:
             try:
                 request.POST  # noqa: B018 - read here, where a refusal can be answered in words
             except RequestDataTooBig:
@@ -77,6 +75,14 @@ class BodyLimitMiddleware:
     def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
         # One line, no traceback: a person pasted too much, nothing is wrong with the server.
         logger.warning("form refused unread (%s): %s %s bytes", status, request.path, _size(request))
+        if request.path.startswith("/api/"):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+            detail = (
+                f"The request body is too large (the limit is {_megabytes(limit)})."
+                if status == 413
+                else message
+            )
+            return JsonResponse({"detail": detail, "errors": []}, status=status)
         if request.headers.get("HX-Request"):
             return render(request, "web/_not_read.html", {"message": message}, status=status)
         back = request.headers.get("Referer", "")
