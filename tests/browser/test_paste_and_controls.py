@@ -111,6 +111,19 @@ def test_a_draft_save_that_fails_is_said_in_the_panel(small: Any, server: str) -
     assert "Draft not saved: the server refused it (error 400)." in alert.inner_text()
     assert box.input_value() == "SYNTHETIC. Mum is worried. He asked her to meet him at the park."
 
+    # A 413 from the server (heed.web.body_limit) is said with the server's own words.
+    page.unroute("**/draft")
+    page.route(
+        "**/draft",
+        lambda route: route.fulfill(status=413, body="<p data-heed-message>What was sent is 3.0 MB.</p>"),
+    )
+    box.fill("SYNTHETIC. Mum is worried. He asked her to meet him at the park today.")
+    alert.filter(has_text="too large").wait_for()
+    assert alert.text_content() == (
+        "Error: Draft not saved: the text is too large to send. What was sent is 3.0 MB. What you typed is "
+        "still in the box; it is not in the log."
+    )
+
 
 LEFT_OF = """([selector, digits]) => {
   // Where the first and last of ``digits`` are drawn: left to right when the number reads in order.
