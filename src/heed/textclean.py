@@ -47,10 +47,11 @@ AGE = 3
 CODE = 40  # a choice sent as text: an outcome, a status, an agency, a question id, an answer
 
 # Not a limit on what is kept: how much of a draft (what is being typed, up to NARRATIVE) the live panel reads
-# on each pause. The engine reads about 100 characters a millisecond on one core, so a draft at NARRATIVE
-# would hold every pause for half a second or more and send back its whole text highlighted; this much keeps
-# a pause near a tenth of a second. The panel says when a draft is longer; the whole entry is read when it is
-# added to the log (docs/adr/0013-textsafe-controls-kept.md).
+# on each pause. The engine reads roughly 100 characters a millisecond, so a draft at NARRATIVE held every
+# pause for over half a second and sent back 190 KB (its whole text highlighted); reading this much, a pause
+# took about 0.2 s and 55 KB (benchmarks/bench_draft.py, a shared 2-core machine under load). The panel says
+# when a draft is longer; the whole entry is read when it is added to the log
+# (docs/adr/0013-textsafe-controls-kept.md).
 LIVE_READ = 10_000
 
 
