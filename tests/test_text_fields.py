@@ -439,7 +439,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
 
 # For each field whose row the tests above read: a value with invisible and reordering characters in it that
 # the services accept once cleaned, and any other field the request needs for it to be accepted. Free text
-# (several lines) keeps them as typed; a one-line field loses them (docs/adr/0013-textsafe-controls-kept.md).
+# (several lines) keeps them as typed; a one-line field loses them (docs/adr/0015-controls-kept-as-typed.md).
 DIRTY: dict[str, tuple[str, dict[str, str]]] = {
     "narrative": ("SYNTHETIC.\r\nHe said\u202e meet me\x07 at the cafe\u2028e\u0301", {}),
     "text": ("  SYNTHETIC more\u2066 from the mum\r\n", {}),

@@ -1,7 +1,7 @@
 """The text rule by itself (heed.textclean): whatever comes in, what comes out is storable, shown as typed,
 idempotent and within the limit; what cannot be kept is refused with the position. Invisible controls are kept
 in free text (several lines) and removed from a one-line field; the engine reads each as a space in its place
-(docs/adr/0013-textsafe-controls-kept.md)."""
+(docs/adr/0015-controls-kept-as-typed.md)."""
 
 from __future__ import annotations
 

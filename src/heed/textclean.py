@@ -1,5 +1,5 @@
 """What any text typed into Heed must be before it is kept: one rule, used by every form field and every API
-schema field (docs/adr/0009-text-input.md, amended by 0013-textsafe-controls-kept.md). Pure Python, no Django.
+schema field (docs/adr/0009-text-input.md, amended by 0015-controls-kept-as-typed.md). Pure Python, no Django.
 
 - Lone surrogates (U+D800–U+DFFF without a partner) and NUL are refused: neither can be stored (no database
   takes a lone surrogate, PostgreSQL takes no NUL), no page can show a lone surrogate, and NUL is the mark
@@ -51,7 +51,7 @@ CODE = 40  # a choice sent as text: an outcome, a status, an agency, a question 
 # pause for over half a second and sent back 190 KB (its whole text highlighted); reading this much, a pause
 # took about 0.2 s and 55 KB (benchmarks/bench_draft.py, a shared 2-core machine under load). The panel says
 # when a draft is longer; the whole entry is read when it is added to the log
-# (docs/adr/0013-textsafe-controls-kept.md).
+# (docs/adr/0015-controls-kept-as-typed.md).
 LIVE_READ = 10_000
 
 

@@ -5,7 +5,7 @@
   reads each as a space in its place, so the evidence it quotes lines up with what is shown;
 - an over-long draft or note is refused with its length and the limit, the text kept; the live panel reads
   a bounded part of a long draft and says so; a body too large to read is a 413 in words, never a
-  traceback (docs/adr/0013-textsafe-controls-kept.md)."""
+  traceback (docs/adr/0015-controls-kept-as-typed.md)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def show_text(value: object) -> SafeString:
     """``value`` as HTML (escaped), with each invisible control character (a bidirectional override, a
     zero-width space, an escape...) shown as a visible mark in its place instead of acting unseen: a pasted
     right-to-left override once reversed a phone number on screen. The stored text keeps the character (the
-    record is evidence, docs/adr/0013-textsafe-controls-kept.md); the page shows that it is there and where.
+    record is evidence, docs/adr/0015-controls-kept-as-typed.md); the page shows that it is there and where.
     The mark isolates itself (``dir``), so nothing around it is reordered."""
     text = "" if value is None else str(value)
     if not has_invisible(text):

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args.batch, args.workers)
     if not args.file:
         raise CommandError("give a narrative FILE, - for standard input, or --batch IN.jsonl")
-    # Invisible controls (a bidi override) are read as spaces, as the pages' engine reads them (ADR 0013).
+    # Invisible controls (a bidi override) are read as spaces, as the pages' engine reads them (ADR 0015).
     text = for_engine(_read_text(args.file))
     answers = _parse_answers(args.answers) if args.answers else None
     try:
