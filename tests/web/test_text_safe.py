@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils.html import strip_tags
 from hypothesis import given
@@ -227,12 +226,16 @@ def test_a_note_over_the_limit_is_refused_with_its_length_and_kept_in_the_box(
     call = make_call("SYNTHETIC. Mum is worried.")
     typed = "SYNTHETIC pasted chat " + "z" * 200_000
     response = handler.post(f"/calls/{call.pk}/notes", {"text": typed})
-    assert response.status_code == 302
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"The log entry is {len(typed):,} characters long; the limit is 50,000. Shorten it and save again."
-    ]
+    assert response.status_code == 302 and response["Location"].endswith("#note-errors")
     assert NoteEntry.objects.filter(call=call).count() == 1
     page = handler.get(f"/calls/{call.pk}/").content.decode()
+    # Said at the log box (issue 10: the error summary there, and the message at the field), text kept.
+    said = f"The log entry is {len(typed):,} characters long; the limit is 50,000. Shorten it and save again."
+    assert f'<a href="#note-text">{said}</a>' in page
+    assert (
+        f'<p class="govuk-error-message" id="note-text-error"><span class="govuk-visually-hidden">Error:</span> {said}</p>'
+        in page
+    )
     assert f">{typed}</textarea>" in page
 
 
