@@ -435,10 +435,11 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
     run()
 
 
-# ------------------------------------------------------------------- dirty but storable text, stored clean
+# -------------------------------------------------------------- dirty but storable text, stored by the rule
 
 # For each field whose row the tests above read: a value with invisible and reordering characters in it that
-# the services accept once cleaned, and any other field the request needs for it to be accepted.
+# the services accept once cleaned, and any other field the request needs for it to be accepted. Free text
+# (several lines) keeps them as typed; a one-line field loses them (docs/adr/0015-controls-kept-as-typed.md).
 DIRTY: dict[str, tuple[str, dict[str, str]]] = {
     "narrative": ("SYNTHETIC.\r\nHe said\u202e meet me\x07 at the cafe\u2028e\u0301", {}),
     "text": ("  SYNTHETIC more\u2066 from the mum\r\n", {}),
@@ -470,7 +471,7 @@ def test_every_stored_field_has_a_dirty_value() -> None:
 
 
 @pytest.mark.parametrize(("surface", "where", "leaf"), STORED_CASES, ids=[" ".join(c) for c in STORED_CASES])
-def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: str, leaf: str) -> None:
+def test_dirty_text_is_stored_by_the_rule(world: dict[str, Any], surface: str, where: str, leaf: str) -> None:
     value, extra = DIRTY[leaf.split(".")[-1]]
     if "{rid}" in where or "{referral_id}" in where or where == "referral_status":
         world["rid"] = _fresh_referral(world)
@@ -487,6 +488,7 @@ def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: 
             HTTP_AUTHORIZATION=f"Bearer {world['token']}",
         )
         assert response.status_code in (200, 201), response.content[:300]
+        _check_controls(value, rule)
         _check_stored(API_STORED[(where, leaf)], world, tc.clean_text(value, rule))
     else:
         field = page_text_fields()[(where, leaf)]
@@ -500,4 +502,14 @@ def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: 
         response = client.post(path.format(id=world["id"], rid=world["rid"]), data)
         assert response.status_code in (200, 302)
         assert [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"] == []
+        _check_controls(value, field.rule)
         _check_stored(PAGE_STORED[(where, leaf)], world, tc.clean_text(value, field.rule))
+
+
+def _check_controls(value: str, rule: tc.TextRule) -> None:
+    """What the rule keeps of ``value``'s invisible controls: every one, in order, in free text; none in a
+    one-line field. (Each dirty value has at least one.)"""
+    sent = [c for c in value if c in tc.INVISIBLE]
+    kept = [c for c in tc.clean_text(value, rule) if c in tc.INVISIBLE]
+    assert sent
+    assert kept == ([] if rule.single_line else sent)

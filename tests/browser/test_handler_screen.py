@@ -57,7 +57,7 @@ def test_a_sign_found_while_typing_is_in_view_marked_new_and_announced(browser: 
     sign_in(page, server, "demo.handler")
     _open_call(page, server)
     page.keyboard.insert_text(FIRST)
-    page.locator("#live-panel .heed-saved").wait_for()
+    page.locator("#draft-saved").wait_for()
     assert page.locator("#live-panel [data-indicator='secrecy']").count() == 0
     page.keyboard.insert_text(MORE)
     sign = page.locator("#live-panel [data-indicator='secrecy']")

@@ -48,6 +48,7 @@ from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
+from heed.textclean import LIVE_READ, NARRATIVE, live_part
 from heed.web.edges import (
     TASK_SECTIONS,
     FormErrors,
@@ -159,7 +160,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     ]
     free_refused = bool(typed_check) and not typed_check.get("subject")
     identifier_checks = list(IdentifierCheck.objects.filter(call=call).select_related("run_by"))
-    done_keys = {(c.kind, c.strong_key) for c in identifier_checks}
+    done_keys = {(c.kind, c.strong_key) for c in identifier_checks if c.records_searched is not None}
     identifiers = []
     for s in identifiers_to_check(call):
         keys = identifier_keys_of(s)
@@ -170,6 +171,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         )
     alerts = [c for c in person_checks if c.marker_alert]
     editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    identifier_alerts = [c for c in identifier_checks if c.marker_alert]
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     context = {
         **_decision_context(call, user, typed, actions),
@@ -187,6 +189,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifiers": identifiers,
         "identifier_checks": identifier_checks,
         "alerts": alerts,
+        "identifier_alerts": identifier_alerts,
         "return_notice": return_notice(call),  # the supervisor's reason, while the call is returned
         "questions": list(pack.questions.values()),
         **_panel_context(call, draft, user, history, actions, errors, typed),
@@ -270,13 +273,17 @@ def _panel_context(
     log plus the draft (with the child's vulnerability), and the stored actions and their state.
 
     With no unsent draft there is nothing new to read: the assessment stored when the log or the answers last
-    changed is the engine's reading of them (under the same pack), so the engine is not run again."""
+    changed is the engine's reading of them (under the same pack), so the engine is not run again.
+
+    Of a draft longer than ``textclean.LIVE_READ`` only the first part is read (and shown marked), so a pause
+    never takes seconds nor sends back the whole text; the panel says so (``draft_read``)."""
     pack = default_pack()
+    read = live_part(draft)
     if not draft.strip() and call.assessment and call.pack_version == pack.version:
         live_d: dict[str, Any] | None = call.assessment
         _, segments = call_text(call, history=history)
     else:
-        live, segments = services.live_assessment(call, draft, history)
+        live, segments = services.live_assessment(call, read, history)
         live_d = live.to_dict() if live is not None else None
     # With nothing to assess yet (no log, no draft), what was stored last still says what is known.
     shown = live_d if live_d is not None else call.assessment
@@ -299,6 +306,11 @@ def _panel_context(
         "errors": errors or {},
         "draft_preview": draft_html,
         "has_draft": bool(draft.strip()),
+        # Set when only part of the draft is read live: how much, of how much.
+        "draft_read": f"{len(read):,}" if len(read) < len(draft) else "",
+        "draft_length": f"{len(draft):,}",
+        "live_limit": LIVE_READ,
+        "note_limit": NARRATIVE,
         "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
         "decisive": decisive,
         "decisive_unanswered": decisive_unanswered,
@@ -405,7 +417,12 @@ def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.EDIT)
 @require_POST
 def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
-    """Autosave what is being typed; answer with the live panel (htmx)."""
+    """Autosave what is being typed; answer with the live panel (htmx).
+
+    A draft the rule refuses (over the entry's limit, a character that cannot be stored) is not saved, and the
+    panel says so in its status line, with the reason; the box keeps the text (this answers the panel only).
+    The panel then shows the log without the draft: it is not read in part, as it could not be added as it is.
+    """
     form = DraftForm(request.POST)
     try:
         if not form.is_valid():
@@ -416,7 +433,13 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
         return render(
             request,
             "calls/_panel.html",
-            {**_panel_context(call, "", actor_of(request)), "panel_error": str(exc)},
+            {
+                **_panel_context(call, "", actor_of(request)),
+                "panel_error": (
+                    f"Draft not saved. {exc} What you typed is still in the box; it is not in the log."
+                ),
+                "oob_preview": True,  # the preview of an earlier draft goes: it is not what is in the box
+            },
         )
     return render(
         request,
@@ -521,23 +544,26 @@ def person_check(request: HttpRequest, call: Call) -> HttpResponse:
 def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
     try:
         if request.POST.get("all"):
-            services.identifier_checks_run_all(actor=actor_of(request), call=call)
+            checks = services.identifier_checks_run_all(actor=actor_of(request), call=call)
         else:
             form = read_form(request, call, "identifier-check", IdentifierCheckForm)
             if form is None:
                 return back_to_call(call, "identifier-check-errors")
             d = form.cleaned_data
-            services.identifier_check_run(
-                actor=actor_of(request),
-                call=call,
-                kind=d["kind"],
-                value=d["value"],
-                platform=d["platform"],
-            )
+            checks = [
+                services.identifier_check_run(
+                    actor=actor_of(request),
+                    call=call,
+                    kind=d["kind"],
+                    value=d["value"],
+                    platform=d["platform"],
+                )
+            ]
     except services.CallError as exc:
         refuse(request, call, "identifier-check", exc)
         return back_to_call(call, "identifier-check-errors")
-    return back_to_call(call, "identifiers")
+    # A record with a warning marker holds one of them: the page opens on the alert, as for a person match.
+    return back_to_call(call, "marker-alert" if any(c.marker_alert for c in checks) else "identifiers")
 
 
 @call_view(Action.TIMELINE)

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from heed.calls.presenters import show_text
 from heed.security import idempotency
 
 register = template.Library()
@@ -24,8 +25,17 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.filter
-def pretty_json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+def pretty_json(value: Any) -> SafeString:
+    """``value`` as indented JSON for a person to read, escaped, invisible controls in it shown as marks."""
+    return show_text(json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str))
+
+
+@register.filter
+def visible(value: Any) -> SafeString:
+    """Free text as typed (a log entry, a narrative, a rationale, a note), escaped, with every invisible
+    control character shown as a mark in its place (``heed.calls.presenters.show_text``). Use it wherever
+    such text is shown: an override left to act reorders what follows it on screen."""
+    return show_text(value)
 
 
 @register.filter
