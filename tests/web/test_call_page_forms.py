@@ -183,6 +183,13 @@ def test_the_tasks_before_closure_are_a_task_list_linking_to_where_each_is_done(
     assert re.search(
         r'id="task-person_check-status"><strong class="govuk-tag govuk-tag--red">Outstanding', tasks
     )
+    # Advice has no clock (due by the end of the call); a check has one.
+    advice = tasks[tasks.index('data-action="specialist_advice"') :]
+    assert advice.index("By the end of the call") < advice.index("</li>")
+    check = tasks[tasks.index('data-action="person_check"') :]
+    assert re.search(
+        r'govuk-task-list__hint">Due \d+ [A-Z][a-z]{2} \d\d:\d\d</div>', check[: check.index("</li>")]
+    )
     # Each task links to a part of the page that exists.
     for href in set(
         re.findall(r'class="govuk-link govuk-task-list__link heed-task" href="#([a-z-]+)"', tasks)

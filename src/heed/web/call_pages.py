@@ -360,7 +360,10 @@ def task_list(
         elif a.status == "not_applicable":
             hint = f"{a.done_by.username if a.done_by else ''}: {a.reason}"
         else:
-            hint = f"Due {timezone.localtime(a.due_at):%-d %b %H:%M}" if a.due_at else ""
+            # No clock: due by the end of the call (the close request), so never overdue while it is live.
+            hint = (
+                f"Due {timezone.localtime(a.due_at):%-d %b %H:%M}" if a.due_at else "By the end of the call"
+            )
         na = (
             a.status == "outstanding"
             and editable
