@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from heed.security import idempotency
+from heed.support import record
 
 register = template.Library()
 
@@ -43,9 +44,7 @@ def split(value: str) -> list[str]:
 @register.filter
 def answer_label(value: Any) -> str:
     """A guided answer's code as a button or option label; "unknown" reads as the handler would say it."""
-    if value == "unknown":
-        return "Don't know"
-    return words(value).capitalize()
+    return record.answer_label(str(value))
 
 
 @register.simple_tag
