@@ -75,6 +75,7 @@ def test_every_agency_given_still_fits_its_pages(make_call: Any, cast: dict[str,
     assert "page 1 of 2" in text and "page 2 of 2" in text
     # Each agency is kept whole on one page (its name and its contact are never split apart).
     for page in document.pages:
-        for b in page._page_box.descendants():
+        box = page._page_box
+        for b in box.descendants():
             if getattr(b, "element_tag", "") == "div" and "agency" in (b.element.get("class") or ""):
-                assert b.position_y + b.margin_height() <= page._page_box.content_box_y() + page._page_box.height
+                assert b.position_y + b.margin_height() <= box.content_box_y() + box.height
