@@ -98,3 +98,16 @@ def test_views_are_hidden_unless_asked_for_and_counted(make_call: Any, cast: dic
     # A kind the call has no event of is no filter at all (and never an error).
     assert call_timeline(call.pk, kind="no.such").kind == ""
     assert call_timeline(call.pk, kind="no.such").hidden_views == 4
+
+
+def test_the_order_shown_does_not_depend_on_the_order_keys_were_stored() -> None:
+    """PostgreSQL's JSON columns keep keys in their own order: the timeline reads the same on both."""
+    after = {"status": "returned", "decision": "return", "ndm": {"information": "a", "decision": "b"}}
+    shuffled = {"ndm": {"decision": "b", "information": "a"}, "decision": "return", "status": "returned"}
+    rows = [
+        describe(AuditEvent(event_type="review.decided", before={"status": "awaiting_review"}, after=a))
+        for a in (after, shuffled)
+    ]
+    assert rows[0].changes == rows[1].changes and rows[0].notes == rows[1].notes
+    assert [c.label for c in rows[0].changes] == ["Status", "Decision"]
+    assert [label for label, _ in rows[0].notes] == [NDM_LABELS["information"], NDM_LABELS["decision"]]

@@ -11,7 +11,7 @@ It lives in ``heed.support`` because it reads advice and referrals, which sit ab
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from heed.audit.events import EventType
 from heed.audit.models import AuditEvent
+from heed.calls.forms import PersonCheckForm
 from heed.calls.models import (
     Call,
     ClosureRequest,
@@ -81,6 +82,17 @@ class Record:
     items: tuple[Item, ...]
     pending: ClosureRequest | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
+
+
+def in_order(keys: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``keys`` in the order given (then any others alphabetically): a JSON column in PostgreSQL does not
+    keep the order its keys were written in, and a record must read the same on either database."""
+    rank = {k: i for i, k in enumerate(order)}
+    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))
+
+
+# The order a person check's search fields are asked for in the form.
+QUERY_ORDER: tuple[str, ...] = tuple(k for k in PersonCheckForm.base_fields if k != "subject")
 
 
 def answer_text(pack: GuidancePack, qid: str, value: str) -> tuple[str, str]:
@@ -201,7 +213,8 @@ def _answer_items(pack: GuidancePack, call: Call) -> list[Item]:
         before = ev.before if isinstance(ev.before, dict) else {}
         after = ev.after if isinstance(ev.after, dict) else {}
         rows = []
-        for qid, value in after.items():
+        for qid in in_order(after, list(pack.questions)):
+            value = after[qid]
             if before.get(qid) == value:
                 continue
             question, label = answer_text(pack, qid, str(value))
@@ -222,7 +235,12 @@ def _answer_items(pack: GuidancePack, call: Call) -> list[Item]:
 
 
 def person_check_item(c: PersonCheck) -> Item:
-    searched = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in c.query.items() if v not in ("", None))
+    query = c.query if isinstance(c.query, dict) else {}
+    searched = ", ".join(
+        f"{k.replace('_', ' ')} {query[k]}"
+        for k in in_order(query, QUERY_ORDER)
+        if query[k] not in ("", None)
+    )
     results = [r for r in c.results if isinstance(r, dict)]
     found = []
     for r in results[:5]:
@@ -366,7 +384,9 @@ def call_record(call: Call, *, history: dict[int, list[NoteEntry]] | None = None
     reviews = list(call.review_decisions.select_related("decided_by"))
     items.extend(closing_history(closures, reviews))
     items.sort(key=lambda i: i.order)
-    answers = tuple(answer_text(pack, qid, str(v)) for qid, v in call.answers.items())
+    answers = tuple(
+        answer_text(pack, qid, str(call.answers[qid])) for qid in in_order(call.answers, list(pack.questions))
+    )
     counts: dict[str, int] = {}
     for i in items:
         counts[i.kind] = counts.get(i.kind, 0) + 1

@@ -22,35 +22,30 @@ from heed.calls.workflow import NDM_LABELS, OUTCOMES
 from heed.risk import default_pack
 from heed.risk.pack import GuidancePack
 from heed.support.models import AdviceMethod, ReferralStatus
-from heed.support.record import agency_names, answer_text
+from heed.support.record import QUERY_ORDER, agency_names, answer_text, in_order
 
+NESTED = ("name", "relation", "contact", "age")
 VIEW_EVENTS: frozenset[str] = frozenset({EventType.CALL_VIEWED, EventType.TIMELINE_VIEWED})
 MISSING = "–"
 
-# Field labels for the keys the services store. A key not here is shown as its words (``due_at`` → "Due at").
+# Field labels for the keys the services store, in the order they are shown (what was decided first, the
+# bookkeeping last). A key not here is shown as its words, after these (``foo_bar`` → "Foo bar").
 FIELD_LABELS: dict[str, str] = {
     "reference": "Reference",
     "caller": "Caller",
     "child": "Child",
-    "answers": "Guided answers",
-    "entry_no": "Log entry",
-    "version": "Version",
-    "text": "Text",
-    "by": "By",
+    "status": "Status",
+    "decision": "Decision",
+    "outcome": "Outcome",
     "risk": "Risk",
     "engine_risk": "The engine's reading",
     "response": "Response",
-    "indicators": "Danger signs",
-    "vulnerability": "Vulnerability",
-    "required_actions": "Required actions",
-    "pack_version": "Guidance pack",
-    "reasons": "Rules that applied",
     "code": "Action",
-    "status": "Status",
-    "due_at": "Due",
-    "rule": "Rule",
-    "record": "Done with",
-    "reason": "Reason",
+    "to": "Referred to",
+    "agencies": "Agencies",
+    "method": "How",
+    "evidence_advice": "Evidence advice given",
+    "required_still_missing": "Required agencies still to give",
     "subject": "Person",
     "query": "Searched",
     "results": "Found",
@@ -59,25 +54,42 @@ FIELD_LABELS: dict[str, str] = {
     "value": "Value",
     "display": "Identifier",
     "earlier": "Earlier reports",
-    "agencies": "Agencies",
-    "method": "How",
-    "evidence_advice": "Evidence advice given",
-    "required_still_missing": "Required agencies still to give",
-    "to": "Referred to",
-    "note": "Note",
-    "outcome": "Outcome",
+    "entry_no": "Log entry",
+    "text": "Text",
+    "by": "By",
     "rationale": "Rationale",
+    "reason": "Reason",
+    "note": "Note",
+    "indicators": "Danger signs",
+    "vulnerability": "Vulnerability",
+    "required_actions": "Required actions",
+    "reasons": "Rules that applied",
+    "pack_version": "Guidance pack",
+    "answers": "Guided answers",
+    "due_at": "Due",
+    "rule": "Rule",
+    "record": "Done with",
     "request": "Closure request",
-    "decision": "Decision",
     "review": "Review",
     "lowered": "Lowered below the engine's reading",
     "via": "Seen on",
     "updated_at": "Updated",
+    "version": "Version",
     "name": "Name",
     "relation": "Relation",
     "contact": "Contact",
     "age": "Age",
 }
+
+
+# The order fields are shown in: as the labels above are listed, nested fields (``caller.name``) after
+# their record's place.
+FIELD_ORDER: tuple[str, ...] = tuple(
+    f"{record}.{sub}" if record else key
+    for key in FIELD_LABELS
+    for record, sub in ([("", key)] if key not in ("caller", "child") else [(key, s) for s in NESTED])
+)
+NDM: tuple[str, ...] = tuple(NDM_LABELS)
 
 
 @dataclass(frozen=True)
@@ -163,7 +175,8 @@ def _formatters(pack: GuidancePack) -> dict[str, Callable[[Any], str]]:
     def searched(v: Any) -> str:
         if not isinstance(v, dict):
             return _plain(v)
-        return ", ".join(f"{k.replace('_', ' ')} {x}" for k, x in v.items() if x not in ("", None)) or MISSING
+        given = [k for k in in_order(v, QUERY_ORDER) if v[k] not in ("", None)]
+        return ", ".join(f"{k.replace('_', ' ')} {v[k]}" for k in given) or MISSING
 
     def found(v: Any) -> str:
         if not isinstance(v, list) or not v:
@@ -232,7 +245,8 @@ def describe(ev: AuditEvent, pack: GuidancePack | None = None) -> Row:
     )
     if ev.event_type == EventType.ANSWERS_RECORDED and isinstance(after, dict):
         was = before if isinstance(before, dict) else {}
-        for qid, value in after.items():
+        for qid in in_order(after, list(pack.questions)):
+            value = after[qid]
             if was.get(qid) == value:
                 continue
             question, label = answer_text(pack, str(qid), str(value))
@@ -241,17 +255,20 @@ def describe(ev: AuditEvent, pack: GuidancePack | None = None) -> Row:
         return Row(ev, ev.get_event_type_display(), tuple(changes), (), stored)
     old_fields = _flatten(before)
     new_fields = _flatten(after)
-    for key in [*new_fields, *(k for k in old_fields if k not in new_fields)]:
+    for key in in_order({*new_fields, *old_fields}, FIELD_ORDER):
         base = key.split(".")[-1]
         label = _label(key.split(".")[0]) + (f" {_label(base).lower()}" if "." in key else "")
         if base == "ndm":
             value = new_fields.get(key)
             if isinstance(value, dict):
-                notes.extend((NDM_LABELS.get(k, _label(k)), str(t)) for k, t in value.items() if t)
+                notes.extend(
+                    (NDM_LABELS.get(k, _label(k)), str(value[k])) for k in in_order(value, NDM) if value[k]
+                )
             continue
         if key == "answers" and isinstance(new_fields.get(key), dict):
-            for qid, value in new_fields[key].items():
-                question, answer = answer_text(pack, str(qid), str(value))
+            given = new_fields[key]
+            for qid in in_order(given, list(pack.questions)):
+                question, answer = answer_text(pack, str(qid), str(given[qid]))
                 changes.append(Change(question, None, answer))
             continue
         show = fmt.get(base, _plain)
