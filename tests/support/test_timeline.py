@@ -111,3 +111,31 @@ def test_the_order_shown_does_not_depend_on_the_order_keys_were_stored() -> None
     assert rows[0].changes == rows[1].changes and rows[0].notes == rows[1].notes
     assert [c.label for c in rows[0].changes] == ["Status", "Decision"]
     assert [label for label, _ in rows[0].notes] == [NDM_LABELS["information"], NDM_LABELS["decision"]]
+
+
+def test_a_field_set_from_nothing_reads_as_set_and_empty_fields_are_left_out(make_call: Any) -> None:
+    call = make_call(caller_name="")
+    created = describe(_event(call, "call.created"))
+    assert [c.label for c in created.changes if c.label.startswith("Caller")] == ["Caller relation"]
+    assert Change("Caller relation", None, "Parent or carer") in created.changes
+    assessed = describe(_event(call, "call.assessed"))
+    assert Change("Risk", None, "high") in assessed.changes
+    assert '"name": ""' in created.stored  # the empty field is still in the payload as stored
+
+
+def test_rules_and_the_records_actions_are_done_with_read_in_words(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    call = call_with_records(make_call, cast)
+    question = default_pack().questions["whereabouts_now"].text
+    assessed = AuditEvent.objects.filter(call_id=call.pk, event_type="call.assessed").order_by("-seq")[0]
+    rules = next(c for c in describe(assessed).changes if c.label == "Rules that applied")
+    assert f"the answer to “{question}”" in rules.new and "question:" not in rules.new
+    assert "RISK-HIGH-MEETING-NONPEER" in rules.new
+    done = [
+        c.new
+        for ev in AuditEvent.objects.filter(call_id=call.pk, event_type="action.updated")
+        for c in describe(ev).changes
+        if c.label == "Done with"
+    ]
+    assert "advice record 1" in done and not any("advicerecord" in d for d in done)

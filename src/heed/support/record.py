@@ -330,7 +330,7 @@ def call_record(call: Call, *, history: dict[int, list[NoteEntry]] | None = None
             title="Call taken",
             by=call.created_by.username,
             rows=(("Caller", caller), ("Child", child)),
-            ident="call",
+            ident="call-taken",
         ),
         *_note_items(call, log),
         *_answer_items(pack, call),

@@ -90,6 +90,17 @@ FIELD_ORDER: tuple[str, ...] = tuple(
     for record, sub in ([("", key)] if key not in ("caller", "child") else [(key, s) for s in NESTED])
 )
 NDM: tuple[str, ...] = tuple(NDM_LABELS)
+# The records a required action is done with, as ``kind:id`` in the payload.
+RECORD_KINDS = {
+    "call": "the call's answers, call",
+    "personcheck": "person check",
+    "identifiercheck": "identifier check",
+    "advicerecord": "advice record",
+    "referral": "referral",
+    "vulnerabilityflag": "vulnerability flag",
+    "deployment": "deployment",
+    "reviewdecision": "review",
+}
 
 
 @dataclass(frozen=True)
@@ -194,6 +205,20 @@ def _formatters(pack: GuidancePack) -> dict[str, Callable[[Any], str]]:
             return "No earlier report in this force"
         return ", ".join(str(e.get("reference", e)) if isinstance(e, dict) else str(e) for e in v)
 
+    def rules(v: Any) -> str:
+        """Rule ids as the pack has them (an auditor can look them up); answers that counted by question."""
+        if not isinstance(v, list):
+            return _plain(v)
+        out = []
+        for rule in map(str, v):
+            qid = rule.removeprefix("question:")
+            out.append(f"the answer to “{answer_text(pack, qid, '')[0]}”" if qid != rule else rule)
+        return ", ".join(out) or MISSING
+
+    def done_with(v: Any) -> str:
+        kind, _, pk = str(v).partition(":")
+        return f"{RECORD_KINDS.get(kind, kind)} {pk}".strip() if v else MISSING
+
     def when(v: Any) -> str:
         return _when(v) if isinstance(v, str) and v else _plain(v)
 
@@ -212,6 +237,8 @@ def _formatters(pack: GuidancePack) -> dict[str, Callable[[Any], str]]:
         "relation": codes(_choices(CallerRelation)),
         "decision": codes({"approve": "Approve closure", "return": "Return to the handler"}),
         "query": searched,
+        "reasons": rules,
+        "record": done_with,
         "results": found,
         "earlier": earlier,
         "due_at": when,
@@ -273,10 +300,12 @@ def describe(ev: AuditEvent, pack: GuidancePack | None = None) -> Row:
             continue
         show = fmt.get(base, _plain)
         new = show(new_fields[key]) if key in new_fields else "(removed)"
-        if before is None or key not in old_fields:
-            changes.append(Change(label, None, new))
-        elif old_fields[key] != new_fields.get(key):
-            changes.append(Change(label, show(old_fields[key]), new))
+        old = show(old_fields[key]) if key in old_fields else MISSING
+        if key in old_fields and old_fields[key] == new_fields.get(key):
+            continue  # unchanged
+        if old == MISSING and new == MISSING:
+            continue  # nothing given, before or now (the stored payload still shows the empty field)
+        changes.append(Change(label, None if old == MISSING else old, new))
     return Row(ev, ev.get_event_type_display(), tuple(changes), tuple(notes), stored)
 
 
