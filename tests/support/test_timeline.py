@@ -13,6 +13,7 @@ from heed.audit.models import AuditEvent
 from heed.calls import services
 from heed.calls.workflow import NDM_LABELS
 from heed.risk import default_pack
+from heed.support.models import AdviceRecord
 from heed.support.timeline import Change, call_timeline, describe
 
 pytestmark = pytest.mark.django_db
@@ -138,4 +139,5 @@ def test_rules_and_the_records_actions_are_done_with_read_in_words(
         for c in describe(ev).changes
         if c.label == "Done with"
     ]
-    assert "advice record 1" in done and not any("advicerecord" in d for d in done)
+    advice = AdviceRecord.objects.get(call=call)
+    assert f"advice record {advice.pk}" in done and not any("advicerecord" in d for d in done)
