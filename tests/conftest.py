@@ -101,6 +101,14 @@ def sign_in(client: Any, user: Any, *, verified: bool = True) -> Any:
     return client
 
 
+@pytest.fixture
+def handler_client(cast: dict[str, Any]) -> Any:
+    """A test client signed in as the cast's call handler."""
+    from django.test import Client
+
+    return sign_in(Client(), cast["handler"])
+
+
 @pytest.fixture(scope="session")
 def person_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SYNTHETIC demo nominal records, indexed once for the session."""

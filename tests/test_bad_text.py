@@ -16,7 +16,7 @@ from django.utils import timezone
 from heed import textclean as tc
 from heed.accounts.fields import TextField, form_errors
 from heed.accounts.services import token_create
-from heed.calls.models import NoteEntry
+from heed.calls.models import Call, NoteEntry
 from heed.support.models import Referral
 from heed.support.services import referral_make
 from tests.conftest import sign_in
@@ -93,7 +93,7 @@ def test_a_refused_status_note_on_the_page_is_said_and_shown_again(
     assert f">{note}</textarea>" not in client.get("/referrals/").content.decode()  # shown once
 
 
-def test_a_bidi_override_is_taken_out_of_a_note_and_the_words_kept(
+def test_a_bidi_override_is_kept_in_a_note_as_typed_and_taken_out_of_a_name(
     cast: dict[str, Any], make_call: Any
 ) -> None:
     call = make_call()
@@ -101,7 +101,16 @@ def test_a_bidi_override_is_taken_out_of_a_note_and_the_words_kept(
     client.force_login(cast["handler"])
     response = client.post(f"/calls/{call.pk}/notes", {"text": "Ring 07700\u202e900123\u202c back\r\nplease"})
     assert response.status_code == 302
-    assert NoteEntry.objects.filter(call=call).latest("pk").text == "Ring 07700900123 back\nplease"
+    # The log is evidence: what was pasted is kept (line breaks unified), shown with marks (tests/calls).
+    assert (
+        NoteEntry.objects.filter(call=call).latest("pk").text == "Ring 07700\u202e900123\u202c back\nplease"
+    )
+    # A name is matched and looked up: the override goes.
+    created = client.post(
+        "/calls/new", {"narrative": "SYNTHETIC note.", "child_name": "Sam\u202e Jones\u200f"}
+    )
+    assert created.status_code == 302
+    assert Call.objects.latest("pk").child_name == "Sam Jones"
 
 
 def test_a_refused_note_is_kept_in_the_log_box(cast: dict[str, Any], make_call: Any) -> None:
@@ -150,7 +159,7 @@ def test_a_refused_form_names_each_field_and_can_show_again_what_was_typed() -> 
 
 
 def test_a_text_field_cleans_and_sets_no_maxlength_for_the_browser_to_cut_at() -> None:
-    form = _Form({"name": " Sam\tJones ", "story": "a\r\nb\u2066c"})
+    form = _Form({"name": " Sam\tJones\u2066 ", "story": "a\r\nb\u2066c"})
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {"name": "Sam Jones", "story": "a\nbc", "age": None}
+    assert form.cleaned_data == {"name": "Sam Jones", "story": "a\nb\u2066c", "age": None}
     assert "maxlength" not in str(form["name"])

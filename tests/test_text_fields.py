@@ -410,29 +410,36 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 assert escape(received) in page  # everything typed is on the page again
             elif name == "calls:draft":
                 assert escape(message) in page
-            else:
+            elif name == "referral_status":
                 assert message in told
-                session = client.session
-                if name == "referral_status":
-                    # the note box is the one text box on that page; it is shown again as typed
-                    assert session["heed-referral-notes"][str(world["rid"])] == QueryDict(body).get(
-                        "note", ""
-                    )
-                else:
-                    kept = session["heed-kept"][f"{world['id']}:{_form_key(name, world)}"]
-                    assert kept[field_name] == received
-                    # shown once, then forgotten: the next page shows it and empties the store
-                    client.get(f"/calls/{world['id']}/")
-        elif not any(level == "error" for level, _ in said) and "govuk-error" not in page:
+                # the note box is the one text box on that page; it is shown again as typed
+                assert client.session["heed-referral-notes"][str(world["rid"])] == QueryDict(body).get(
+                    "note", ""
+                )
+            else:
+                # On the call page the reason is kept with the form (issue 10), not put in a banner.
+                key = f"{world['id']}:{_form_key(name, world)}"
+                assert message in [text for _, text in client.session["heed-refused"][key]]
+                assert client.session["heed-kept"][key][field_name] == received
+                # shown once at the form, then forgotten: the next page shows it and empties the store
+                shown = client.get(f"/calls/{world['id']}/").content.decode()
+                assert escape(message) in shown
+                assert key not in client.session.get("heed-refused", {})
+        elif (
+            not any(level == "error" for level, _ in said)
+            and "govuk-error" not in page
+            and f"{world['id']}:{_form_key(name, world)}" not in client.session.get("heed-refused", {})
+        ):
             _check_stored(PAGE_STORED.get((name, field_name)), world, expected)
 
     run()
 
 
-# ------------------------------------------------------------------- dirty but storable text, stored clean
+# -------------------------------------------------------------- dirty but storable text, stored by the rule
 
 # For each field whose row the tests above read: a value with invisible and reordering characters in it that
-# the services accept once cleaned, and any other field the request needs for it to be accepted.
+# the services accept once cleaned, and any other field the request needs for it to be accepted. Free text
+# (several lines) keeps them as typed; a one-line field loses them (docs/adr/0015-controls-kept-as-typed.md).
 DIRTY: dict[str, tuple[str, dict[str, str]]] = {
     "narrative": ("SYNTHETIC.\r\nHe said\u202e meet me\x07 at the cafe\u2028e\u0301", {}),
     "text": ("  SYNTHETIC more\u2066 from the mum\r\n", {}),
@@ -464,7 +471,7 @@ def test_every_stored_field_has_a_dirty_value() -> None:
 
 
 @pytest.mark.parametrize(("surface", "where", "leaf"), STORED_CASES, ids=[" ".join(c) for c in STORED_CASES])
-def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: str, leaf: str) -> None:
+def test_dirty_text_is_stored_by_the_rule(world: dict[str, Any], surface: str, where: str, leaf: str) -> None:
     value, extra = DIRTY[leaf.split(".")[-1]]
     if "{rid}" in where or "{referral_id}" in where or where == "referral_status":
         world["rid"] = _fresh_referral(world)
@@ -481,6 +488,7 @@ def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: 
             HTTP_AUTHORIZATION=f"Bearer {world['token']}",
         )
         assert response.status_code in (200, 201), response.content[:300]
+        _check_controls(value, rule)
         _check_stored(API_STORED[(where, leaf)], world, tc.clean_text(value, rule))
     else:
         field = page_text_fields()[(where, leaf)]
@@ -494,4 +502,14 @@ def test_dirty_text_is_stored_clean(world: dict[str, Any], surface: str, where: 
         response = client.post(path.format(id=world["id"], rid=world["rid"]), data)
         assert response.status_code in (200, 302)
         assert [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"] == []
+        _check_controls(value, field.rule)
         _check_stored(PAGE_STORED[(where, leaf)], world, tc.clean_text(value, field.rule))
+
+
+def _check_controls(value: str, rule: tc.TextRule) -> None:
+    """What the rule keeps of ``value``'s invisible controls: every one, in order, in free text; none in a
+    one-line field. (Each dirty value has at least one.)"""
+    sent = [c for c in value if c in tc.INVISIBLE]
+    kept = [c for c in tc.clean_text(value, rule) if c in tc.INVISIBLE]
+    assert sent
+    assert kept == ([] if rule.single_line else sent)

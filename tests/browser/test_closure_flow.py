@@ -32,6 +32,7 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
     call_url = handler.url
 
     # Asking to close now is refused, listing what is outstanding.
+    handler.locator("#close-outcome").select_option("referred")
     handler.locator("#close-rationale").fill(WHY)
     handler.locator("#close-submit").click()
     refusal = handler.get_by_role("alert").first.inner_text()
@@ -52,10 +53,16 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
     for key in ("F2", "F3"):
         with handler.expect_navigation():
             handler.keyboard.press(key)
-    # CEOP and NSPCC are required and ticked already; record that they were read out.
-    assert handler.locator("#agency-ceop").is_checked() and handler.locator("#agency-nspcc").is_checked()
+    # CEOP and NSPCC are required: nothing is ticked for the handler, who ticks what was read out.
+    agency = "input[name='agencies'][value='{}']"
+    assert not handler.locator(agency.format("ceop")).is_checked()
+    assert handler.locator("input[name='agencies']:checked, input[name='method']:checked").count() == 0
+    handler.locator(agency.format("ceop")).check()
+    handler.locator(agency.format("nspcc")).check()
+    handler.get_by_label("Read out on the call").check()
     with handler.expect_navigation():
         handler.locator("#advice-submit").click()
+    handler.locator("#referral-to").select_option("child_protection_team")
     handler.locator("#referral-reason").fill(WHY)
     with handler.expect_navigation():
         handler.locator("#referral-submit").click()
@@ -71,6 +78,7 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
         "vulnerability_flag",
     ):
         assert "Done" in handler.locator(f"#live-panel [data-action='{code}']").inner_text(), code
+    handler.locator("#close-outcome").select_option("referred")
     handler.locator("#close-rationale").fill(WHY)
     handler.locator("#close-submit").click()
     assert "Sent to a supervisor" in handler.get_by_role("status").first.inner_text()
@@ -81,10 +89,10 @@ def test_close_refused_until_done_then_supervisor_approves(browser: Any, server:
     supervisor.get_by_role("link", name="Queue").click()
     reference = handler.locator(".heed-call-ref").inner_text().split()[1]
     supervisor.locator(f"[data-queue-call='{reference}'] a").click()
-    supervisor.locator("#ndm-information").fill(
+    supervisor.locator("#review-ndm_information").fill(
         "SYNTHETIC: named adult has a warning marker; identifiers linked."
     )
-    supervisor.locator("#ndm-decision").fill(
+    supervisor.locator("#review-ndm_decision").fill(
         "SYNTHETIC: CPT referral stands; close this call, CPT investigates."
     )
     supervisor.locator("#review-approve").click()

@@ -1,4 +1,5 @@
-"""Issue 8 §4 in the browser: the live panel asks the decisive questions first, at its top; closing is
+"""Issue 8 §4 in the browser: the live panel asks the decisive questions right after the danger signs (issue
+10: the signs come first, so they stay in view while typing), in view on a contact-centre screen; closing is
 refused until they are answered; answering them with the panel's buttons ("don't know" included) lets the
 call close."""
 
@@ -16,10 +17,10 @@ WHY = "SYNTHETIC: no grooming sign; caller given Internet Matters; decisive ques
 DECISIVE = ("whereabouts_now", "contact_age", "asked_for_images", "threats", "asked_to_meet")
 
 
-def test_decisive_questions_are_at_the_top_of_the_panel_and_answering_them_lets_the_call_close(
+def test_decisive_questions_are_near_the_top_of_the_panel_and_answering_them_lets_the_call_close(
     browser: Any, server: str
 ) -> None:
-    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page = browser.new_context(viewport={"width": 1366, "height": 657}).new_page()
     _sign_in(page, server, "demo.handler")
     page.goto(server + "/calls/new")
     page.get_by_label("Child's age").fill("14")
@@ -28,28 +29,31 @@ def test_decisive_questions_are_at_the_top_of_the_panel_and_answering_them_lets_
     page.wait_for_url(re.compile(r"/calls/\d+/$"))
 
     panel = page.locator("#live-panel")
-    # First in the panel: its first heading and first section, above the grade and the danger signs.
-    assert panel.locator("h2").first.get_attribute("id") == "decisive-heading"
+    # Below the grade and the danger signs (none here), above everything else, and in the window.
+    assert panel.locator("h2").first.get_attribute("id") == "signs-heading"
+    assert panel.locator("h2").nth(1).get_attribute("id") == "decisive-heading"
     top = panel.locator("#decisive-questions").bounding_box()
     signs = panel.get_by_role("heading", name="Danger signs").bounding_box()
     grade = panel.locator(".heed-panel__grade").bounding_box()
     assert top is not None and signs is not None and grade is not None
-    assert top["y"] < grade["y"] < signs["y"]
+    assert grade["y"] < signs["y"] < top["y"] < 657
     assert panel.locator("#decisive-questions").is_visible()
     for qid in DECISIVE:
         question = panel.locator(f"[data-decisive='{qid}']")
         assert question.get_attribute("data-answered") == "false"
         assert "Not answered" in question.inner_text()
 
-    page.locator("#agency-internet_matters").check()
+    page.locator("input[name='agencies'][value='internet_matters']").check()
+    page.get_by_label("Read out on the call").check()
     with page.expect_navigation():
         page.locator("#advice-submit").click()
     assert "Advice recorded" in page.get_by_role("status").first.inner_text()
     page.locator("#close-outcome").select_option("advice_given")
     page.locator("#close-rationale").fill(WHY)
     page.locator("#close-submit").click()
-    refusal = page.get_by_role("alert").first.inner_text()
-    assert "cannot close" in refusal and "Ask the decisive questions" in refusal
+    refusal = page.locator("#close-errors")
+    assert "cannot close" in refusal.inner_text() and "Ask the decisive questions" in refusal.inner_text()
+    assert page.evaluate("document.activeElement.id") == "close-errors"
 
     # Each answer goes through the guided-answer form (versioned, audited): one press per question.
     for qid in DECISIVE:

@@ -178,13 +178,6 @@ def test_no_further_action_is_not_approved_while_a_decisive_question_is_unanswer
 # ------------------------------------------------------------------------------------------------- pages
 
 
-@pytest.fixture
-def handler_client(cast: dict[str, Any]) -> Client:
-    client = Client()
-    sign_in(client, cast["handler"])
-    return client
-
-
 def _panel(page: str) -> str:
     return page[page.index('id="live-panel"') :]
 
@@ -194,8 +187,9 @@ def test_the_panel_asks_the_decisive_questions_first_with_answer_buttons(
 ) -> None:
     call = make_call()
     panel = _panel(handler_client.get(f"/calls/{call.pk}/").content.decode())
+    # The danger signs come first (in view while typing), then the decisive questions, then the tasks.
     first = panel.index('id="decisive-questions"')
-    assert first < panel.index("Required actions") < panel.index("Danger signs")
+    assert panel.index("Danger signs") < first < panel.index("Before the call can close")
     assert "5 of 5 not answered" in panel
     for qid in DECISIVE_ANSWERS:
         assert f'data-decisive="{qid}" data-question="{qid}" data-answered="false"' in panel
@@ -213,7 +207,8 @@ def test_answering_from_the_panel_records_the_answer_and_marks_it(
         f"/calls/{call.pk}/answers",
         {"q_contact_age": "unknown", "version": str(call.version), "anchor": "decisive-questions"},
     )
-    assert response["Location"].endswith("#decisive-questions")
+    # Back to the panel, at the next decisive question still to ask (the first in the pack's order).
+    assert response["Location"].endswith("#ask-whereabouts_now")
     panel = _panel(handler_client.get(response["Location"]).content.decode())
     assert 'data-decisive="contact_age" data-question="contact_age" data-answered="true"' in panel
     assert "4 of 5 not answered" in panel
@@ -259,7 +254,8 @@ def test_the_close_page_names_the_decisive_questions(handler_client: Client, mak
     )
     page = response.content.decode()
     assert "cannot close while required actions are outstanding" in page
-    assert "Still to do: Ask the decisive questions; Record the advice given to the caller." in page
+    assert ">Still to do: Ask the decisive questions</a>" in page
+    assert ">Still to do: Record the advice given to the caller</a>" in page
 
 
 def test_the_review_page_names_the_decisive_questions(make_call: Any, cast: dict[str, Any]) -> None:
@@ -276,7 +272,10 @@ def test_the_review_page_names_the_decisive_questions(make_call: Any, cast: dict
         {"decision": "approve", "rationale": WHY, "version": str(call.version)},
         follow=True,
     )
-    assert "Still to do: Ask the decisive questions." in response.content.decode()
+    assert (
+        '<a href="#decisive-questions">Still to do: Ask the decisive questions</a>'
+        in response.content.decode()
+    )
     call.refresh_from_db()
     assert call.status == "awaiting_review"
 
@@ -285,7 +284,7 @@ def test_the_childs_vulnerability_is_shown_near_the_risk(handler_client: Client,
     call = make_call(GIFTS, child_age=11)
     panel = _panel(handler_client.get(f"/calls/{call.pk}/").content.decode())
     at = panel.index('data-vulnerability="under_13"')
-    assert panel.index("heed-panel__grade") < at < panel.index("Required actions")
+    assert panel.index("heed-panel__grade") < at < panel.index("Before the call can close")
     assert "Child under 13" in panel and "the call&#x27;s child record gives age 11" in panel
 
 
@@ -320,11 +319,11 @@ def test_possible_signs_are_shown_as_highlighted_questions_and_leave_the_grade(
     monkeypatch.setattr(services, "live_assessment", with_signs)
     panel = _panel(handler_client.get(f"/calls/{call.pk}/").content.decode())
     signs = panel.index('id="possible-signs"')
-    assert panel.index('id="decisive-questions"') < signs < panel.index("Danger signs")
+    assert panel.index("Danger signs") < panel.index('id="decisive-questions"') < signs
     assert f"Possible sign: {SIGN['label']}</strong> — {SIGN['text']}" in panel
     assert "<q>asked her to move the camera around her bedroom</q>" in panel
     assert "reads like: “asked her to go on webcam in her bedroom”" in panel
-    sign_html = panel[signs : panel.index("Danger signs")]
+    sign_html = panel[signs : panel.index("Before the call can close")]
     # A sign that names a decisive question points up to it rather than showing its buttons a second time.
     assert 'name="q_asked_for_images"' not in sign_html
     assert 'href="#decisive-questions">Answer it with the decisive questions above' in sign_html

@@ -14,13 +14,6 @@ from heed.calls.models import NoteEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def handler_client(cast: dict[str, Any]) -> Client:
-    client = Client()
-    sign_in(client, cast["handler"])
-    return client
-
-
 def test_new_call_form_opens_a_call_and_shows_the_highlighted_log(
     handler_client: Client, demo_narrative: str
 ) -> None:
@@ -84,7 +77,16 @@ def test_a_bad_person_query_says_what_was_wrong(handler_client: Client, make_cal
         f"/calls/{call.pk}/person-check", {"given_name": "Kai", "date_of_birth": "31/02/2001"}, follow=True
     )
     body = response.content.decode()
-    assert "There is a problem" in body and "date of birth" in body
+    # The error summary at the check form links to the field, and the message is at the field too.
+    summary = body[body.index('id="person-check-errors"') :]
+    assert "There is a problem" in summary
+    assert (
+        '<a href="#person-check-date_of_birth">Date of birth: &#x27;31/02/2001&#x27; is not a real date.</a>'
+        in summary
+    )
+    field = body[body.index('id="person-check-date_of_birth-error"') :]
+    assert field.index("is not a real date") < field.index('id="person-check-date_of_birth"')
+    assert 'value="31/02/2001"' in field  # what was typed is still there
 
 
 def test_viewing_a_call_is_logged(handler_client: Client, make_call: Any, cast: dict[str, Any]) -> None:

@@ -59,7 +59,13 @@ class TextField(forms.CharField):
 def form_errors(form: forms.Form) -> list[str]:
     """Each error of ``form`` as a sentence that says which field: Django's generic messages ("This field is
     required.") get its label in front; the rule's, and messages written for the field, already say."""
-    out: list[str] = []
+    return [text for _, text in field_errors(form)]
+
+
+def field_errors(form: forms.Form) -> list[tuple[str, str]]:
+    """Each error of ``form`` with the name of the field it is in ("" for the form as a whole), worded as
+    ``form_errors`` words it."""
+    out: list[tuple[str, str]] = []
     for name, errors in form.errors.as_data().items():
         field = form.fields.get(name)
         label = str(field.label) if field is not None and field.label else name.replace("_", " ")
@@ -69,5 +75,5 @@ def form_errors(form: forms.Form) -> list[str]:
         for error in errors:
             text = " ".join(str(m) for m in error.messages)
             named = name != "__all__" and error.code in generic and error.message == generic[error.code]
-            out.append(f"{label}: {text}" if named else text)
+            out.append(("" if name == "__all__" else name, f"{label}: {text}" if named else text))
     return out

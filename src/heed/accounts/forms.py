@@ -31,17 +31,24 @@ class UserCreateForm(forms.Form):
         label="E-mail address (optional; used to match single sign-on)",
         required=False,
         max_length=254,
-        error_messages={"invalid": "Enter an e-mail address like name@force.police.uk"},
+        error_messages={
+            "invalid": "Enter an e-mail address like name@force.police.uk",
+            "max_length": "The e-mail address is too long: at most 254 characters",
+        },
     )
     role = forms.ChoiceField(
         label="Role",
         choices=[("", "Choose a role"), *ROLE_CHOICES],
-        error_messages={"required": "Choose a role"},
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
     )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES, error_messages={"required": "Choose a role"})
+    role = forms.ChoiceField(
+        label="Role",
+        choices=ROLE_CHOICES,
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
 
 
 class ForceForm(forms.Form):

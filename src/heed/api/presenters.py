@@ -90,6 +90,15 @@ def identifier_check_out(check: IdentifierCheck) -> dict[str, Any]:
         "value": check.value,
         "display": check.display,
         "earlier": check.earlier,
+        "records": {
+            "searched": check.records_searched is not None,
+            "record_count": check.records_searched,
+            "error": check.records_error,
+            "hits": check.record_hits,
+            "more": check.records_more,
+        },
+        "marker_alert": check.marker_alert,
+        "sources": check.sources,
         "run_by": check.run_by.username,
         "run_at": check.run_at,
     }

@@ -246,12 +246,26 @@ class PersonCheckOut(Schema):
     required_actions: list[ActionOut]
 
 
+class RecordHitsOut(Schema):
+    searched: bool = Field(description="False when the nominal index could not be searched (see error)")
+    record_count: int | None = Field(description="How many nominal records were searched")
+    error: str = Field(description="Why the nominal records were not searched, when they were not")
+    hits: list[dict[str, Any]] = Field(
+        description="Records holding the identifier: record_id, strength (strong: the same identifier; weak: "
+        "a look-alike to judge), matched, markers, record"
+    )
+    more: bool = Field(description="More records hold it than are listed")
+
+
 class IdentifierCheckOut(Schema):
     id: int
     kind: str
     value: str
     display: str
     earlier: list[dict[str, Any]]
+    records: RecordHitsOut
+    marker_alert: bool = Field(description="A record holding this identifier carries a warning marker")
+    sources: str
     run_by: str
     run_at: datetime
 

@@ -20,11 +20,24 @@ from heed.calls.workflow import NDM_LABELS
 class NewCallForm(forms.Form):
     caller_name = TextField(label="Caller's name", required=False, max_length=tc.NAME)
     caller_relation = forms.ChoiceField(
-        label="Caller is the child's", required=False, choices=[("", "Choose"), *CallerRelation.choices]
+        label="Caller is the child's",
+        required=False,
+        choices=[("", "Choose"), *CallerRelation.choices],
+        error_messages={"invalid_choice": "Choose who the caller is to the child from the list."},
     )
     caller_contact = TextField(label="Caller's phone or e-mail", required=False, max_length=tc.CONTACT)
     child_name = TextField(label="Child's name", required=False, max_length=tc.NAME)
-    child_age = forms.IntegerField(label="Child's age", required=False, min_value=0, max_value=17)
+    child_age = forms.IntegerField(
+        label="Child's age",
+        required=False,
+        min_value=0,
+        max_value=17,
+        error_messages={
+            "invalid": "Enter the child's age in years as a number, like 14.",
+            "min_value": "Enter the child's age in years as a number, like 14.",
+            "max_value": "The child's age must be 17 or under: Heed is for calls about children.",
+        },
+    )
     narrative = TextField(
         label="What the caller says",
         noun="The narrative",
@@ -82,7 +95,12 @@ class PersonCheckForm(forms.Form):
         max_length=tc.DATE,
     )
     age = TextField(label="Age (about)", noun="The age", required=False, max_length=tc.AGE)
-    sex = forms.ChoiceField(label="Sex", required=False, choices=[("", "Not known"), ("M", "M"), ("F", "F")])
+    sex = forms.ChoiceField(
+        label="Sex",
+        required=False,
+        choices=[("", "Not known"), ("M", "M"), ("F", "F")],
+        error_messages={"invalid_choice": "Choose the sex from the list: M, F or not known."},
+    )
     town = TextField(label="Town", required=False, max_length=tc.TOWN)
     postcode = TextField(label="Postcode", required=False, max_length=tc.POSTCODE)
     phone = TextField(label="Phone", required=False, max_length=tc.PHONE)
@@ -99,7 +117,12 @@ class PersonCheckForm(forms.Form):
 
 
 class IdentifierCheckForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("handle", "handle"), ("phone", "phone"), ("email", "email")])
+    kind = forms.ChoiceField(
+        choices=[("handle", "handle"), ("phone", "phone"), ("email", "email")],
+        error_messages={
+            "invalid_choice": "Say whether the identifier is a username, a phone number or an e-mail."
+        },
+    )
     value = TextField(label="Identifier", noun="The identifier", max_length=tc.IDENTIFIER)
     platform = TextField(label="Platform", required=False, max_length=tc.PLATFORM)
 

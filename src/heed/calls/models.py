@@ -14,6 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from heed import textclean as tc
 from heed.accounts.access import RestrictedQuerySet
 from heed.accounts.models import Force
+from heed.calls.person_index import sources_text
 
 
 def text_limit(model: str, field: str, limit: int) -> models.CheckConstraint:
@@ -226,7 +227,9 @@ class IdentifierKey(models.Model):
 
 
 class IdentifierCheck(models.Model):
-    """A look-up of one identifier against earlier reports: what was found, as shown, who, when."""
+    """A look-up of one identifier against earlier reports in the force and against the nominal records:
+    what each source gave, as shown, who, when. ``records_searched`` is the number of nominal records the
+    look-up searched, or None when the index could not be searched (``records_error`` says why)."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="identifier_checks")
     kind = models.CharField(max_length=10)
@@ -235,6 +238,11 @@ class IdentifierCheck(models.Model):
     display = models.CharField(max_length=320)
     strong_key = models.CharField(max_length=400)
     earlier = models.JSONField(default=list)
+    record_hits = models.JSONField(default=list)
+    records_more = models.BooleanField(default=False)
+    records_searched = models.PositiveBigIntegerField(null=True, blank=True)
+    records_error = models.CharField(max_length=500, blank=True)
+    marker_alert = models.BooleanField(default=False)
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     run_at = models.DateTimeField()
 
@@ -243,6 +251,11 @@ class IdentifierCheck(models.Model):
 
     def __str__(self) -> str:
         return f"identifier check {self.kind} {self.display}"
+
+    @property
+    def sources(self) -> str:
+        """Which sources the check searched, in the words the call page and the API use."""
+        return sources_text(self.records_searched)
 
 
 class Deployment(models.Model):

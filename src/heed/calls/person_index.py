@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -11,6 +14,8 @@ from heed.checks import IndexUnavailable, PersonIndex, index_location, open_inde
 from heed.checks.api import is_postgres
 
 _lock = threading.Lock()
+# user:password@ in a PostgreSQL location: never kept with a check or shown on a page.
+_CREDENTIALS = re.compile(r"(postgres(?:ql)?://)[^@/\s]*@")
 _cache: dict[str, tuple[float, PersonIndex]] = {}
 
 
@@ -49,3 +54,44 @@ def reset() -> None:
         for _, index in _cache.values():
             index.close()
         _cache.clear()
+
+
+@dataclass(frozen=True)
+class RecordSearch:
+    """What the nominal index said about one identifier: the records holding it (strong first), whether more
+    hold it than are listed, and how many records were searched; or, when it could not be searched, why."""
+
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    more: bool = False
+    searched: int | None = None
+    error: str = ""
+
+    @property
+    def sources(self) -> str:
+        return sources_text(self.searched)
+
+    @property
+    def marker_alert(self) -> bool:
+        """A record holding the identifier itself (not a look-alike) carries a warning marker."""
+        return any(h["markers"] and h["strength"] == "strong" for h in self.hits)
+
+
+def sources_text(records_searched: int | None) -> str:
+    """Which sources an identifier check searched, in the words the call page, the API and the CLI use."""
+    if records_searched is None:
+        return "Searched earlier reports in this force; nominal records not searched"
+    n = records_searched
+    return f"Searched earlier reports in this force and nominal records ({n} record{'' if n == 1 else 's'})"
+
+
+def records_holding(kind: str, value: str, platform: str | None) -> RecordSearch:
+    """The nominal records holding an identifier, from the configured index; an index that cannot be opened
+    or read is reported in ``error`` (never as "no record"). A value that is not such an identifier raises
+    the index's QueryError."""
+    try:
+        _, index = get_person_index()
+        found = index.holders(kind, value, platform)
+        searched = len(index)
+    except IndexUnavailable as exc:
+        return RecordSearch(error=_CREDENTIALS.sub(r"\1", str(exc))[:500])
+    return RecordSearch(hits=found["hits"], more=found["more"], searched=searched)

@@ -13,6 +13,29 @@ from django.utils.safestring import SafeString, mark_safe
 
 from heed.calls.selectors import Segment
 from heed.risk import GuidancePack
+from heed.textclean import control_name, has_invisible, split_invisible
+
+
+def show_text(value: object) -> SafeString:
+    """``value`` as HTML (escaped), with each invisible control character (a bidirectional override, a
+    zero-width space, an escape...) shown as a visible mark in its place instead of acting unseen: a pasted
+    right-to-left override once reversed a phone number on screen. The stored text keeps the character (the
+    record is evidence, docs/adr/0015-controls-kept-as-typed.md); the page shows that it is there and where.
+    The mark isolates itself (``dir``), so nothing around it is reordered."""
+    text = "" if value is None else str(value)
+    if not has_invisible(text):
+        return escape(text)
+    parts: list[str] = []
+    for run, invisible in split_invisible(text):
+        if not invisible:
+            parts.append(str(escape(run)))
+            continue
+        short, name = control_name(run)
+        parts.append(
+            f'<span class="heed-control" dir="ltr">[<abbr title="Invisible character, kept as typed: '
+            f'{escape(name)}">{escape(short)}</abbr>]</span>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every run escaped above
 
 
 @dataclass(frozen=True)
@@ -44,7 +67,9 @@ def highlight(segments: Sequence[Segment], indicators: Sequence[Mapping[str, Any
         parts: list[str] = []
         codes_here: set[str] = set()
         for a, b in itertools.pairwise(cuts):
-            piece = escape(seg.text[a - seg.start : b - seg.start])
+            # Offsets index the stored text (the engine reads each invisible control as a space in its place),
+            # so a control inside evidence is marked inside its <mark>.
+            piece = show_text(seg.text[a - seg.start : b - seg.start])
             codes = sorted({c for s, e, c, _ in inside if s <= a and e >= b})
             if codes:
                 labels = sorted({lbl for s, e, c, lbl in inside if s <= a and e >= b})

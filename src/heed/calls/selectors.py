@@ -13,6 +13,7 @@ from heed.accounts.models import User
 from heed.accounts.roles import Action
 from heed.calls.models import ActionStatus, Call, CallStatus, NoteDraft, NoteEntry, RequiredAction
 from heed.risk import GuidancePack
+from heed.textclean import for_engine
 
 ENTRY_SEPARATOR = "\n\n"
 IDENTIFIER_KINDS = ("handle", "phone", "email")
@@ -68,7 +69,9 @@ def call_text(
 ) -> tuple[str, list[Segment]]:
     """The text the engine assesses: current entries, then the draft, joined by blank lines.
 
-    Evidence offsets of an assessment index this text; the segments map them back to entries.
+    Evidence offsets of an assessment index this text; the segments map them back to entries. Each invisible
+    control character kept in an entry (a bidi override...) is a space here (``textclean.for_engine``: same
+    length, so the offsets index the stored entries too); the engine never reads one.
     """
     segments: list[Segment] = []
     pos = 0
@@ -79,7 +82,7 @@ def call_text(
         pos += len(entry.text) + len(ENTRY_SEPARATOR)
     if draft.strip():
         segments.append(Segment(None, 0, pos, draft, "", None))
-    return ENTRY_SEPARATOR.join(s.text for s in segments), segments
+    return for_engine(ENTRY_SEPARATOR.join(s.text for s in segments)), segments
 
 
 def _norm(name: str) -> str:

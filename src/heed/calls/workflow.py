@@ -110,7 +110,7 @@ def decisive_missing(snap: Snapshot, outcome: str | None) -> bool:
 
 def _request_close(snap: Snapshot, actor: int, outcome: str, rationale: str) -> Outcome | Refusal:
     if outcome not in OUTCOMES:
-        return Refusal("bad_outcome", f"The outcome must be one of: {', '.join(OUTCOMES)}.")
+        return Refusal("bad_outcome", "Choose the outcome of the call.")
     reviewed = snap.review_required or snap.risk in REVIEW_RISKS
     minimum = MIN_NFA_RATIONALE if outcome == NO_FURTHER_ACTION and reviewed else MIN_RATIONALE
     if len(rationale.strip()) < minimum:
@@ -148,7 +148,9 @@ def _review(snap: Snapshot, actor: int, decision: str, rationale: str) -> Outcom
     if decision == "return":
         return Outcome(RETURNED, "returned to the handler")
     if decision != "approve":
-        return Refusal("bad_decision", "The decision must be approve or return.")
+        return Refusal(
+            "bad_decision", "Choose whether to approve the closure or return the call to the handler."
+        )
     if actor in snap.approvals:
         return Refusal(
             "already_approved", "You have already approved this; a second, different supervisor must."

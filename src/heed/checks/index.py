@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any, Self
 
 from heed.checks.blocking import QueryKey, family_variants, query_keys
-from heed.checks.query import Query, parse_query
+from heed.checks.holders import holding
+from heed.checks.query import Query, QueryError, parse_query
 from heed.checks.scoring import Weights, advice, band, compare, default_weights, display_record, today_utc
 
 # Candidates fully scored per query: enough for recall@50 with room, few enough for tens of milliseconds.
 MIN_SCORED = 200
+# Records returned for one identifier: a number or handle shared by more records than this is said to be so.
+HOLDERS_LIMIT = 25
 
 
 class PersonIndex(abc.ABC):
@@ -72,3 +75,43 @@ class PersonIndex(abc.ABC):
                 }
             )
         return {"results": results, "advice": advice(q, results)}
+
+    def holders(
+        self, kind: str, value: str, platform: str | None = None, *, limit: int = HOLDERS_LIMIT
+    ) -> dict[str, Any]:
+        """The records that hold a phone, e-mail or handle, found by their identifier keys (an index look-up).
+
+        Returns ``{"hits": [...], "more": bool}``: each hit has ``record_id``, ``strength`` (``strong``: the
+        same identifier; ``weak``: a look-alike to judge), ``matched`` (the record's own form), ``markers``
+        and ``record``; strong hits first, marked records first within a strength. ``more`` says that more
+        than ``limit`` records hold it. A handle without a platform matches that handle on any platform.
+        Raises QueryError (``.field`` = kind) when the value is not such an identifier.
+        """
+        if kind not in ("phone", "email", "handle"):
+            raise QueryError(f"unknown identifier kind {kind!r} (expected handle, phone or email)", "kind")
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError("limit must be a positive whole number")
+        fields: dict[str, object] = {kind: value}
+        if kind == "handle" and platform:
+            fields["platform"] = platform
+        q = parse_query(fields, today_utc())
+        keys = q.phone or q.email or q.handle
+        assert keys is not None  # parse_query keyed the one identifier it was given
+        hits = []
+        # Strong keys weigh more than weak ones, so records holding the identifier itself come first.
+        for record in self.candidates(q, query_keys(q), 4 * limit):
+            held = holding(kind, keys, record)
+            if held is None:
+                continue  # a key-hash collision: this record does not hold the identifier
+            strength, matched = held
+            hits.append(
+                {
+                    "record_id": record["record_id"],
+                    "strength": strength,
+                    "matched": matched,
+                    "markers": list(record.get("markers") or []),
+                    "record": display_record(record),
+                }
+            )
+        hits.sort(key=lambda h: (h["strength"] != "strong", not h["markers"], h["record_id"]))
+        return {"hits": hits[:limit], "more": len(hits) > limit}

@@ -24,7 +24,7 @@ from psycopg import sql
 
 from heed.checks.blocking import QueryKey, key_hash, record_key_hashes
 from heed.checks.embedded import WIDE_POSTING, IndexUnavailable
-from heed.checks.index import PersonIndex
+from heed.checks.index import HOLDERS_LIMIT, PersonIndex
 from heed.checks.names import family_key, given_key
 from heed.checks.query import Query
 from heed.checks.records import Record
@@ -174,6 +174,16 @@ class PgIndex(PersonIndex):
         ).fetchall()
         by_rid: dict[int, dict[str, Any]] = dict(rows)
         return [by_rid[rid] for rid in order if rid in by_rid]
+
+    def holders(
+        self, kind: str, value: str, platform: str | None = None, *, limit: int = HOLDERS_LIMIT
+    ) -> dict[str, Any]:
+        # A server lost mid-call is an index that could not be searched, never an empty answer.
+        try:
+            return super().holders(kind, value, platform, limit=limit)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise IndexUnavailable(f"PostgreSQL person index could not be searched: {reason}") from None
 
     def _posting_size(self, key: QueryKey) -> int:
         row = self._db.execute(

@@ -20,6 +20,7 @@ from typing import IO, Any
 from heed.commands import CommandError
 from heed.risk import Assessment, InputError, PackError, assess, default_pack
 from heed.risk.engine import MAX_TEXT_BYTES
+from heed.textclean import for_engine
 
 # Batches at least this long use a process pool (one worker per core); shorter ones are not worth the
 # start-up.
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args.batch, args.workers)
     if not args.file:
         raise CommandError("give a narrative FILE, - for standard input, or --batch IN.jsonl")
-    text = _read_text(args.file)
+    # Invisible controls (a bidi override) are read as spaces, as the pages' engine reads them (ADR 0015).
+    text = for_engine(_read_text(args.file))
     answers = _parse_answers(args.answers) if args.answers else None
     try:
         result = assess(text, answers)
@@ -146,7 +148,7 @@ def assess_line(item: tuple[int, str]) -> tuple[int, str, str | None]:
         answers = obj.get("answers")
         if answers is not None and not isinstance(answers, dict):
             raise InputError('"answers" must be an object of question id to answer')
-        result = assess(obj["text"], answers)
+        result = assess(for_engine(obj["text"]), answers)
         out = {"id": ident, **result.to_dict()}
         return number, json.dumps(out, ensure_ascii=False), None
     except InputError as exc:

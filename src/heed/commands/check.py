@@ -54,7 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     ident = kinds.add_parser(
         "identifier",
-        help="find earlier reports of a handle, phone number or e-mail (and optionally record this one)",
+        help="find earlier reports of a handle, phone number or e-mail and the nominal records holding it "
+        "(and optionally record this one)",
+        description="Searches the force's register of earlier reports and the nominal index (as the web app "
+        "does). Exits 1 when the nominal index could not be searched (the JSON says why), so a missing index "
+        "is never read as no record.",
     )
     ident.add_argument("kind", choices=("handle", "phone", "email"))
     ident.add_argument("value")
@@ -160,7 +164,9 @@ def _identifier(args: argparse.Namespace) -> int:
     write every identifier of every call to."""
     rid = django_setup("check-identifier")
     from heed.audit.context import request_context
+    from heed.calls.person_index import records_holding
     from heed.calls.register import RegisterError, register_look_up
+    from heed.checks import QueryError
 
     database_ready()
     try:
@@ -172,11 +178,26 @@ def _identifier(args: argparse.Namespace) -> int:
                 platform=args.platform,
                 add_report=args.add_report or "",
             )
+        records = records_holding(args.kind, args.value, args.platform)
     except RegisterError as exc:
         raise CommandError(str(exc)) from None
+    except QueryError as exc:
+        raise CommandError(f"{args.kind}: {exc}") from None
     out = {
         "keys": {"strong": keys.strong, "weak": list(keys.weak), "display": keys.display},
         "earlier_reports": [s.to_dict() for s in earlier],
+        "records": {
+            "searched": records.searched is not None,
+            "record_count": records.searched,
+            "error": records.error,
+            "hits": records.hits,
+            "more": records.more,
+        },
+        "marker_alert": records.marker_alert,
+        "sources": records.sources,
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))
+    if records.searched is None:
+        print(f"nominal records not searched: {records.error}", file=sys.stderr)
+        return 1
     return 0

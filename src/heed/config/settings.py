@@ -125,6 +125,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "heed.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form too large (or of too many fields) for Django to read is answered in words here, before anything
+    # reads request.POST (which would find it empty, after a 400 and a traceback).
+    "heed.web.body_limit.BodyLimitMiddleware",
     "heed.security.middleware.AbsoluteSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -263,6 +266,12 @@ STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = HEED_ENV != "production"
 
+# The largest form body read (Django's default, 2.5 MB). The longest text a page takes is a log entry or a
+# narrative of heed.textclean.NARRATIVE (50,000) characters: at most 600 KB sent, however it is written
+# (4 bytes a character in UTF-8, each sent as %XX). A body up to this size is read, so text over its limit is
+# refused with its length and kept on screen (heed.web.edges.read_form); a larger one is refused unread with a
+# page that says so (heed.web.body_limit), and the call page's script stops an over-long text before it is
+# sent.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = {

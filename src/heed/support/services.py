@@ -29,12 +29,17 @@ def advice_record(
     agency has been given."""
     pack = default_pack()
     if not isinstance(agencies, Sequence) or isinstance(agencies, str) or not agencies:
-        raise CallError("choose at least one agency the caller was given", "agencies")
+        raise CallError("Tick each agency the caller was given.", "agencies")
     unknown = [a for a in agencies if a not in pack.agencies]
     if unknown:
         raise CallError(f"unknown agency {unknown[0]!r}; known: {', '.join(pack.agencies)}", "agencies")
     if method not in AdviceMethod.values:
-        raise CallError(f"method must be one of {', '.join(AdviceMethod.values)}", "method")
+        raise CallError(
+            "Choose how the caller was given the advice: "
+            + ", ".join(str(label).lower() for label in AdviceMethod.labels)
+            + ".",
+            "method",
+        )
     ensure_editable(call)
     codes = list(dict.fromkeys(str(a) for a in agencies))
     with transaction.atomic():
@@ -78,10 +83,12 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
     """Refer to the force's child-protection team or the MASH; due time from the pack by risk."""
     pack = default_pack()
     if to not in pack.referral_targets:
-        raise CallError(f"'to' must be one of {', '.join(pack.referral_targets)}", "to")
+        raise CallError(
+            "Choose where to refer the call: " + "; ".join(pack.referral_targets.values()) + ".", "to"
+        )
     reason = clean_rationale(reason, "reason")
     if len(reason) < MIN_REASON:
-        raise CallError(f"give the reason for the referral (at least {MIN_REASON} characters)", "reason")
+        raise CallError(f"Give the reason for the referral (at least {MIN_REASON} characters).", "reason")
     ensure_editable(call)
     hours = pack.due_times.get(call.risk or "standard", {}).get("safeguarding_referral")
     now = timezone.now()

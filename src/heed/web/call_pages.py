@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heed.accounts.access import actor_of, may
@@ -45,7 +46,19 @@ from heed.support.record import advice_given, call_record, closing_history
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
 from heed.support.timeline import call_timeline
-from heed.web.edges import attempt, back_to_call, call_view, kept, posted_version, read_form, show_error
+from heed.textclean import LIVE_READ, NARRATIVE, live_part
+from heed.web.edges import (
+    TASK_SECTIONS,
+    FormErrors,
+    attempt,
+    back_to_call,
+    call_view,
+    kept,
+    posted_version,
+    read_form,
+    refuse,
+    refused_forms,
+)
 
 
 @login_required
@@ -99,6 +112,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     user = actor_of(request)
     pack = default_pack()
     typed = kept(request, call)  # what was typed in forms refused a moment ago, shown again
+    errors = refused_forms(request, call)  # and why, at the form
     draft = typed.get("note", {}).get("text") or draft_for(call, user)
     history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
     _, segments = call_text(call, history=history)
@@ -108,6 +122,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
             "h": h,
             "versions": history.get(h.segment.entry_no or 0, []),
             "kept_text": typed.get(f"edit-{h.segment.entry_no}", {}).get("text", ""),
+            "errs": errors.get(f"edit-{h.segment.entry_no}"),
+            "input_id": f"edit-{h.segment.entry_no}-text",
         }
         for h in highlight(segments, stored_inds)
     ]
@@ -117,23 +133,29 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     checked_subjects = {subject_key(c.subject) for c in person_checks if c.subject}
     # A refused person check shows what was typed again, in the form it was typed in.
     typed_check = typed.get("person-check", {})
+    # The refused form's inputs are named person-check-FIELD, so its error summary can link to them.
+    check_errs = errors.get("person-check")
     person_forms = [
         {
             "person": p,
             "checked": subject_key(str(p["value"])) in checked_subjects,
             "form": PersonCheckForm(
                 initial=typed_check
-                if typed_check.get("subject") == p["value"]
+                if refused
                 else {
                     "subject": p["value"],
                     **prefill_person_query(p, subjects, only_person=len(persons) == 1),
                 }
             ),
+            "prefix": "person-check" if refused else f"pf{n}",
+            "errs": check_errs if refused else None,
         }
-        for p in persons
+        for n, p in enumerate(persons, start=1)
+        for refused in [bool(typed_check) and typed_check.get("subject") == p["value"]]
     ]
+    free_refused = bool(typed_check) and not typed_check.get("subject")
     identifier_checks = list(IdentifierCheck.objects.filter(call=call).select_related("run_by"))
-    done_keys = {(c.kind, c.strong_key) for c in identifier_checks}
+    done_keys = {(c.kind, c.strong_key) for c in identifier_checks if c.records_searched is not None}
     identifiers = []
     for s in identifiers_to_check(call):
         keys = identifier_keys_of(s)
@@ -143,25 +165,58 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
             {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
         )
     alerts = [c for c in person_checks if c.marker_alert]
-    actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
-    return {
+    identifier_alerts = [c for c in identifier_checks if c.marker_alert]
+    actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
+    context = {
         **_decision_context(call, user, typed, actions),
+        "errors": errors,
         "call": call,
         "pack": pack,
         "entries": entries,
         "draft": draft,
         "editable": editable,
         "person_forms": person_forms,
-        "free_person_form": PersonCheckForm(initial={} if typed_check.get("subject") else typed_check),
+        "free_person_form": PersonCheckForm(initial=typed_check if free_refused else {}),
+        "free_prefix": "person-check" if free_refused else "free",
+        "free_errs": check_errs if free_refused else None,
         "person_checks": person_checks,
         "identifiers": identifiers,
         "identifier_checks": identifier_checks,
         "alerts": alerts,
+        "identifier_alerts": identifier_alerts,
         "questions": list(pack.questions.values()),
         "record": None if editable else call_record(call, history=history),
-        **_panel_context(call, draft, user, history, actions),
+        **_panel_context(call, draft, user, history, actions, errors, typed),
     }
+    # A refusal of a form this page does not show (the call closed meanwhile, or the action it records is no
+    # longer required) is shown at the top instead, so no reason is lost.
+    shown = _forms_shown(context)
+    context["page_errors"] = [e for form, e in errors.items() if form not in shown]
+    return context
+
+
+def _forms_shown(context: dict[str, Any]) -> set[str]:
+    """The forms the call page shows (each shows its own refusal)."""
+    shown = {"answers"}
+    if context["may_review"]:
+        shown.add("review")
+    if not context["editable"]:
+        return shown
+    shown |= {"note", "person-check", "identifier-check", "advice", "referral", "risk", "close"}
+    shown |= {f"edit-{e['h'].segment.entry_no}" for e in context["entries"]}
+    shown |= {f"na-{t['code']}" for t in context["tasks"] if t.get("na_form")}
+    if context["needs_flag"] and not context["flags"]:
+        shown.add("flag")
+    if context["needs_deployment"]:
+        shown.add("deployment")
+    return shown
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def _decision_context(
@@ -196,8 +251,10 @@ def _decision_context(
         "closures": closures,
         "closing_history": closing_history(closures, reviews),
         "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
-        "ndm_labels": NDM_LABELS.items(),
+        "ndm_fields": [(key, label, f"ndm_{key}") for key, label in NDM_LABELS.items()],
         "kept": typed,
+        # Ticked again only if the handler had ticked it in a refused form: nothing is ticked for them.
+        "kept_agencies": _as_list(typed.get("advice", {}).get("agencies")),
     }
 
 
@@ -207,18 +264,24 @@ def _panel_context(
     user: Any,
     history: dict[int, list[NoteEntry]] | None = None,
     actions: list[RequiredAction] | None = None,
+    errors: dict[str, FormErrors] | None = None,
+    typed: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The live panel: the decisive questions first, then possible signs to ask about, the assessment of the
     log plus the draft (with the child's vulnerability), and the stored actions and their state.
 
     With no unsent draft there is nothing new to read: the assessment stored when the log or the answers last
-    changed is the engine's reading of them (under the same pack), so the engine is not run again."""
+    changed is the engine's reading of them (under the same pack), so the engine is not run again.
+
+    Of a draft longer than ``textclean.LIVE_READ`` only the first part is read (and shown marked), so a pause
+    never takes seconds nor sends back the whole text; the panel says so (``draft_read``)."""
     pack = default_pack()
+    read = live_part(draft)
     if not draft.strip() and call.assessment and call.pack_version == pack.version:
         live_d: dict[str, Any] | None = call.assessment
         _, segments = call_text(call, history=history)
     else:
-        live, segments = services.live_assessment(call, draft, history)
+        live, segments = services.live_assessment(call, read, history)
         live_d = live.to_dict() if live is not None else None
     # With nothing to assess yet (no log, no draft), what was stored last still says what is known.
     shown = live_d if live_d is not None else call.assessment
@@ -227,24 +290,119 @@ def _panel_context(
         actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     stored_codes = {a.code for a in actions}
     pending = [c for c in (live_d or {}).get("required_actions", []) if c not in stored_codes]
+    decisive_unanswered = sum(1 for q in decisive if q["answer"] is None)
+    tasks = task_list(call, pack, actions, pending, decisive_unanswered, errors or {}, typed or {}, user)
     draft_seg = [s for s in segments if s.entry_no is None]
     draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
     return {
         "call": call,
         "live": live_d,
         "actions": actions,
-        "na_allowed": {c for c, a in pack.actions.items() if a.may_be_not_applicable},
         "editable_panel": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
-        "action_labels": {c: a.label for c, a in pack.actions.items()},
-        "pending_actions": pending,
+        "tasks": tasks,
+        "tasks_outstanding": sum(1 for t in tasks if t["status"] == "outstanding"),
+        "errors": errors or {},
         "draft_preview": draft_html,
         "has_draft": bool(draft.strip()),
+        # Set when only part of the draft is read live: how much, of how much.
+        "draft_read": f"{len(read):,}" if len(read) < len(draft) else "",
+        "draft_length": f"{len(draft):,}",
+        "live_limit": LIVE_READ,
+        "note_limit": NARRATIVE,
         "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
         "decisive": decisive,
-        "decisive_unanswered": sum(1 for q in decisive if q["answer"] is None),
+        "decisive_unanswered": decisive_unanswered,
         "possible_signs": possible_signs(pack, call.answers, shown),
         "vulnerability": (shown or {}).get("vulnerability") or [],
     }
+
+
+STATUS_LABELS = {"outstanding": "Outstanding", "done": "Done", "not_applicable": "Not applicable"}
+
+
+def task_list(
+    call: Call,
+    pack: Any,
+    actions: list[RequiredAction],
+    pending: list[str],
+    decisive_unanswered: int,
+    errors: dict[str, FormErrors],
+    typed: dict[str, dict[str, Any]],
+    user: Any,
+) -> list[dict[str, Any]]:
+    """What must be done before the call can close, as a task list: the decisive questions first, then each
+    required action (stored, or to be required once what is typed is added to the log), each with its status
+    and a link to the part of the page where it is done."""
+    labels = {c: a.label for c, a in pack.actions.items()}
+    editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    tasks: list[dict[str, Any]] = []
+    if not any(a.code == "decisive_questions" for a in actions):
+        tasks.append(
+            {
+                "code": "decisive_questions",
+                "label": labels.get("decisive_questions", "Ask the decisive questions"),
+                "href": "#decisive-questions",
+                "status": "outstanding" if decisive_unanswered else "done",
+                "status_label": f"{decisive_unanswered} to ask" if decisive_unanswered else "Done",
+                "hint": "",
+            }
+        )
+    ordered = sorted(actions, key=lambda a: (a.code != "decisive_questions", a.code == "supervisor_review"))
+    for a in ordered:
+        if a.status == "done":
+            hint = (
+                f"{a.done_by.username if a.done_by else ''}, {timezone.localtime(a.done_at):%H:%M}"
+                if a.done_at
+                else ""
+            )
+        elif a.status == "not_applicable":
+            hint = f"{a.done_by.username if a.done_by else ''}: {a.reason}"
+        else:
+            hint = f"Due {timezone.localtime(a.due_at):%-d %b %H:%M}" if a.due_at else ""
+        na = (
+            a.status == "outstanding"
+            and editable
+            and pack.actions.get(a.code)
+            and pack.actions[a.code].may_be_not_applicable
+        )
+        tasks.append(
+            {
+                "code": a.code,
+                "label": labels.get(a.code, a.code),
+                "href": TASK_SECTIONS.get(a.code, "#live-panel"),
+                "status": a.status,
+                "status_label": STATUS_LABELS.get(a.status, a.get_status_display()),
+                "hint": hint,
+                "na_form": bool(na),
+                "na_errs": errors.get(f"na-{a.code}"),
+                "na_kept": typed.get(f"na-{a.code}", {}).get("reason", ""),
+            }
+        )
+    if not any(a.code == "specialist_advice" for a in actions) and call.risk not in workflow.REVIEW_RISKS:
+        # A call that closes without review must have the advice given to the caller recorded.
+        given = AdviceRecord.objects.filter(call=call).exists()
+        tasks.append(
+            {
+                "code": "advice_given",
+                "label": "Record the advice given to the caller",
+                "href": TASK_SECTIONS["advice_given"],
+                "status": "done" if given else "outstanding",
+                "status_label": "Done" if given else "Outstanding",
+                "hint": "",
+            }
+        )
+    for code in pending:
+        tasks.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "href": TASK_SECTIONS.get(code, "#live-panel"),
+                "status": "pending",
+                "status_label": "When added",
+                "hint": "Required once what you are typing is added to the log",
+            }
+        )
+    return tasks
 
 
 @call_view(Action.VIEW)
@@ -257,7 +415,12 @@ def call_detail(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.EDIT)
 @require_POST
 def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
-    """Autosave what is being typed; answer with the live panel (htmx)."""
+    """Autosave what is being typed; answer with the live panel (htmx).
+
+    A draft the rule refuses (over the entry's limit, a character that cannot be stored) is not saved, and the
+    panel says so in its status line, with the reason; the box keeps the text (this answers the panel only).
+    The panel then shows the log without the draft: it is not read in part, as it could not be added as it is.
+    """
     form = DraftForm(request.POST)
     try:
         if not form.is_valid():
@@ -268,7 +431,13 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
         return render(
             request,
             "calls/_panel.html",
-            {**_panel_context(call, "", actor_of(request)), "panel_error": str(exc)},
+            {
+                **_panel_context(call, "", actor_of(request)),
+                "panel_error": (
+                    f"Draft not saved. {exc} What you typed is still in the box; it is not in the log."
+                ),
+                "oob_preview": True,  # the preview of an earlier draft goes: it is not what is in the box
+            },
         )
     return render(
         request,
@@ -283,12 +452,14 @@ def call_draft(request: HttpRequest, call: Call) -> HttpResponse:
 def note_add(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "note", NoteForm)
     if form is None:
-        return back_to_call(call, "note-text")
-    try:
-        services.note_add(actor=actor_of(request), call=call, text=form.cleaned_data["text"])
-    except services.CallError as exc:
-        show_error(request, exc)
-    return back_to_call(call, "note-text")
+        return back_to_call(call, "note-errors")
+    added = attempt(
+        request,
+        call,
+        "note",
+        lambda: services.note_add(actor=actor_of(request), call=call, text=form.cleaned_data["text"]),
+    )
+    return back_to_call(call, "note-text" if added is not None else "note-errors")
 
 
 @call_view(Action.EDIT)
@@ -297,8 +468,8 @@ def note_add(request: HttpRequest, call: Call) -> HttpResponse:
 def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
     form = read_form(request, call, f"edit-{entry_no}", NoteEditForm)
     if form is None:
-        return back_to_call(call, f"entry-{entry_no}")
-    attempt(
+        return back_to_call(call, f"edit-{entry_no}-errors")
+    edited = attempt(
         request,
         call,
         f"edit-{entry_no}",
@@ -310,7 +481,7 @@ def note_edit(request: HttpRequest, call: Call, entry_no: int) -> HttpResponse:
             expected_version=posted_version(request),
         ),
     )
-    return back_to_call(call, f"entry-{entry_no}")
+    return back_to_call(call, f"entry-{entry_no}" if edited is not None else f"edit-{entry_no}-errors")
 
 
 ANSWER_ANCHORS = frozenset({"questions", "decisive-questions", "possible-signs"})
@@ -329,10 +500,18 @@ def answers(request: HttpRequest, call: Call) -> HttpResponse:
             actor=actor_of(request), call=call, answers=given, expected_version=posted_version(request)
         ),
     )
-    if recorded is not None:
-        messages.success(request, "Answers recorded and the call reassessed.")
-    # Answered from the live panel: back to the panel's questions, not the form at the foot of the page.
+    if recorded is None:
+        return back_to_call(call, "answers-errors")
+    messages.success(request, "Answers recorded and the call reassessed.")
+    # Answered from the live panel: back to the panel's questions, not the form at the foot of the page; from
+    # the decisive questions, on to the next one still to ask.
     anchor = request.POST.get("anchor", "")
+    if anchor == "decisive-questions":
+        ask = next(
+            (q["id"] for q in decisive_questions(recorded, default_pack()) if q["answer"] is None), None
+        )
+        anchor = f"ask-{ask}" if ask else anchor
+        return back_to_call(call, anchor)
     return back_to_call(call, anchor if anchor in ANSWER_ANCHORS else "questions")
 
 
@@ -341,17 +520,20 @@ def answers(request: HttpRequest, call: Call) -> HttpResponse:
 def person_check(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "person-check", PersonCheckForm)
     if form is None:
-        return back_to_call(call, "checks")
-    try:
-        check = services.person_check_run(
+        return back_to_call(call, "person-check-errors")
+    check = attempt(
+        request,
+        call,
+        "person-check",
+        lambda: services.person_check_run(
             actor=actor_of(request),
             call=call,
             query=form.query(),
             subject=form.cleaned_data.get("subject", ""),
-        )
-    except services.CallError as exc:
-        show_error(request, exc)
-        return back_to_call(call, "checks")
+        ),
+    )
+    if check is None:
+        return back_to_call(call, "person-check-errors")
     return back_to_call(call, "marker-alert" if check.marker_alert else f"person-check-{check.pk}")
 
 
@@ -360,22 +542,26 @@ def person_check(request: HttpRequest, call: Call) -> HttpResponse:
 def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
     try:
         if request.POST.get("all"):
-            services.identifier_checks_run_all(actor=actor_of(request), call=call)
+            checks = services.identifier_checks_run_all(actor=actor_of(request), call=call)
         else:
             form = read_form(request, call, "identifier-check", IdentifierCheckForm)
             if form is None:
-                return back_to_call(call, "identifiers")
+                return back_to_call(call, "identifier-check-errors")
             d = form.cleaned_data
-            services.identifier_check_run(
-                actor=actor_of(request),
-                call=call,
-                kind=d["kind"],
-                value=d["value"],
-                platform=d["platform"],
-            )
+            checks = [
+                services.identifier_check_run(
+                    actor=actor_of(request),
+                    call=call,
+                    kind=d["kind"],
+                    value=d["value"],
+                    platform=d["platform"],
+                )
+            ]
     except services.CallError as exc:
-        show_error(request, exc)
-    return back_to_call(call, "identifiers")
+        refuse(request, call, "identifier-check", exc)
+        return back_to_call(call, "identifier-check-errors")
+    # A record with a warning marker holds one of them: the page opens on the alert, as for a person match.
+    return back_to_call(call, "marker-alert" if any(c.marker_alert for c in checks) else "identifiers")
 
 
 @call_view(Action.TIMELINE)

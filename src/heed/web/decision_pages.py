@@ -28,7 +28,7 @@ from heed.web.edges import action_labels, attempt, back_to_call, call_view, post
 def close(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "close", CloseForm)
     if form is None:
-        return back_to_call(call, "close")
+        return back_to_call(call, "close-errors")
     closed = attempt(
         request,
         call,
@@ -42,7 +42,7 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
         ),
     )
     if closed is None:
-        return back_to_call(call, "close")
+        return back_to_call(call, "close-errors")
     if closed.status == CallStatus.CLOSED:
         messages.success(request, "The call is closed.")
     else:
@@ -56,7 +56,7 @@ def close(request: HttpRequest, call: Call) -> HttpResponse:
 def review(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "review", ReviewForm)
     if form is None:
-        return back_to_call(call, "review")
+        return back_to_call(call, "review-errors")
     ndm = form.ndm()
     rationale = form.cleaned_data["rationale"] or "\n".join(f"{k}: {v}" for k, v in ndm.items())
     reviewed = attempt(
@@ -73,7 +73,7 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
         ),
     )
     if reviewed is None:
-        return back_to_call(call, "review")
+        return back_to_call(call, "review-errors")
     messages.success(request, f"Review recorded: the call is now {reviewed.get_status_display().lower()}.")
     return back_to_call(call)
 
@@ -84,8 +84,8 @@ def review(request: HttpRequest, call: Call) -> HttpResponse:
 def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
     form = read_form(request, call, f"na-{code}", NotApplicableForm)
     if form is None:
-        return back_to_call(call, "live-panel")
-    attempt(
+        return back_to_call(call, f"na-{code}-errors")
+    done = attempt(
         request,
         call,
         f"na-{code}",
@@ -97,7 +97,7 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
             expected_version=posted_version(request),
         ),
     )
-    return back_to_call(call, "live-panel")
+    return back_to_call(call, "live-panel" if done is not None else f"na-{code}-errors")
 
 
 @call_view(Action.EDIT)
@@ -106,8 +106,8 @@ def not_applicable(request: HttpRequest, call: Call, code: str) -> HttpResponse:
 def risk(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "risk", RiskForm)
     if form is None:
-        return back_to_call(call, "risk")
-    attempt(
+        return back_to_call(call, "risk-errors")
+    decided = attempt(
         request,
         call,
         "risk",
@@ -119,7 +119,7 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
             expected_version=posted_version(request),
         ),
     )
-    return back_to_call(call, "risk")
+    return back_to_call(call, "risk" if decided is not None else "risk-errors")
 
 
 @call_view(Action.EDIT)
@@ -128,8 +128,8 @@ def risk(request: HttpRequest, call: Call) -> HttpResponse:
 def deployment(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "deployment", DeploymentForm)
     if form is None:
-        return back_to_call(call, "other-actions")
-    attempt(
+        return back_to_call(call, "deployment-errors")
+    recorded = attempt(
         request,
         call,
         "deployment",
@@ -140,7 +140,7 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
             note=form.cleaned_data["note"],
         ),
     )
-    return back_to_call(call, "other-actions")
+    return back_to_call(call, "other-actions" if recorded is not None else "deployment-errors")
 
 
 @call_view(Action.EDIT)
@@ -149,8 +149,8 @@ def deployment(request: HttpRequest, call: Call) -> HttpResponse:
 def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "flag", FlagForm)
     if form is None:
-        return back_to_call(call, "other-actions")
-    attempt(
+        return back_to_call(call, "flag-errors")
+    flagged = attempt(
         request,
         call,
         "flag",
@@ -158,7 +158,7 @@ def vulnerability_flag(request: HttpRequest, call: Call) -> HttpResponse:
             actor=actor_of(request), call=call, reason=form.cleaned_data["reason"]
         ),
     )
-    return back_to_call(call, "other-actions")
+    return back_to_call(call, "other-actions" if flagged is not None else "flag-errors")
 
 
 @login_required

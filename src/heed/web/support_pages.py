@@ -14,6 +14,7 @@ from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
 from heed.calls.models import Call
 from heed.calls.services import CallError
+from heed.risk import default_pack
 from heed.security.idempotency import idempotent
 from heed.support import services
 from heed.support.forms import ReferralForm, ReferralStatusForm
@@ -40,11 +41,15 @@ def advice(request: HttpRequest, call: Call) -> HttpResponse:
         ),
     )
     if recorded is None:
-        return back_to_call(call, "support")
+        return back_to_call(call, "advice-errors")
     missing = services.advice_missing(call)
     if missing:
-        messages.error(
-            request, "Recorded. The caller still needs to be told about: " + ", ".join(missing) + "."
+        names = {a.code: a.name for a in default_pack().agencies.values()}
+        messages.info(
+            request,
+            "Advice recorded. The caller still needs to be told about: "
+            + ", ".join(names.get(code, code) for code in missing)
+            + ".",
         )
     else:
         messages.success(request, "Advice recorded.")
@@ -71,7 +76,7 @@ def advice_text(request: HttpRequest, call: Call) -> HttpResponse:
 def referral(request: HttpRequest, call: Call) -> HttpResponse:
     form = read_form(request, call, "referral", ReferralForm)
     if form is None:
-        return back_to_call(call, "referral")
+        return back_to_call(call, "referral-errors")
     made = attempt(
         request,
         call,
@@ -84,7 +89,7 @@ def referral(request: HttpRequest, call: Call) -> HttpResponse:
         ),
     )
     if made is None:
-        return back_to_call(call, "referral")
+        return back_to_call(call, "referral-errors")
     messages.success(request, "Referral sent.")
     return back_to_call(call, "referral")
 

@@ -18,7 +18,7 @@ from heed.calls.models import (
     IdentifierCheck,
     PersonCheck,
 )
-from heed.calls.person_index import get_person_index
+from heed.calls.person_index import get_person_index, records_holding
 from heed.calls.register import register_find
 from heed.calls.selectors import identifiers_to_check
 from heed.calls.services.base import (
@@ -95,7 +95,9 @@ def person_check_run(
 def identifier_check_run(
     *, actor: User, call: Call, kind: object, value: object, platform: object = None
 ) -> IdentifierCheck:
-    """Look an identifier up in the force's register of earlier reports and record what was shown."""
+    """Look an identifier up in the force's register of earlier reports and in the nominal records, and
+    record what each source gave as shown. A record holding it with a warning marker raises the marker alert;
+    a nominal index that could not be searched is recorded as such, never as "no record"."""
     ensure_editable(call)
     kind_s = clean_text(kind, "kind")
     value_s = clean_text(value, "value", max_len=320)
@@ -106,6 +108,11 @@ def identifier_check_run(
         keys = identifier_keys(kind_s, value_s, platform_s)
     except ValueError as exc:
         raise CallError(str(exc), "value") from None
+    try:
+        # Read outside the call's lock: an index look-up can take a moment and changes nothing.
+        records = records_holding(kind_s, value_s, platform_s)
+    except QueryError as exc:
+        raise CallError(str(exc), "kind" if exc.field == "kind" else "value") from None
     with transaction.atomic():
         lock_call(call)
         # Earlier reports in the force, this call's own sighting left out (it is not an earlier report).
@@ -130,6 +137,13 @@ def identifier_check_run(
                 "value": value_s,
                 "display": keys.display,
                 "earlier": [e["reference"] for e in found],
+                "records_searched": records.searched,
+                "records_error": records.error,
+                "records": [
+                    {"record_id": h["record_id"], "strength": h["strength"], "markers": len(h["markers"])}
+                    for h in records.hits
+                ],
+                "marker_alert": records.marker_alert,
             },
             kind=kind_s,
             value=value_s,
@@ -137,6 +151,11 @@ def identifier_check_run(
             display=keys.display,
             strong_key=keys.strong,
             earlier=found,
+            record_hits=records.hits,
+            records_more=records.more,
+            records_searched=records.searched,
+            records_error=records.error,
+            marker_alert=records.marker_alert,
             run_by=actor,
             run_at=timezone.now(),
         )
