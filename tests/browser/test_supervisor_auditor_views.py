@@ -37,17 +37,19 @@ def _call_with_records(browser: Any, server: str) -> str:
     for key in ("F2", "F3"):
         with handler.expect_navigation():
             handler.keyboard.press(key)
-    handler.locator("#agency-ceop").check()
-    handler.locator("#agency-nspcc").check()
-    handler.locator("#method-read_out").check()
+    for code in ("ceop", "nspcc"):
+        handler.locator(f"input[name='agencies'][value='{code}']").check()
+    handler.get_by_label("Read out on the call").check()
     with handler.expect_navigation():
         handler.locator("#advice-submit").click()
+    handler.locator("#referral-to").select_option("child_protection_team")
     handler.locator("#referral-reason").fill(WHY)
     with handler.expect_navigation():
         handler.locator("#referral-submit").click()
     handler.locator("#flag-reason").fill("SYNTHETIC: adult grooming, a meeting has been offered")
     with handler.expect_navigation():
         handler.locator("#flag-submit").click()
+    handler.locator("#close-outcome").select_option("referred")
     handler.locator("#close-rationale").fill(WHY)
     with handler.expect_navigation():
         handler.locator("#close-submit").click()
