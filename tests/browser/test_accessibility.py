@@ -1,5 +1,5 @@
 """axe-core (from npm, run in Chromium) finds no moderate, serious or critical accessibility problem on the
-pages a handler and a supervisor use, at 1280×720."""
+pages a handler, a supervisor and an auditor use, at 1280×720."""
 
 from __future__ import annotations
 
@@ -61,6 +61,21 @@ def test_the_supervisor_pages_have_no_accessibility_problems(axe_page: Any, serv
     page.goto(server + "/queue")
     assert _violations(page) == []
     page.goto(server + "/calls/1/timeline")
+    assert _violations(page) == []
+
+
+def test_the_auditor_pages_have_no_accessibility_problems(axe_page: Any, server: str) -> None:
+    """The auditor's read-only view of a call (the record, no forms) and its timeline, with views shown and
+    hidden."""
+    page = axe_page
+    _sign_in(page, server, "demo.auditor")
+    page.goto(server + "/calls/1/")
+    assert page.locator("#record").count() == 1
+    assert _violations(page) == []
+    page.goto(server + "/calls/1/timeline")
+    assert _violations(page) == []
+    page.goto(server + "/calls/1/timeline?views=1")
+    assert page.locator("tr[data-event='call.viewed']").count() >= 1
     assert _violations(page) == []
 
 

@@ -75,6 +75,8 @@ def test_a_supervisor_reads_the_timeline_with_who_viewed(page: Any, server: str)
     page.get_by_role("link", name="Timeline").click()
     assert page.get_by_role("heading", name=re.compile("Timeline of call")).is_visible()
     assert page.locator("tr[data-event='call.created']").count() == 1
+    assert page.locator("tr[data-event='call.viewed']").count() == 0  # views are hidden until asked for
+    page.locator("#show-views").click()
     assert page.locator("tr[data-event='call.viewed']").count() >= 1
     assert "demo.supervisor" in page.locator("table").first.inner_text()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from heed.calls.models import Call
 from heed.risk import default_pack
+from heed.support.models import AdviceRecord
 
 SMS_LIMIT = 306  # two concatenated GSM-7 text messages
 _GSM7 = set(
@@ -23,8 +24,27 @@ def sheet_agencies(call: Call) -> list[dict[str, Any]]:
     required = set(call.assessment.get("required_agencies", []))
     codes = call.assessment.get("suggested_agencies", []) or pack.suggest_agencies([], "standard")
     ordered = [c for c in codes if c in required] + [c for c in codes if c not in required]
+    return _agencies(ordered, required)
+
+
+def given_agencies(call: Call) -> list[dict[str, Any]]:
+    """The agencies recorded as given to the caller, in the order first given (each once).
+
+    Before any advice is recorded, the sheet is the one the handler is about to give: the agencies the
+    guidance requires for this call (what must be given whatever else is), never every suggestion."""
+    given: list[str] = []
+    for record in AdviceRecord.objects.filter(call=call).order_by("given_at", "id"):
+        given.extend(c for c in record.agencies if c not in given)
+    required = call.assessment.get("required_agencies", [])
+    return _agencies(given or required, set(required))
+
+
+def _agencies(codes: list[str], required: set[str]) -> list[dict[str, Any]]:
+    pack = default_pack()
     out = []
-    for code in ordered:
+    for code in codes:
+        if code not in pack.agencies:  # a code from an older pack: nothing to show the caller for it
+            continue
         a = pack.agencies[code]
         out.append(
             {
@@ -71,16 +91,22 @@ def sheet_context(call: Call) -> dict[str, Any]:
     pack = default_pack()
     return {
         "call": call,
-        "agencies": sheet_agencies(call),
+        # 999 is on every sheet in its own box, above the agencies.
+        "agencies": [a for a in given_agencies(call) if a["code"] != "emergency_999"],
         "evidence_advice": pack.evidence_advice,
         "pack_version": pack.version,
     }
 
 
-def advice_sheet_pdf(call: Call) -> bytes:
-    """The printable advice sheet as PDF bytes."""
+def advice_sheet_document(call: Call) -> Any:
+    """The advice sheet laid out (a WeasyPrint document: its pages can be counted and measured)."""
     from weasyprint import HTML
 
     html = render_to_string("support/advice_sheet.html", sheet_context(call))
-    pdf: bytes = HTML(string=html).write_pdf()
+    return HTML(string=html).render()
+
+
+def advice_sheet_pdf(call: Call) -> bytes:
+    """The printable advice sheet as PDF bytes."""
+    pdf: bytes = advice_sheet_document(call).write_pdf()
     return pdf

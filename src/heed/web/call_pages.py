@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heed.accounts.access import actor_of, may
 from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
-from heed.audit.models import AuditEvent
 from heed.calls import services, workflow
 from heed.calls.actions import identifier_keys_of
 from heed.calls.forms import (
@@ -46,8 +45,10 @@ from heed.calls.workflow import NDM_LABELS, OUTCOMES
 from heed.risk import default_pack
 from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
+from heed.support.record import advice_given, call_record, closing_history
 from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
+from heed.support.timeline import call_timeline
 from heed.textclean import LIVE_READ, NARRATIVE, live_part
 from heed.web.edges import (
     TASK_SECTIONS,
@@ -192,6 +193,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "identifier_alerts": identifier_alerts,
         "return_notice": return_notice(call),  # the supervisor's reason, while the call is returned
         "questions": list(pack.questions.values()),
+        "record": None if editable else call_record(call, history=history),
         **_panel_context(call, draft, user, history, actions, errors, typed),
     }
     # A refusal of a form this page does not show (the call closed meanwhile, or the action it records is no
@@ -234,10 +236,12 @@ def _decision_context(
     closures = list(call.closure_requests.select_related("requested_by"))
     pending = next((c for c in reversed(closures) if c.state == "pending"), None)
     advice_records = list(AdviceRecord.objects.filter(call=call).select_related("given_by"))
+    reviews = list(call.review_decisions.select_related("decided_by", "request"))
     return {
         "sheet_agencies": sheet_agencies(call),
         "advice_missing": advice_missing(call, advice_records),
         "advice_records": advice_records,
+        "advice_given": [advice_given(pack, r) for r in advice_records],
         "advice_methods": AdviceMethod.choices,
         "evidence_advice": pack.evidence_advice,
         "sms": sms_text(call),
@@ -250,8 +254,9 @@ def _decision_context(
         "risk_decisions": call.risk_decisions.select_related("decided_by"),
         "outcomes": OUTCOMES.items(),
         "pending": pending,
-        "reviews": call.review_decisions.select_related("decided_by", "request"),
+        "reviews": reviews,
         "closures": closures,
+        "closing_history": closing_history(closures, reviews),
         "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
         "ndm_fields": [(key, label, f"ndm_{key}") for key, label in NDM_LABELS.items()],
         "kept": typed,
@@ -572,15 +577,9 @@ def identifier_check(request: HttpRequest, call: Call) -> HttpResponse:
 @call_view(Action.TIMELINE)
 @require_GET
 def timeline(request: HttpRequest, call: Call) -> HttpResponse:
+    """The call's audit events, filtered by kind (GET ``kind``); views only with ``views=1``."""
     services.timeline_viewed(actor=actor_of(request), call=call)
-    events = list(AuditEvent.objects.filter(call_id=call.pk).order_by("seq"))
-    viewers: dict[str, dict[str, Any]] = {}
-    for ev in events:
-        if ev.event_type in ("call.viewed", "timeline.viewed"):
-            v = viewers.setdefault(ev.actor_label, {"who": ev.actor_label, "role": ev.actor_role, "count": 0})
-            v["count"] += 1
-            v.setdefault("first", ev.occurred_at)
-            v["last"] = ev.occurred_at
-    return render(
-        request, "calls/timeline.html", {"call": call, "events": events, "viewers": list(viewers.values())}
+    shown = call_timeline(
+        call.pk, kind=request.GET.get("kind", ""), show_views=request.GET.get("views") == "1"
     )
+    return render(request, "calls/timeline.html", {"call": call, "timeline": shown})

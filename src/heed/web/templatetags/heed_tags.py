@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from heed.calls.presenters import show_text
 from heed.security import idempotency
+from heed.support import record
 
 register = template.Library()
 
@@ -53,9 +54,7 @@ def split(value: str) -> list[str]:
 @register.filter
 def answer_label(value: Any) -> str:
     """A guided answer's code as a button or option label; "unknown" reads as the handler would say it."""
-    if value == "unknown":
-        return "Don't know"
-    return words(value).capitalize()
+    return record.answer_label(str(value))
 
 
 @register.simple_tag
