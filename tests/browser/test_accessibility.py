@@ -62,6 +62,18 @@ def test_the_supervisor_pages_have_no_accessibility_problems(axe_page: Any, serv
     assert _violations(page) == []
     page.goto(server + "/calls/1/timeline")
     assert _violations(page) == []
+    page.goto(server + "/calls/1/")  # the supervisor's read-only view (and the review form, when awaiting)
+    assert _violations(page) == []
+    page.goto(server + "/calls/")  # the list, returned calls first
+    assert _violations(page) == []
+
+
+def test_the_safeguarding_officer_pages_have_no_accessibility_problems(axe_page: Any, server: str) -> None:
+    page = axe_page
+    sign_in(page, server, "demo.safeguarding")
+    page.goto(server + "/referrals/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert _violations(page) == []
 
 
 def test_the_auditor_pages_have_no_accessibility_problems(axe_page: Any, server: str) -> None:
