@@ -161,3 +161,31 @@ def test_a_higher_risk_brings_an_outstanding_actions_due_time_forward_never_late
     assert call.risk == "high"
     check.refresh_from_db()
     assert check.due_at == earlier
+
+
+def test_work_done_between_the_reminders_first_read_and_the_calls_lock_raises_nothing(
+    make_call: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder reads the action, then takes the call's lock: if the handler finishes the action in that
+    gap, the reminder reads it again under the lock and raises nothing (no reminder stands for done work)."""
+    from heed.calls import tasks
+
+    call = make_call()
+    action = RequiredAction.objects.get(call=call, code="person_check")
+    RequiredAction.objects.filter(pk=action.pk).update(due_at=timezone.now() - timedelta(minutes=5))
+    reads: list[int] = []
+    original = tasks.REMINDERS["action"]
+
+    def read_then_the_handler_acts(object_id: int) -> Any:
+        found = original(object_id)
+        reads.append(object_id)
+        if len(reads) == 1:  # the handler runs the check now, before the reminder has the call's lock
+            services.person_check_run(
+                actor=cast["handler"], call=call, query={"given_name": "Kai"}, subject="Kai"
+            )
+        return found
+
+    monkeypatch.setitem(tasks.REMINDERS, "action", read_then_the_handler_acts)
+    assert reminder_raise(kind="action", object_id=action.pk).startswith("nothing to remind")
+    assert len(reads) == 2
+    assert not Reminder.objects.filter(call=call, subject="person_check").exists()

@@ -74,8 +74,14 @@ def test_every_agency_given_still_fits_its_pages(make_call: Any, cast: dict[str,
     text = _text(document)
     assert "page 1 of 2" in text and "page 2 of 2" in text
     # Each agency is kept whole on one page (its name and its contact are never split apart).
-    for page in document.pages:
+    boxes: list[Any] = []
+    for number, page in enumerate(document.pages):
         box = page._page_box
         for b in box.descendants():
-            if getattr(b, "element_tag", "") == "div" and "agency" in (b.element.get("class") or ""):
+            if getattr(b, "element_tag", "") == "div" and "agency" in (b.element.get("class") or "").split():
+                boxes.append((id(b.element), number))
                 assert b.position_y + b.margin_height() <= box.content_box_y() + box.height
+    # One box for each agency given (999 is the danger line at the top, not a box), each on one page.
+    agencies = {element for element, _ in boxes}
+    assert len(agencies) == len([a for a in every if a != "emergency_999"])
+    assert len(set(boxes)) == len(agencies)  # no agency's box is on two pages

@@ -59,7 +59,13 @@ def test_codes_read_as_the_pack_and_the_workflow_name_them(make_call: Any, cast:
     assert dict(by_kind["risk"].notes) == {"Rationale": RISK_WHY}
     assert dict(by_kind["risk"].rows) == {"Risk": "high → medium", "The engine read": "high"}
     assert dict(by_kind["person_check"].rows)["Searched"] == "given name Kai, age 19"
-    assert dict(by_kind["identifier_check"].rows) == {"Found": "No earlier report in this force"}
+    identifier = dict(by_kind["identifier_check"].rows)
+    assert identifier["Found"] == "No earlier report in this force"
+    # The demo's phone is on the marked SYNTHETIC record: the record says so, as the call page does.
+    assert identifier["Same identifier on a record"].startswith(
+        "Kai Marsh (SYN-DEMO-0001), warning markers: CSX"
+    )
+    assert identifier["Warning marker alert"] == "Yes: a marked record holds it"
 
 
 def test_a_review_shows_its_ndm_stages_as_labelled_notes(make_call: Any, cast: dict[str, Any]) -> None:
@@ -91,3 +97,50 @@ def test_a_corrected_entry_keeps_each_version_and_marks_signs_in_the_current_one
     assert [n.title for n in notes] == ["Log entry 1", "Log entry 1 corrected"]
     assert notes[0].html is None and "talks to a man online" in notes[0].text
     assert notes[1].html is not None and "<mark" in notes[1].html and "keep it secret" in notes[1].html
+
+
+def test_an_identifier_check_shows_the_nominal_records_holding_it_and_what_was_searched(
+    cast: dict[str, Any],
+) -> None:
+    from django.utils import timezone
+
+    from heed.calls.models import IdentifierCheck
+    from heed.support.record import identifier_check_item
+
+    hit = {
+        "record_id": "SYN000000118",
+        "strength": "strong",
+        "record": {"given_name": "SYNTHETIC", "family_name": "Holder"},
+        "markers": [{"code": "SX01", "description": "SYNTHETIC sexual offence against a child"}],
+    }
+    check = IdentifierCheck(
+        kind="phone",
+        value="07700900048",
+        display="07700 900048",
+        earlier=[],
+        record_hits=[hit],
+        records_searched=1200,
+        records_error="",
+        marker_alert=True,
+        run_by=cast["handler"],
+        run_at=timezone.now(),
+    )
+    rows = dict(identifier_check_item(check).rows)
+    assert rows["Found"] == "No earlier report in this force"
+    assert rows["Same identifier on a record"] == (
+        "SYNTHETIC Holder (SYN000000118), warning markers: SX01 – SYNTHETIC sexual offence against a child"
+    )
+    assert rows["Warning marker alert"] == "Yes: a marked record holds it"
+    assert rows["Searched"] == check.sources
+    unsearched = IdentifierCheck(
+        kind="phone",
+        display="07700 900048",
+        earlier=[],
+        record_hits=[],
+        records_searched=None,
+        records_error="the nominal index is not available",
+        run_by=cast["handler"],
+        run_at=timezone.now(),
+    )
+    said = dict(identifier_check_item(unsearched).rows)["Nominal records"]
+    assert said == "Not searched (the nominal index is not available): this is not a clean result"

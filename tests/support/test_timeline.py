@@ -141,3 +141,11 @@ def test_rules_and_the_records_actions_are_done_with_read_in_words(
     ]
     advice = AdviceRecord.objects.get(call=call)
     assert f"advice record {advice.pk}" in done and not any("advicerecord" in d for d in done)
+
+
+def test_a_stored_time_in_a_change_is_shown_in_the_forces_time() -> None:
+    from heed.support.timeline import _when
+
+    assert _when("2026-07-07T12:15:00+00:00") == "07 Jul 2026 13:15"  # summer: an hour ahead of UTC
+    assert _when("2026-12-07T12:15:00+00:00") == "07 Dec 2026 12:15"
+    assert _when("not a time") == "not a time"

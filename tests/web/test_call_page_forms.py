@@ -267,3 +267,59 @@ def test_answering_a_decisive_question_goes_on_to_the_next_one_still_to_ask(
     assert response["Location"].endswith("#decisive-questions")  # all answered: the section itself
     page = _page(handler_client, call)
     assert f'id="ask-{first}" tabindex="-1"' in page
+
+
+def test_a_return_reason_with_an_override_is_shown_with_a_visible_mark_everywhere(
+    handler_client: Client, make_call: Any, cast: dict[str, Any]
+) -> None:
+    call = make_call()
+    do_everything(call, cast)
+    call = services.closure_request(actor=cast["handler"], call=call, outcome="referred", rationale=WHY)
+    reason = "SYNTHETIC: ring back on \u202e07700 900123 and ask about the meeting."
+    services.review_decide(
+        actor=cast["supervisor"], call=call, decision="return", rationale=reason, ndm={"decision": reason}
+    )
+    supervisor = sign_in(Client(), cast["supervisor"])
+    pages = {
+        "call page": _page(handler_client, call),
+        "handler's list": handler_client.get("/calls/").content.decode(),
+        "queue": supervisor.get("/queue").content.decode(),
+    }
+    for where, page in pages.items():
+        assert "\u202e" not in page, where  # the override never reaches a page to act
+        assert "RLO</abbr>]" in page and "07700 900123" in page, where
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "form"),
+    [
+        ("identifier-check", {"kind": "fax", "value": "SYNTHETIC"}, "identifier-check"),
+        ("identifier-check", {"kind": "phone", "value": "not a phone"}, "identifier-check"),
+        ("advice", {"agencies": ["ceop"], "method": "pigeon", "evidence_advice": "1"}, "advice"),
+        ("close", {"outcome": "referred", "rationale": ""}, "close"),
+        ("risk", {"risk": "extreme", "rationale": WHY}, "risk"),
+        ("person-check", {"date_of_birth": "2001-13-40"}, "person-check"),
+        ("notes", {"text": ""}, "note"),
+    ],
+)
+def test_every_link_in_an_error_summary_goes_to_something_on_the_page(
+    handler_client: Client, make_call: Any, path: str, data: dict[str, Any], form: str
+) -> None:
+    call = make_call()
+    handler_client.post(f"/calls/{call.pk}/{path}", {**data, "version": call.version})
+    page = _page(handler_client, call)
+    links = re.findall(r'<li><a href="#([^"]+)">', _summary(page, form))
+    assert links, form
+    for target in links:
+        assert f'id="{target}"' in page, (form, target)
+
+
+def test_a_review_refused_for_its_decision_links_to_the_form(make_call: Any, cast: dict[str, Any]) -> None:
+    call = make_call()
+    do_everything(call, cast)
+    call = services.closure_request(actor=cast["handler"], call=call, outcome="referred", rationale=WHY)
+    client = sign_in(Client(), cast["supervisor"])
+    client.post(f"/calls/{call.pk}/review", {"decision": "maybe", "rationale": WHY, "version": call.version})
+    page = _page(client, call)
+    for target in re.findall(r'<li><a href="#([^"]+)">', _summary(page, "review")):
+        assert f'id="{target}"' in page, target

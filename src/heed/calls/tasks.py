@@ -63,6 +63,14 @@ def reminder_raise(*, kind: str, object_id: int) -> str:
         # Like every change to a call: the call's row first, then (in audit_record) the chain head, so this
         # task and a person's change never wait for each other in opposite orders.
         lock_call(call)
+        # Read again under the call's lock: the work may have been done between the first read and the lock,
+        # and a reminder raised for done work would stand on the queue for ever.
+        found = lookup(object_id)
+        if isinstance(found, str):
+            return found
+        call, subject, due = found
+        if due is None or due > now:
+            return "not yet due"
         reminder, created = Reminder.objects.get_or_create(
             call=call, kind=kind, subject=subject, defaults={"due_at": due, "raised_at": now}
         )

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from heed.audit.events import EventType
@@ -282,12 +283,40 @@ def identifier_check_item(c: IdentifierCheck) -> Item:
         else "No earlier report in this force"
     )
     kinds = {"handle": "Username", "phone": "Phone number", "email": "E-mail address"}
+    records: list[tuple[str, str]] = []
+    if c.records_searched is None:
+        why = c.records_error or "this check was run before identifier checks searched them"
+        records.append(("Nominal records", f"Not searched ({why}): this is not a clean result"))
+    else:
+        hits = [h for h in c.record_hits if isinstance(h, dict)]
+        for h in hits:
+            rec = h.get("record") or {}
+            name = " ".join(str(rec.get(k, "")) for k in ("given_name", "family_name")).strip()
+            marks = [m for m in h.get("markers") or [] if isinstance(m, dict)]
+            markers = "; ".join(f"{m.get('code', '')} – {m.get('description', '')}" for m in marks)
+            link = "Same identifier" if h.get("strength") == "strong" else "Look-alike"
+            records.append(
+                (
+                    f"{link} on a record",
+                    f"{name or 'Unnamed'} ({h.get('record_id', '')})"
+                    + (f", warning markers: {markers}" if markers else ", no warning markers"),
+                )
+            )
+        if not hits:
+            records.append(("Nominal records", "No nominal record holds it"))
+        elif c.records_more:
+            records.append(("Also held by", "more records than these"))
     return Item(
         at=c.run_at,
         kind="identifier_check",
         title=f"{kinds.get(c.kind, c.kind.capitalize())} checked: {c.display}",
         by=c.run_by.username,
-        rows=(("Found", found),),
+        rows=(
+            ("Found", found),
+            *records,
+            ("Searched", c.sources),
+            ("Warning marker alert", "Yes: a marked record holds it" if c.marker_alert else "No"),
+        ),
         ident=f"identifier-check-{c.pk}",
     )
 
@@ -295,7 +324,9 @@ def identifier_check_item(c: IdentifierCheck) -> Item:
 def referral_item(pack: GuidancePack, r: Referral) -> Item:
     rows = [("To", pack.referral_targets.get(r.target, r.target)), ("Status", r.get_status_display())]
     if r.status_at is not None and r.status_by is not None:
-        rows.append(("Status set", f"by {r.status_by.username} at {r.status_at:%d %b %H:%M}"))
+        rows.append(
+            ("Status set", f"by {r.status_by.username} at {timezone.localtime(r.status_at):%d %b %H:%M}")
+        )
     notes = [("Reason", r.reason)]
     if r.status_note:
         notes.append(("Answer", r.status_note))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from heed.audit.events import EventType
 from heed.audit.models import AuditEvent
 from heed.calls.models import ActionStatus, CallerRelation, CallStatus, ClosureRequest
@@ -144,9 +146,11 @@ def _label(key: str) -> str:
 
 def _when(value: str) -> str:
     try:
-        return f"{datetime.fromisoformat(value):%d %b %Y %H:%M}"
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return value
+    # Stored in UTC; shown in the force's time like every other time on the page.
+    return f"{timezone.localtime(moment) if timezone.is_aware(moment) else moment:%d %b %Y %H:%M}"
 
 
 def _choices(*enums: Any) -> dict[str, str]:

@@ -20,6 +20,7 @@ from heed.calls import services
 from heed.calls.forms import PersonCheckForm
 from heed.calls.models import Call
 from heed.calls.selectors import access_call_by_id
+from heed.calls.workflow import NDM_LABELS
 from heed.risk import default_pack
 
 View = Callable[..., HttpResponse]
@@ -143,7 +144,8 @@ def read_form(request: HttpRequest, call: Call, form: str, form_class: type[F]) 
     bound = form_class(request.POST)
     if bound.is_valid():
         return bound
-    keep(request, call, form, posted(request), field_errors(bound))
+    known = known_fields(form)
+    keep(request, call, form, posted(request), [(f if f in known else "", m) for f, m in field_errors(bound)])
     return None
 
 
@@ -181,12 +183,18 @@ def refuse(request: HttpRequest, call: Call, form: str, exc: services.CallError)
         ]
     else:
         field = (exc.field or "").removeprefix("query.")
-        known = FORM_FIELDS.get(form.split("-", 1)[0] if form.startswith(("na-", "edit-")) else form, ())
+        known = known_fields(form)
         message = str(exc)
         if field and message.startswith(field):  # a search field's code ("date_of_birth: ...") as words
             message = field.replace("_", " ") + message[len(field) :]
         errors = [(field if field in known else "", sentence(message))]
     keep(request, call, form, posted(request), errors)
+
+
+def known_fields(form: str) -> tuple[str, ...]:
+    """The fields of ``form`` whose inputs are on the page as ``{form}-{field}`` (a refusal of any other is
+    linked to the form's error summary)."""
+    return FORM_FIELDS.get(form.split("-", 1)[0] if form.startswith(("na-", "edit-")) else form, ())
 
 
 # The fields of each form on the call page that a refusal can point at (their inputs are ``{form}-{field}``).
@@ -197,13 +205,13 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "answers": (),
     "person-check": PERSON_FIELDS,
     "identifier-check": (),
-    "advice": ("agencies", "method", "evidence_advice"),
+    "advice": ("agencies", "method"),
     "referral": ("to", "reason"),
     "flag": ("reason",),
     "deployment": ("reference", "note"),
     "risk": ("risk", "rationale"),
     "close": ("outcome", "rationale"),
-    "review": ("decision", "rationale"),
+    "review": ("rationale", *(f"ndm_{stage}" for stage in NDM_LABELS)),
 }
 
 

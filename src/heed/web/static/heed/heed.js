@@ -148,7 +148,8 @@
   // An error summary focuses itself (GOV.UK Frontend); with no fragment the log box has autofocus.
   document.addEventListener("DOMContentLoaded", function () {
     var id = window.location.hash.slice(1);
-    var target = id ? document.getElementById(decodeURIComponent(id)) : null;
+    var target = null;
+    try { target = id ? document.getElementById(decodeURIComponent(id)) : null; } catch (e) { target = null; }
     if (!target || target.classList.contains("govuk-error-summary")) { return; }
     var focusable = target.hasAttribute("tabindex") || /^(INPUT|TEXTAREA|SELECT|BUTTON|A)$/.test(target.tagName);
     if (!focusable) { target.setAttribute("tabindex", "-1"); }
