@@ -323,3 +323,16 @@ def test_a_review_refused_for_its_decision_links_to_the_form(make_call: Any, cas
     page = _page(client, call)
     for target in re.findall(r'<li><a href="#([^"]+)">', _summary(page, "review")):
         assert f'id="{target}"' in page, target
+
+
+def test_ask_next_does_not_repeat_a_decisive_question(handler_client: Client, make_call: Any) -> None:
+    from heed.risk import default_pack
+
+    call = make_call()
+    page = _page(handler_client, call)
+    panel = page[page.index('id="live-panel"') :]
+    ask_next = panel[panel.index(">Ask next</h2>") : panel.index('id="tasks-heading"')]
+    assert ask_next.count("<li>") >= 1  # the demo call has follow-up questions of its own
+    for question in default_pack().questions.values():
+        if question.decisive:
+            assert f'href="#q_{question.id}"' not in ask_next, question.id

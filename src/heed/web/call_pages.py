@@ -319,6 +319,12 @@ def _panel_context(
         "lowering": live_d is not None and RISK_ORDER[live_d["risk"]] < RISK_ORDER.get(call.risk, 0),
         "decisive": decisive,
         "decisive_unanswered": decisive_unanswered,
+        # The engine's follow-up questions, less the decisive ones already asked for above them.
+        "ask_next": [
+            q
+            for q in (live_d or {}).get("follow_up_questions", [])
+            if q.get("id") not in {d["id"] for d in decisive}
+        ],
         "possible_signs": possible_signs(pack, call.answers, shown),
         "vulnerability": (shown or {}).get("vulnerability") or [],
     }
