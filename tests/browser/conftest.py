@@ -165,3 +165,57 @@ def sign_in(
         page.get_by_role("button", name="Sign in").click()
     second_factor(page, server, username)
     page.wait_for_url(re.compile(landing))
+
+
+# Answers to the decisive questions that fit the demo narrative, by button label.
+DEMO_DECISIVE = {
+    "whereabouts_now": "Safe",
+    "contact_age": "Adult",
+    "asked_for_images": "No",
+    "threats": "No",
+    "asked_to_meet": "Yes",
+}
+
+
+def demo_call_sent_for_review(browser: Any, server: str, why: str) -> tuple[str, str]:
+    """demo.handler takes the demo call, does every required action through the pages (nothing is ticked for
+    them) and asks to close it with ``why``: the call's address and reference."""
+    from heed.demo import NARRATIVE
+
+    handler = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    sign_in(handler, server, "demo.handler")
+    handler.goto(server + "/calls/new")
+    handler.get_by_label("Child's name").fill("SAM")
+    handler.get_by_label("What the caller says").fill(NARRATIVE.read_text(encoding="utf-8"))
+    handler.get_by_role("button", name="Open the call").click()
+    handler.wait_for_url(re.compile(r"/calls/\d+/$"))
+    url = handler.url
+    for qid, answer in DEMO_DECISIVE.items():
+        with handler.expect_navigation():
+            handler.locator(f"#live-panel [data-decisive='{qid}']").get_by_role(
+                "button", name=answer, exact=True
+            ).click()
+    for key in ("F2", "F3"):  # the person check and the identifier checks
+        with handler.expect_navigation():
+            handler.keyboard.press(key)
+    for agency in ("ceop", "nspcc"):
+        handler.locator(f"input[name='agencies'][value='{agency}']").check()
+    handler.get_by_label("Read out on the call").check()
+    with handler.expect_navigation():
+        handler.locator("#advice-submit").click()
+    handler.locator("#referral-to").select_option("child_protection_team")
+    handler.locator("#referral-reason").fill(why)
+    with handler.expect_navigation():
+        handler.locator("#referral-submit").click()
+    handler.locator("#flag-reason").fill("SYNTHETIC: adult grooming, a meeting has been offered")
+    with handler.expect_navigation():
+        handler.locator("#flag-submit").click()
+    handler.locator("#close-outcome").select_option("referred")
+    handler.locator("#close-rationale").fill(why)
+    with handler.expect_navigation():
+        handler.locator("#close-submit").click()
+    assert "Sent to a supervisor" in handler.get_by_role("status").first.inner_text()
+    assert handler.locator("#close-submit").count() == 0  # with a supervisor now
+    reference = str(handler.locator(".heed-call-ref").inner_text().split()[1])
+    handler.context.close()
+    return url, reference

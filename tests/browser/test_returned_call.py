@@ -8,55 +8,19 @@ import re
 from typing import Any
 
 import pytest
-from tests.browser.conftest import sign_in
-from tests.browser.test_handler_flow import NARRATIVE
+from tests.browser.conftest import demo_call_sent_for_review, sign_in
 
 pytestmark = pytest.mark.pg
 WHY = "SYNTHETIC: person and identifiers checked, marker found, CPT referral sent, CEOP and NSPCC given."
 RETURN_WHY = "SYNTHETIC: record where the child is tonight and who is with her, then ask again."
 NDM_NOTE = "SYNTHETIC: the whereabouts answer is not in the log."
-DECISIVE = {"whereabouts_now": "Safe", "contact_age": "Adult", "asked_for_images": "No", "threats": "No"}
-DECISIVE["asked_to_meet"] = "Yes"
 VIEWPORT = {"width": 1366, "height": 657}
 
 
 def call_sent_for_review(browser: Any, server: str) -> str:
     """The demo call taken by demo.handler, every required action done, asked to close: its reference."""
-    handler = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    sign_in(handler, server, "demo.handler")
-    handler.goto(server + "/calls/new")
-    handler.get_by_label("Child's name").fill("SAM")
-    handler.get_by_label("What the caller says").fill(NARRATIVE)
-    handler.get_by_role("button", name="Open the call").click()
-    handler.wait_for_url(re.compile(r"/calls/\d+/$"))
-    for qid, answer in DECISIVE.items():
-        with handler.expect_navigation():
-            handler.locator(f"#live-panel [data-decisive='{qid}']").get_by_role(
-                "button", name=answer, exact=True
-            ).click()
-    for key in ("F2", "F3"):  # the person check and the identifier checks
-        with handler.expect_navigation():
-            handler.keyboard.press(key)
-    for agency in ("ceop", "nspcc"):  # nothing is ticked for the handler
-        handler.locator(f"input[name='agencies'][value='{agency}']").check()
-    handler.get_by_label("Read out on the call").check()
-    with handler.expect_navigation():
-        handler.locator("#advice-submit").click()
-    handler.locator("#referral-to").select_option("child_protection_team")
-    handler.locator("#referral-reason").fill(WHY)
-    with handler.expect_navigation():
-        handler.locator("#referral-submit").click()
-    handler.locator("#flag-reason").fill("SYNTHETIC: adult grooming, a meeting has been offered")
-    with handler.expect_navigation():
-        handler.locator("#flag-submit").click()
-    handler.locator("#close-outcome").select_option("referred")
-    handler.locator("#close-rationale").fill(WHY)
-    with handler.expect_navigation():
-        handler.locator("#close-submit").click()
-    assert "Sent to a supervisor" in handler.get_by_role("status").first.inner_text()
-    reference = handler.locator(".heed-call-ref").inner_text().split()[1]
-    handler.context.close()
-    return str(reference)
+    url, reference = demo_call_sent_for_review(browser, server, WHY)
+    return reference
 
 
 def test_the_handler_sees_a_returned_call_first_and_the_reason_at_the_top(browser: Any, server: str) -> None:

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 import pytest
+from tests.browser.conftest import demo_call_sent_for_review
 from tests.browser.test_accessibility import _violations
-from tests.browser.test_closure_flow import DECISIVE_ANSWERS
-from tests.browser.test_handler_flow import NARRATIVE, _sign_in
+from tests.browser.test_handler_flow import _sign_in
 
 pytestmark = pytest.mark.pg
 WHY = "SYNTHETIC: person and identifiers checked, marker found, CPT referral sent, CEOP and NSPCC given."
@@ -21,40 +21,7 @@ AGENCIES = "NCA-CEOP Safety Centre, NSPCC Helpline"
 
 def _call_with_records(browser: Any, server: str) -> str:
     """The handler takes the demo call, does what it requires and asks to close it; its address."""
-    handler = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    _sign_in(handler, server, "demo.handler")
-    handler.goto(server + "/calls/new")
-    handler.get_by_label("Child's name").fill("SAM")
-    handler.get_by_label("What the caller says").fill(NARRATIVE)
-    handler.get_by_role("button", name="Open the call").click()
-    handler.wait_for_url(re.compile(r"/calls/\d+/$"))
-    url = handler.url
-    for qid, answer in DECISIVE_ANSWERS.items():
-        with handler.expect_navigation():
-            handler.locator(f"#live-panel [data-decisive='{qid}']").get_by_role(
-                "button", name=answer, exact=True
-            ).click()
-    for key in ("F2", "F3"):
-        with handler.expect_navigation():
-            handler.keyboard.press(key)
-    for code in ("ceop", "nspcc"):
-        handler.locator(f"input[name='agencies'][value='{code}']").check()
-    handler.get_by_label("Read out on the call").check()
-    with handler.expect_navigation():
-        handler.locator("#advice-submit").click()
-    handler.locator("#referral-to").select_option("child_protection_team")
-    handler.locator("#referral-reason").fill(WHY)
-    with handler.expect_navigation():
-        handler.locator("#referral-submit").click()
-    handler.locator("#flag-reason").fill("SYNTHETIC: adult grooming, a meeting has been offered")
-    with handler.expect_navigation():
-        handler.locator("#flag-submit").click()
-    handler.locator("#close-outcome").select_option("referred")
-    handler.locator("#close-rationale").fill(WHY)
-    with handler.expect_navigation():
-        handler.locator("#close-submit").click()
-    assert handler.locator("#close-submit").count() == 0  # with a supervisor now
-    handler.context.close()
+    url, reference = demo_call_sent_for_review(browser, server, WHY)
     return url
 
 
