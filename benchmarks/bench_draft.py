@@ -12,9 +12,9 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from demo_client import demo_handler_call
 
 
 def main() -> int:
@@ -22,27 +22,7 @@ def main() -> int:
     parser.add_argument("--kb", type=int, default=900, help="size of the draft in KB (of text)")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="heed-bench-draft-"))
-    os.environ.update({"HEED_VAR_DIR": str(var), "HEED_INDEX_DIR": str(var / "index")})
-    os.environ.pop("HEED_DATABASE_URL", None)
-    from heed.config import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from heed.accounts.models import User
-    from heed.demo import NARRATIVE, seed_demo
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    seed_demo()
-    client = Client()
-    client.force_login(User.objects.get(username="demo.handler"))
-    narrative = NARRATIVE.read_text(encoding="utf-8")
-    created = client.post("/calls/new", {"narrative": narrative, "child_name": "SAM", "child_age": "14"})
-    url = created["Location"]
+    client, url, narrative = demo_handler_call("heed-bench-draft-")
     size = args.kb * 1000
     # The demo narrative pasted again and again (SYNTHETIC), so the engine has words and signs to read.
     base = (narrative + "\n") * (size // (len(narrative) + 1) + 1)

@@ -13,10 +13,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from demo_client import demo_handler_call
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
@@ -38,27 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="heed-bench-web-"))
-    os.environ.update({"HEED_VAR_DIR": str(var), "HEED_INDEX_DIR": str(var / "index")})
-    os.environ.pop("HEED_DATABASE_URL", None)
-    from heed.config import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from heed.accounts.models import User
-    from heed.demo import NARRATIVE, seed_demo
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    seed_demo()
-    client = Client()
-    client.force_login(User.objects.get(username="demo.handler"))
-    narrative = NARRATIVE.read_text(encoding="utf-8")
-    created = client.post("/calls/new", {"narrative": narrative, "child_name": "SAM", "child_age": "14"})
-    url = created["Location"]
+    client, url, narrative = demo_handler_call("heed-bench-web-")
     words = narrative.split()
     drafts = [" ".join(words[: 10 + (i * 7) % len(words)]) for i in range(args.runs)]
     it = iter(drafts * 2)
