@@ -17,10 +17,10 @@ import itertools
 import os
 import pstats
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from demo_client import demo_handler_call
 
 TYPED = (
     "CLR says Kai messaged SAM again last night and asked for a photo. SAM felt he had to keep it secret. "
@@ -34,29 +34,10 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=18)
     parser.add_argument("--only", default="", help="one request type (list, view, live, note, answer, check)")
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="heed-profile-web-"))
-    os.environ.update({"HEED_VAR_DIR": str(var), "HEED_INDEX_DIR": str(var / "index")})
-    os.environ.pop("HEED_DATABASE_URL", None)
-    from heed.config import setup_django
-
-    setup_django()
-    from django.core.management import call_command
+    client, url, _ = demo_handler_call("heed-profile-web-")
     from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
-    from heed.accounts.models import User
-    from heed.demo import NARRATIVE, seed_demo
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    seed_demo()
-    client = Client()
-    client.force_login(User.objects.get(username="demo.handler"))
-    narrative = NARRATIVE.read_text(encoding="utf-8")
-    url = client.post("/calls/new", {"narrative": narrative, "child_name": "SAM", "child_age": "14"})[
-        "Location"
-    ]
     for sentence in TYPED.split(". ")[:3]:
         client.post(url + "notes", {"text": sentence})
     answers = itertools.cycle(["safe", "unknown"])
