@@ -36,12 +36,15 @@ class RestrictedQuerySet(models.QuerySet[M]):
     """A queryset of records that belong to a force, reached only through ``restrict``."""
 
     force_lookup: ClassVar[str] = "force_id"
+    # A boolean that is true on training records, which ``restrict`` never returns (None: no such records).
+    live_lookup: ClassVar[str | None] = None
 
     def restrict(self, user: User, action: str = Action.VIEW) -> Self:
-        """Only the rows of ``user``'s force, and none if the role may not take ``action``."""
+        """Only the live rows of ``user``'s force, and none if the role may not take ``action``."""
         if not user_active(user) or not role_may(user.role, action):
             return self.none()
-        return self.filter(**{self.force_lookup: user.force_id or 0})
+        qs = self.filter(**{self.force_lookup: user.force_id or 0})
+        return qs.filter(**{self.live_lookup: False}) if self.live_lookup else qs
 
     def found(self, pk: object) -> M:
         """The row ``pk`` of this (restricted) queryset, or CallNotFound (the same for every reason)."""

@@ -3,7 +3,8 @@
 There is one chain per force for what its people and jobs change (``force:CODE``) and one for what they read
 and their sign-ins (``access:force:CODE``); the same two for events that belong to no force (``national``,
 ``access:national``: national administrators, anonymous login failures, system jobs); the anchor chain
-(``anchor``: every other chain's head, recorded from time to time) and ``legacy``, the single chain every
+(``anchor``: every other chain's head, recorded from time to time), one per force for work on training calls
+(``training:force:CODE``, its reads included) and ``legacy``, the single chain every
 event went into before chains were split (docs/adr/0010-audit-chain-per-force.md). Pure Python: no database.
 """
 
@@ -21,12 +22,16 @@ ACCESS_PREFIX = "access:"
 ANCHOR = "anchor"
 LEGACY = "legacy"
 FORCE_PREFIX = "force:"
+TRAINING_PREFIX = "training:"
 
 
-def chain_for_force(force_code: str, *, access: bool = False) -> str:
+def chain_for_force(force_code: str, *, access: bool = False, training: bool = False) -> str:
     """The chain an event of ``force_code`` goes into ("" = no force: national); ``access`` for a read or a
-    sign-in, which goes into the access chain beside it."""
+    sign-in, which goes into the access chain beside it; ``training`` for work on a training call, which goes
+    into the force's training chain (audited like live work, never mixed with it)."""
     chain = f"{FORCE_PREFIX}{force_code}" if force_code else NATIONAL
+    if training:
+        return TRAINING_PREFIX + chain
     return ACCESS_PREFIX + chain if access else chain
 
 

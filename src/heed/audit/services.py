@@ -35,6 +35,7 @@ def audit_record(
     actor_label: str | None = None,
     force_code: str | None = None,
     call_id: int | None = None,
+    call: Any = None,
     obj: Any = None,
     object_type: str = "",
     object_id: str = "",
@@ -44,14 +45,19 @@ def audit_record(
     """Append one event to its force's chain (``force_code``, else the actor's force, else the national
     chain; a read or sign-in to the access chain beside it). Must run inside the caller's
     ``transaction.atomic()`` block, so the event and the change it records are committed together or not at
-    all; the chain's head stays locked until that transaction ends."""
+    all; the chain's head stays locked until that transaction ends. ``call``: the call the event is about
+    (its id is recorded; an event about a training call goes into the force's training chain)."""
+    training = False
+    if call is not None:
+        call_id = call.pk
+        training = bool(getattr(call, "training", False))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     if force_code is None:
         force_code = actor.force.code if actor is not None and actor.force is not None else ""
     return _append(
-        chain=chain_for_force(force_code, access=event_type in ACCESS_EVENTS),
+        chain=chain_for_force(force_code, access=event_type in ACCESS_EVENTS, training=training),
         event_type=event_type,
         actor=actor,
         actor_label=actor_label or (actor.username if actor is not None else "system"),

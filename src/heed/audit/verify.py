@@ -50,6 +50,9 @@ def audit_verify(*, force_code: str | None = None, batch: int = 5000) -> Verific
     anchor_check, anchors = _check_anchor_chain(batch)
     if force_code is not None:
         keys = [chain_for_force(force_code), chain_for_force(force_code, access=True)]
+        training = chain_for_force(force_code, training=True)
+        if AuditChain.objects.filter(key=training).exists():  # only once its trainees have done something
+            keys.append(training)
     else:
         known = set(AuditChain.objects.values_list("key", flat=True))
         known |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())

@@ -130,13 +130,13 @@ def _set_due(call: Call, actor: User, action: RequiredAction, due_at: datetime |
     audit_record(
         event_type=EventType.ACTION_UPDATED,
         actor=actor,
-        call_id=call.pk,
+        call=call,
         obj=action,
         before=before,
         after={"code": action.code, "due_at": due_at, "why": why},
     )
     if due_at is not None:
-        schedule_reminder("action", action.pk, due_at)
+        schedule_reminder(call, "action", action.pk, due_at)
 
 
 def actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePack) -> None:
@@ -167,12 +167,12 @@ def actions_sync(call: Call, actor: User, required: list[str], pack: GuidancePac
         audit_record(
             event_type=EventType.ACTION_UPDATED,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=action,
             after={"code": code, "status": action.status, "due_at": action.due_at, "rule": action.rule},
         )
         if action.due_at is not None:
-            schedule_reminder("action", action.pk, action.due_at)
+            schedule_reminder(call, "action", action.pk, action.due_at)
     actions_refresh(call, actor)
 
 
@@ -228,7 +228,7 @@ def set_action(
     audit_record(
         event_type=EventType.ACTION_UPDATED,
         actor=actor,
-        call_id=call.pk,
+        call=call,
         obj=action,
         before=before,
         after={
@@ -246,8 +246,11 @@ def register_proof(code: str, prove: Callable[[Call], Proof]) -> None:
     PROOFS[code] = prove
 
 
-def schedule_reminder(kind: str, object_id: int, due_at: Any) -> None:
-    """Enqueue a reminder for when ``due_at`` passes, once the current transaction has committed."""
+def schedule_reminder(call: Call, kind: str, object_id: int, due_at: Any) -> None:
+    """Enqueue a reminder for when ``due_at`` passes, once the current transaction has committed (never for a
+    training call: nobody at work is reminded of a trainee's scenario)."""
+    if call.training:
+        return
 
     def enqueue() -> None:
         remind.using(run_after=max(due_at, timezone.now())).enqueue(kind, object_id)

@@ -52,7 +52,10 @@ RISK_ORDER = {"": 0, Risk.STANDARD: 1, Risk.MEDIUM: 2, Risk.HIGH: 3}
 
 
 class CallQuerySet(RestrictedQuerySet["Call"]):
-    """Calls, reached through ``restrict(user, action)``: only the user's force's."""
+    """Calls, reached through ``restrict(user, action)``: only the user's force's live calls (a training call
+    is reached only by its trainee, through ``heed.calls.selectors.access_call_by_id``)."""
+
+    live_lookup = "training"
 
 
 class Call(models.Model):
@@ -82,6 +85,9 @@ class Call(models.Model):
     pack_version = models.CharField(max_length=200, blank=True)
     assessment = models.JSONField(default=dict, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
+    # A training call (heed.training): worked on the same page by its trainee alone, never in live lists,
+    # queues, statistics, the identifier register or the live nominal index (docs/adr/0018).
+    training = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,6 +95,21 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class TrainingSetting(models.Model):
+    """What a training call carries with it: whose it is, the part they play (``handler`` takes the call,
+    ``supervisor`` reviews it), and the scenario's own SYNTHETIC nominal records and earlier reports, which
+    its checks search instead of the force's."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="training_setting")
+    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    records = models.JSONField(default=list, blank=True)  # nominal-record rows (heed records import columns)
+    sightings = models.JSONField(default=list, blank=True)  # [{kind, value, platform, reference, seen}]
+
+    def __str__(self) -> str:
+        return f"training {self.call_id} ({self.role})"
 
 
 class NoteEntry(models.Model):

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
+import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +18,8 @@ from django.conf import settings
 
 from heed.checks import IndexUnavailable, PersonIndex, index_location, open_index
 from heed.checks.api import is_postgres
+from heed.checks.embedded import build, index_exists
+from heed.checks.records import record_from_row
 
 _lock = threading.Lock()
 # user:password@ in a PostgreSQL location: never kept with a check or shown on a page.
@@ -46,6 +54,33 @@ def get_person_index() -> tuple[str, PersonIndex]:
         index = open_index(location)
         _cache[location] = (stamp, index)
         return location, index
+
+
+def training_index(rows: Sequence[dict[str, Any]]) -> tuple[str, PersonIndex]:
+    """The index of a training scenario's own SYNTHETIC nominal records (never the force's): built once per
+    distinct set of records under ``var/training-index/`` and opened like any other."""
+    blob = json.dumps(list(rows), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    digest = hashlib.sha256(blob).hexdigest()[:32]
+    root = Path(settings.VAR_DIR) / "training-index"
+    location = root / digest
+    key = str(location)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            return "training records", cached[1]
+        if not index_exists(location):
+            root.mkdir(parents=True, exist_ok=True)
+            # Built aside and moved into place whole: another process building the same records at the same
+            # time loses the race harmlessly.
+            tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
+            build((record_from_row(r) for r in rows), tmp)
+            try:
+                os.rename(tmp, location)
+            except OSError:
+                shutil.rmtree(tmp, ignore_errors=True)
+        index = open_index(key)
+        _cache[key] = (0.0, index)
+        return "training records", index
 
 
 def reset() -> None:
@@ -84,12 +119,17 @@ def sources_text(records_searched: int | None) -> str:
     return f"Searched earlier reports in this force and nominal records ({n} record{'' if n == 1 else 's'})"
 
 
-def records_holding(kind: str, value: str, platform: str | None) -> RecordSearch:
-    """The nominal records holding an identifier, from the configured index; an index that cannot be opened
-    or read is reported in ``error`` (never as "no record"). A value that is not such an identifier raises
-    the index's QueryError."""
+def records_holding(
+    kind: str, value: str, platform: str | None, training_records: Sequence[dict[str, Any]] | None = None
+) -> RecordSearch:
+    """The nominal records holding an identifier, from the configured index (or, for a training call, its
+    scenario's records); an index that cannot be opened or read is reported in ``error`` (never as "no
+    record"). A value that is not such an identifier raises the index's QueryError."""
     try:
-        _, index = get_person_index()
+        if training_records is not None:
+            _, index = training_index(training_records)
+        else:
+            _, index = get_person_index()
         found = index.holders(kind, value, platform)
         searched = len(index)
     except IndexUnavailable as exc:

@@ -4,7 +4,8 @@ CLI: an identifier checked anywhere finds the calls taken everywhere in the forc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +81,34 @@ def register_find(*, force: Force, keys: IdentifierKeys, exclude_report: str = "
             for r in rows
         ),
     )
+
+
+def training_sightings(rows: list[dict[str, Any]], keys: IdentifierKeys) -> list[Sighting]:
+    """A training call's earlier reports: its scenario's SYNTHETIC sightings (the force's register is never
+    searched from, nor added to by, a training call), linked by the same keys as live ones."""
+    pairs = []
+    for row in rows:
+        try:
+            theirs = identifier_keys(row["kind"], row["value"], row.get("platform") or None)
+        except (KeyError, ValueError):
+            continue
+        if not set(lookup_keys(theirs)) & set(lookup_keys(keys)):
+            continue
+        seen = datetime.fromisoformat(str(row["seen"])).replace(tzinfo=UTC)
+        pairs.append(
+            (
+                theirs.strong,
+                Sighting(
+                    report_ref=str(row["reference"]),
+                    seen_at=seen,
+                    kind=str(row["kind"]),
+                    display=theirs.display,
+                    strength="",
+                    call_id=None,
+                ),
+            )
+        )
+    return link(keys, pairs)
 
 
 class RegisterError(ValueError):

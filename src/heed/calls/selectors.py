@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Case, DateTimeField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from heed.accounts.access import CallNotFound, user_active
 from heed.accounts.models import User
-from heed.accounts.roles import Action
+from heed.accounts.roles import Action, role_may
 from heed.calls.models import (
     ActionStatus,
     Call,
@@ -50,8 +51,35 @@ def calls_for_user(user: User, action: str = Action.VIEW) -> QuerySet[Call]:
 
 def access_call_by_id(user: User, call_id: object, action: str = Action.VIEW) -> Call:
     """The call ``call_id`` if ``user`` may take ``action`` on it; else CallNotFound (the same for every
-    reason). Changes lock it again inside their own transaction (``services.lock_call``)."""
-    return Call.objects.restrict(user, action).select_related("force", "created_by").found(call_id)
+    reason). Changes lock it again inside their own transaction (``services.lock_call``).
+
+    A live call: one of the user's force that the user's role may act on so. A training call: only its own
+    trainee, and then as the part the scenario gives them (a handler trainee cannot review their own training
+    call; a supervisor scenario's trainee reviews, whatever their role at work)."""
+    try:
+        return Call.objects.restrict(user, action).select_related("force", "created_by").found(call_id)
+    except CallNotFound:
+        training = training_call_for(user, call_id)
+        if training is None or not role_may(training.training_setting.role, action):
+            raise
+        return training
+
+
+def training_call_for(user: User, call_id: object) -> Call | None:
+    """The training call ``call_id`` if ``user`` is its trainee; else None."""
+    if not user_active(user):
+        return None
+    try:
+        key = int(str(call_id))
+    except ValueError:
+        return None
+    return (
+        Call.objects.filter(
+            pk=key, training=True, training_setting__trainee=user, force_id=user.force_id or 0
+        )
+        .select_related("force", "created_by", "training_setting")
+        .first()
+    )
 
 
 def current_entries(call: Call, history: dict[int, list[NoteEntry]] | None = None) -> list[NoteEntry]:

@@ -85,7 +85,7 @@ def reminder_raise(*, kind: str, object_id: int) -> str:
             actor=None,
             actor_label="task:remind",
             force_code=call.force.code,
-            call_id=call.pk,
+            call=call,
             obj=reminder,
             after={"kind": kind, "subject": subject, "due_at": due, "again": not created},
         )

@@ -45,6 +45,7 @@ class ReferralQuerySet(RestrictedQuerySet["Referral"]):
     """Referrals, reached through ``restrict(user, action)``: only those on the user's force's calls."""
 
     force_lookup = "call__force_id"
+    live_lookup = "call__training"
 
 
 class Referral(models.Model):

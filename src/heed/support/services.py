@@ -111,7 +111,7 @@ def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Ref
         )
         actions_refresh(call, actor)
         if referral.due_at is not None:
-            schedule_reminder("referral", referral.pk, referral.due_at)
+            schedule_reminder(call, "referral", referral.pk, referral.due_at)
     return referral
 
 
@@ -140,7 +140,7 @@ def referral_update(*, actor: User, referral: Referral, status: object, note: ob
         audit_record(
             event_type=EventType.REFERRAL_UPDATED,
             actor=actor,
-            call_id=referral.call_id,
+            call=referral.call,
             obj=referral,
             before=before,
             after={

@@ -46,7 +46,7 @@ def answers_record(
             audit_record(
                 event_type=EventType.ANSWERS_RECORDED,
                 actor=actor,
-                call_id=call.pk,
+                call=call,
                 obj=call,
                 before=before,
                 after=merged,
@@ -131,7 +131,7 @@ def reassess(call: Call, actor: User, result: Assessment | None = None) -> None:
     audit_record(
         event_type=EventType.CALL_ASSESSED,
         actor=actor,
-        call_id=call.pk,
+        call=call,
         obj=call,
         before=before,
         after=summary(call) | {"reasons": [r["rule"] for r in data["reasons"]]},
@@ -141,7 +141,10 @@ def reassess(call: Call, actor: User, result: Assessment | None = None) -> None:
 
 
 def register_identifiers(call: Call) -> None:
-    """Put every identifier named on the call in the register, so later reports of it link to this one."""
+    """Put every identifier named on the call in the register, so later reports of it link to this one (never
+    a training call's: its identifiers are the scenario's, and no live report may link to them)."""
+    if call.training:
+        return
     for s in identifiers_to_check(call):
         keys = identifier_keys_of(s)
         if keys is None:

@@ -96,7 +96,7 @@ def record_on_call(
 ) -> ModelT:
     """Create a record on ``call`` and its audit event together (the caller holds the transaction)."""
     row = model._default_manager.create(call=call, **fields)
-    audit_record(event_type=event_type, actor=actor, call_id=call.pk, obj=row, before=before, after=after)
+    audit_record(event_type=event_type, actor=actor, call=call, obj=row, before=before, after=after)
     return row
 
 
@@ -141,7 +141,7 @@ def locked(call: Call, actor: User, expected_version: object) -> Iterator[Call]:
         audit_record(
             event_type=EventType.STALE_EDIT_REFUSED,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=row,
             before={"version": expected_version},
             after={"version": row.version, "updated_at": row.updated_at},

@@ -17,9 +17,10 @@ from heed.calls.models import (
     Call,
     IdentifierCheck,
     PersonCheck,
+    TrainingSetting,
 )
-from heed.calls.person_index import get_person_index, records_holding
-from heed.calls.register import register_find
+from heed.calls.person_index import get_person_index, records_holding, training_index
+from heed.calls.register import register_find, training_sightings
 from heed.calls.selectors import identifiers_to_check
 from heed.calls.services.base import (
     CallError,
@@ -32,6 +33,11 @@ from heed.checks.identifiers import normalise_platform
 from heed.checks.scoring import marker_alert, strongest_band
 
 # ---------------------------------------------------------------------------------------------------- checks
+
+
+def training_of(call: Call) -> TrainingSetting:
+    """A training call's setting: its checks search the scenario's records, never the force's."""
+    return TrainingSetting.objects.get(call_id=call.pk)
 
 
 def person_check_run(
@@ -48,7 +54,7 @@ def person_check_run(
     }
     subject = clean_text(subject, "subject")
     try:
-        location, index = get_person_index()
+        location, index = training_index(training_of(call).records) if call.training else get_person_index()
         found = index.search(clean, k)
     except QueryError as exc:
         raise CallError(str(exc), f"query.{exc.field}" if exc.field != "query" else "query") from None
@@ -110,12 +116,19 @@ def identifier_check_run(
         raise CallError(str(exc), "value") from None
     try:
         # Read outside the call's lock: an index look-up can take a moment and changes nothing.
-        records = records_holding(kind_s, value_s, platform_s)
+        records = records_holding(
+            kind_s, value_s, platform_s, training_of(call).records if call.training else None
+        )
     except QueryError as exc:
         raise CallError(str(exc), "kind" if exc.field == "kind" else "value") from None
     with transaction.atomic():
         lock_call(call)
         # Earlier reports in the force, this call's own sighting left out (it is not an earlier report).
+        earlier = (
+            training_sightings(training_of(call).sightings, keys)
+            if call.training
+            else register_find(force=call.force, keys=keys, exclude_report=call.reference)
+        )
         found = [
             {
                 "call_id": e.call_id,
@@ -125,7 +138,7 @@ def identifier_check_run(
                 "kind": e.kind,
                 "strength": e.strength,
             }
-            for e in register_find(force=call.force, keys=keys, exclude_report=call.reference)
+            for e in earlier
         ]
         check = record_on_call(
             IdentifierCheck,

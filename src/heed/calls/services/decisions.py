@@ -81,7 +81,7 @@ def set_status(call: Call, actor: User, status: str, event: EventType, after: di
     audit_record(
         event_type=event,
         actor=actor,
-        call_id=call.pk,
+        call=call,
         obj=call,
         before=before,
         after={"status": status, "version": call.version, **after},
@@ -109,7 +109,7 @@ def _transition(
         audit_record(
             event_type=refused_event,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=call,
             after={
                 "event": event,
@@ -215,7 +215,7 @@ def review_decide(
                 audit_record(
                     event_type=EventType.REVIEW_DECIDED,
                     actor=actor,
-                    call_id=call.pk,
+                    call=call,
                     obj=review,
                     after={**details, "status": call.status},
                 )
@@ -301,7 +301,7 @@ def risk_set(
         audit_record(
             event_type=EventType.RISK_CHANGED,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=decision,
             before=before,
             after=summary(call) | {"rationale": text, "lowered": lowering},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from heed.audit.services import audit_record
 from heed.calls.models import (
     Call,
     CallerRelation,
+    TrainingSetting,
 )
 from heed.calls.services.assessment import clean_answers, reassess
 from heed.calls.services.base import (
@@ -35,8 +37,12 @@ def call_create(
     child_name: object = "",
     child_age: object = None,
     answers: Mapping[str, str] | None = None,
+    training: Mapping[str, Any] | None = None,
 ) -> Call:
-    """Open a new call for the actor's force, with its first log entry and first assessment."""
+    """Open a new call for the actor's force, with its first log entry and first assessment.
+
+    ``training`` (heed.training only): ``{"trainee", "role", "records", "sightings"}`` makes it a training
+    call, referenced ``TRN-...`` apart from live calls and kept out of everything live (docs/adr/0018)."""
     fields = {
         "caller_name": clean_text(caller_name, "caller.name"),
         "caller_contact": clean_text(caller_contact, "caller.contact"),
@@ -54,7 +60,8 @@ def call_create(
     with transaction.atomic():
         call = Call(
             force=actor.force,
-            reference=_next_reference(actor.force),  # type: ignore[arg-type]
+            reference=_next_reference(actor.force, training=training is not None),  # type: ignore[arg-type]
+            training=training is not None,
             created_by=actor,
             created_at=now,
             updated_at=now,
@@ -65,10 +72,18 @@ def call_create(
         )
         call.full_clean(exclude=["force", "created_by"])
         call.save()
+        if training is not None:
+            TrainingSetting.objects.create(
+                call=call,
+                trainee=training["trainee"],
+                role=str(training["role"]),
+                records=list(training.get("records", [])),
+                sightings=list(training.get("sightings", [])),
+            )
         audit_record(
             event_type=EventType.CALL_CREATED,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=call,
             after={
                 "reference": call.reference,
@@ -97,10 +112,10 @@ def _clean_age(value: object) -> int | None:
     return age
 
 
-def _next_reference(force: Force) -> str:
+def _next_reference(force: Force, *, training: bool = False) -> str:
     # The force row is locked (PostgreSQL) / the database write-locked (SQLite) so two calls never share one.
     Force.objects.select_for_update(no_key=True).filter(pk=force.pk).first()
     today = timezone.localdate()
-    prefix = f"{force.code}-{today:%Y%m%d}-"
+    prefix = f"{'TRN-' if training else ''}{force.code}-{today:%Y%m%d}-"
     n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1
     return f"{prefix}{n:04d}"

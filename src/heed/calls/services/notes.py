@@ -84,7 +84,7 @@ def note_edit(
             audit_record(
                 event_type=EventType.STALE_EDIT_REFUSED,
                 actor=actor,
-                call_id=call.pk,
+                call=call,
                 obj=latest,
                 before={"entry_no": entry_no, "version": expected_version},
                 after={"entry_no": entry_no, "version": latest.version, "by": latest.author.username},

@@ -20,7 +20,7 @@ def call_viewed(*, actor: User, call: Call, via: str = "page") -> None:
         audit_record(
             event_type=EventType.CALL_VIEWED,
             actor=actor,
-            call_id=call.pk,
+            call=call,
             obj=call,
             after={"via": via, "status": call.status, "risk": call.risk},
         )
@@ -29,5 +29,5 @@ def call_viewed(*, actor: User, call: Call, via: str = "page") -> None:
 def timeline_viewed(*, actor: User, call: Call, via: str = "page") -> None:
     with transaction.atomic():
         audit_record(
-            event_type=EventType.TIMELINE_VIEWED, actor=actor, call_id=call.pk, obj=call, after={"via": via}
+            event_type=EventType.TIMELINE_VIEWED, actor=actor, call=call, obj=call, after={"via": via}
         )
