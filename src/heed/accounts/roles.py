@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     SAFEGUARDING_OFFICER = "safeguarding_officer", "Safeguarding officer"
     AUDITOR = "auditor", "Auditor"
     FORCE_ADMIN = "force_admin", "Force administrator"
+    TRAINER = "trainer", "Trainer"
     # Belongs to no force: creates forces (and, from the command line, their first administrators).
     NATIONAL_ADMIN = "national_admin", "National administrator"
 
@@ -36,6 +37,9 @@ class Action(models.TextChoices):
     REFERRALS = "referrals", "Answer referrals (accept or return)"
     QUEUE = "queue", "See the supervisor's queue"
     USERS = "users", "Manage the users of the force"
+    TRAIN = "train", "Train on scenarios (own attempts and records)"
+    TRAINING_TEAM = "training_team", "See the training status of the force's staff"
+    TRAINING_AUTHOR = "training_author", "Write and publish training scenarios; see the cohort's results"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -47,6 +51,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.REFERRALS: frozenset({Role.SAFEGUARDING_OFFICER, Role.SUPERVISOR}),
     Action.QUEUE: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
     Action.USERS: frozenset({Role.FORCE_ADMIN}),
+    # Everyone in a force trains; a training call is then reached in the part its scenario gives (selectors).
+    Action.TRAIN: frozenset(FORCE_ROLES),
+    Action.TRAINING_TEAM: frozenset({Role.SUPERVISOR, Role.TRAINER}),
+    Action.TRAINING_AUTHOR: frozenset({Role.TRAINER}),
 }
 
 

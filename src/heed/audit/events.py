@@ -52,6 +52,16 @@ class EventType(models.TextChoices):
     REGISTER_SIGHTING_ADDED = "register.sighting_added", "Identifier recorded against a report (CLI)"
     DEMO_SEEDED = "demo.seeded", "Demo data seeded"
     AUDIT_ANCHORED = "audit.anchored", "Audit chain heads anchored"
+    # Training: an attempt's events go into the force's training chain (they are about a training call);
+    # a trainer's authoring is work of the force and goes into its chain.
+    TRAINING_STARTED = "training.started", "Training attempt started"
+    TRAINING_ASKED = "training.asked", "Question put to the simulated caller"
+    TRAINING_SIGNS = "training.signs", "Danger signs named by the trainee"
+    TRAINING_FINISHED = "training.finished", "Training attempt finished and scored"
+    TRAINING_CERTIFICATE = "training.certificate", "Training certificate issued"
+    SCENARIO_SAVED = "scenario.saved", "Training scenario saved"
+    SCENARIO_PUBLISHED = "scenario.published", "Training scenario published"
+    SCENARIO_WITHDRAWN = "scenario.withdrawn", "Training scenario withdrawn"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "heed.audit",
     "heed.calls",
     "heed.support",
+    "heed.training",
     "heed.security",
     "heed.web",
 ]

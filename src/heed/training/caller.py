@@ -1,0 +1,147 @@
+"""The simulated caller: answers a trainee's question from the scenario's script. Pure Python (no Django).
+
+A guided question (an id of the pack's questions.yaml) draws out the fact keyed to it. A question typed in
+the trainee's own words is matched to a fact by its words (the fact's ``words`` and ``examples``) and by
+meaning (the static sentence vectors of heed.risk.learned: the question against the fact's examples, and
+against the guided question the fact answers). Nothing close enough: the caller says what they say to
+anything they can't answer. How each answer was found is kept, so a trainer can see why the caller said
+what it said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from heed.risk import GuidancePack
+from heed.risk.learned.static import StaticEncoder
+from heed.training.scenario import Fact, Scenario
+
+_WORD = re.compile(r"[a-z0-9']+")
+# Words too common in questions to point at any one fact.
+_STOP = frozenset(
+    "a an and any anything are as at be been can could did do does done for from has have he her him his how "
+    "i if in is it its know me my of on or she so that the their them there they this to was we were what "
+    "when where which who why will with would you your yours about just".split()
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the caller says, the fact it came from (None: the caller could not answer), and how it was found:
+    ``guided`` (a guided question), ``words``, ``meaning``, or ``unknown``."""
+
+    says: str
+    fact: str | None
+    how: str
+    score: float = 0.0
+    guided: str | None = None  # the guided question's id, when one was asked
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"says": self.says, "fact": self.fact, "how": self.how, "score": round(self.score, 3)}
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.strip("'") for t in _WORD.findall(text.lower()) if t.strip("'")]
+
+
+def _content(text: str) -> set[str]:
+    return {t for t in _tokens(text) if t not in _STOP}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class Caller:
+    """One scenario's caller. ``settings``: the matching thresholds (training/scoring.yaml ``matching``)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        pack: GuidancePack,
+        encoder: StaticEncoder | None,
+        settings: Mapping[str, float],
+    ) -> None:
+        self.scenario = scenario
+        self.pack = pack
+        self.encoder = encoder
+        self.words_min = float(settings.get("words_min", 2.0))
+        self.meaning_min = float(settings.get("meaning_min", 0.6))
+
+    def ask(self, question: str) -> Answer:
+        """The caller's answer to ``question``: a guided question's id, or the trainee's own words."""
+        q = question.strip()
+        if q in self.pack.questions:
+            fact = self.scenario.fact_for_question(q)
+            if fact is None:
+                return Answer(self.scenario.unknown_reply, None, "unknown", guided=q)
+            return Answer(fact.says, fact.id, "guided", 1.0, guided=q)
+        return self._free(q)
+
+    # --------------------------------------------------------------------------------------------- matching
+
+    def _word_score(self, question: set[str], fact: Fact) -> float:
+        stems = {_stem(w) for w in question}
+        score = 0.0
+        for w in fact.words:
+            parts = _content(w)
+            if parts and {_stem(p) for p in parts} <= stems:
+                score += 1.0 if len(parts) == 1 else 1.5  # a phrase matched whole counts for more
+        for example in fact.examples:
+            ex = {_stem(w) for w in _content(example)}
+            if ex:
+                overlap = len(ex & stems) / len(ex | stems)
+                score = max(score, score + 2.0 * overlap)
+        return score
+
+    def _vector(self, text: str) -> np.ndarray[Any, Any] | None:
+        if self.encoder is None or not text.strip():
+            return None
+        return self.encoder.encode(text.lower()).vector
+
+    def _meaning(self, question: str, fact: Fact) -> float:
+        qv = self._vector(question)
+        if qv is None:
+            return 0.0
+        targets: list[str] = list(fact.examples)
+        if fact.question and fact.question in self.pack.questions:
+            targets.append(self.pack.questions[fact.question].text)
+        best = 0.0
+        for t in targets:
+            tv = self._vector(t)
+            if tv is not None:
+                best = max(best, float(np.dot(qv, tv)))
+        return best
+
+    def _free(self, question: str) -> Answer:
+        words = _content(question)
+        if not words:
+            return Answer(self.scenario.unknown_reply, None, "unknown")
+        best: tuple[float, float, Fact] | None = None
+        for fact in self.scenario.facts:
+            by_words = self._word_score(words, fact)
+            by_meaning = self._meaning(question, fact)
+            # Words decide when they are clear; meaning breaks ties and finds paraphrases with no shared word.
+            rank = (by_words, by_meaning, fact)
+            if best is None or (rank[0] + rank[1]) > (best[0] + best[1]):
+                best = rank
+        assert best is not None
+        by_words, by_meaning, fact = best
+        if by_words >= self.words_min:
+            return Answer(fact.says, fact.id, "words", by_words)
+        if by_meaning >= self.meaning_min:
+            return Answer(fact.says, fact.id, "meaning", by_meaning)
+        return Answer(self.scenario.unknown_reply, None, "unknown", max(by_words, by_meaning))
+
+
+def facts_heard(answers: Sequence[Answer]) -> set[str]:
+    """The facts the trainee drew out."""
+    return {a.fact for a in answers if a.fact}
