@@ -17,7 +17,9 @@ from heed.api.calls import router as calls_router
 from heed.api.decisions import other_router
 from heed.api.decisions import router as decisions_router
 from heed.api.schemas import TEXT_ERROR, text_reason
+from heed.api.training import router as training_router
 from heed.calls.services import CallError, ClosureRefused
+from heed.training.library import AttemptNotFound, TrainingError
 
 log = logging.getLogger("heed.api")
 
@@ -37,6 +39,7 @@ api = NinjaAPI(
 api.add_router("/calls", calls_router)
 api.add_router("/calls", decisions_router)
 api.add_router("/", other_router)
+api.add_router("/training", training_router)
 
 
 def _loc(loc: Any) -> str:
@@ -77,6 +80,14 @@ def _call_error(request: HttpRequest, exc: CallError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "errors": errors}, status=status)
 
 
+@api.exception_handler(TrainingError)
+def _training_error(request: HttpRequest, exc: TrainingError) -> HttpResponse:
+    status = 409 if exc.code in ("finished", "stale", "refused") else 422
+    errors = [{"field": exc.field, "reason": str(exc)}] if exc.field else []
+    return api.create_response(request, {"detail": str(exc), "errors": errors}, status=status)
+
+
+@api.exception_handler(AttemptNotFound)
 @api.exception_handler(CallNotFound)
 def _not_found(request: HttpRequest, exc: CallNotFound) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found.", "errors": []}, status=404)

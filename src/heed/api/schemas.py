@@ -375,3 +375,66 @@ class QueueOut(Schema):
     returned: list[dict[str, Any]]
     overdue_actions: list[dict[str, Any]]
     overdue_referrals: list[dict[str, Any]]
+
+
+# ------------------------------------------------------------------------------------------------- training
+
+
+class ScenarioOut(Schema):
+    id: str
+    version: int
+    title: str
+    role: str = Field(description="handler (take the call) or supervisor (review a call sent for review)")
+    level: str
+    tags: list[str]
+    source: str = Field(
+        description="national (shipped with Heed) or force (published by the force's trainer)"
+    )
+
+
+class AttemptIn(Strict):
+    scenario: Code = Field(description="a scenario id from GET /training/scenarios")
+    mode: Literal["assisted", "unassisted"]
+
+
+class AttemptStartOut(Schema):
+    id: int
+    call_id: int
+    role: str
+    mode: str
+    opening: str = Field(description="the caller's first words (for a supervisor scenario, the recording's)")
+    caller: dict[str, str]
+
+
+class AskIn(Strict):
+    question: Annotated[str, _rule(tc.RATIONALE)] = Field(
+        description="a guided question's id (questions.yaml), or the question in your own words"
+    )
+
+
+class AskOut(Schema):
+    answer: str
+    understood: bool = Field(description="false when the caller could not answer (said they don't know)")
+
+
+class SignsIn(Strict):
+    indicators: list[Code] = Field(description="indicator codes of the guidance pack")
+
+
+class SignsOut(Schema):
+    indicators: list[str]
+
+
+class ResultItemOut(Schema):
+    competency: str
+    met: bool
+    feedback: str
+    rule: str
+
+
+class FinishOut(Schema):
+    passed: bool
+    score: int
+    fatal: list[str]
+    items: list[ResultItemOut]
+    timings: dict[str, int | None]

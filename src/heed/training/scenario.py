@@ -262,10 +262,15 @@ class _Reader:
         for i, item in enumerate(raw):
             data = self.mapping(item, f"records[{i}]")
             row = {str(k): "" if v is None else str(v) for k, v in data.items()}
-            if not row.get("given_name", "").startswith("SYNTHETIC") and "SYNTHETIC" not in " ".join(
-                row.get(k, "") for k in ("given_name", "family_name")
-            ):
-                self.bad(f"records[{i}].given_name", "a training record's name must contain SYNTHETIC")
+            if row.get("synthetic") != "SYNTHETIC":
+                self.bad(f"records[{i}].synthetic", "label every training record synthetic: SYNTHETIC")
+            for name in ("given_name", "family_name"):
+                if "SYNTHETIC" in row.get(name, "").upper():
+                    self.bad(
+                        f"records[{i}].{name}",
+                        "keep SYNTHETIC out of a record's name (a check searches names): label the record "
+                        "with synthetic: SYNTHETIC instead",
+                    )
             try:
                 record_from_row(row)
             except ValueError as exc:
