@@ -15,10 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from heed.risk import GuidancePack
-from heed.risk.learned.static import StaticEncoder
+from heed.training.meaning import Embed
 from heed.training.scenario import Fact, Scenario
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -67,12 +65,12 @@ class Caller:
         self,
         scenario: Scenario,
         pack: GuidancePack,
-        encoder: StaticEncoder | None,
+        embed: Embed | None,
         settings: Mapping[str, float],
     ) -> None:
         self.scenario = scenario
         self.pack = pack
-        self.encoder = encoder
+        self.embed = embed
         self.words_min = float(settings.get("words_min", 2.0))
         self.meaning_min = float(settings.get("meaning_min", 0.6))
 
@@ -102,33 +100,35 @@ class Caller:
                 score = max(score, score + 2.0 * overlap)
         return score
 
-    def _vector(self, text: str) -> np.ndarray[Any, Any] | None:
-        if self.encoder is None or not text.strip():
-            return None
-        return self.encoder.encode(text.lower()).vector
-
-    def _meaning(self, question: str, fact: Fact) -> float:
-        qv = self._vector(question)
-        if qv is None:
-            return 0.0
-        targets: list[str] = list(fact.examples)
-        if fact.question and fact.question in self.pack.questions:
-            targets.append(self.pack.questions[fact.question].text)
-        best = 0.0
-        for t in targets:
-            tv = self._vector(t)
-            if tv is not None:
-                best = max(best, float(np.dot(qv, tv)))
-        return best
+    def _meaning(self, question: str) -> dict[str, float]:
+        """Each fact's closeness in meaning to the question: the best cosine against the fact's example
+        questions and the text of the guided question it answers."""
+        if self.embed is None:
+            return {}
+        targets: list[tuple[str, str]] = []
+        for fact in self.scenario.facts:
+            texts = list(fact.examples)
+            if fact.question and fact.question in self.pack.questions:
+                texts.append(self.pack.questions[fact.question].text)
+            targets.extend((fact.id, t) for t in texts)
+        if not targets:
+            return {}
+        vectors = self.embed([question, *(t for _, t in targets)])
+        sims = vectors[1:] @ vectors[0]
+        out: dict[str, float] = {}
+        for (fid, _), sim in zip(targets, sims, strict=True):
+            out[fid] = max(out.get(fid, -1.0), float(sim))
+        return out
 
     def _free(self, question: str) -> Answer:
         words = _content(question)
         if not words:
             return Answer(self.scenario.unknown_reply, None, "unknown")
         best: tuple[float, float, Fact] | None = None
+        meaning = self._meaning(question)
         for fact in self.scenario.facts:
             by_words = self._word_score(words, fact)
-            by_meaning = self._meaning(question, fact)
+            by_meaning = meaning.get(fact.id, 0.0)
             # Words decide when they are clear; meaning breaks ties and finds paraphrases with no shared word.
             rank = (by_words, by_meaning, fact)
             if best is None or (rank[0] + rank[1]) > (best[0] + best[1]):

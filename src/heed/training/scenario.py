@@ -167,6 +167,12 @@ class Scenario:
         return next((f for f in self.facts if f.question == question_id), None)
 
 
+def unwrap(text: str) -> str:
+    """Prose as a writer wraps it in a YAML block: single line breaks are spaces, blank lines paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 class _Reader:
     """Reads one scenario, collecting every problem with its place instead of stopping at the first."""
 
@@ -240,7 +246,7 @@ class _Reader:
             out.append(
                 Fact(
                     id=fid,
-                    says=self.text(data, "says", where),
+                    says=unwrap(self.text(data, "says", where)),
                     question=question,
                     answer=answer,
                     words=self.words(data, "words", where),
@@ -575,10 +581,10 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
         role=role,
         level=level,
         tags=r.words(data, "tags", ""),
-        summary=r.text(data, "summary", ""),
+        summary=unwrap(r.text(data, "summary", "")),
         caller=caller_out,
         child={"name": child_name, "age": age},
-        opening=r.text(data, "opening", ""),
+        opening=unwrap(r.text(data, "opening", "")),
         facts=facts,
         unknown_reply=r.text(data, "unknown_reply", ""),
         records=records,

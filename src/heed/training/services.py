@@ -21,10 +21,10 @@ from heed.audit.services import audit_record
 from heed.calls import services as calls
 from heed.calls.locks import lock_call
 from heed.calls.models import Call
-from heed.risk.learned.static import default_encoder
 from heed.support.services import advice_record, referral_make
 from heed.training.caller import Answer, Caller
 from heed.training.library import TrainingError, curricula, force_library, pack, scenario_for
+from heed.training.meaning import embed
 from heed.training.models import (
     Attempt,
     AuthoredScenario,
@@ -195,7 +195,7 @@ def _locked_attempt(attempt: Attempt) -> Attempt:
 
 
 def caller_for(scenario: Scenario) -> Caller:
-    return Caller(scenario, pack(), default_encoder(), scoring_rules()["matching"])
+    return Caller(scenario, pack(), embed, scoring_rules()["matching"])
 
 
 def attempt_scenario(attempt: Attempt) -> Scenario:

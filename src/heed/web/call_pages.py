@@ -50,6 +50,7 @@ from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
 from heed.support.timeline import call_timeline
 from heed.textclean import LIVE_READ, NARRATIVE, live_part
+from heed.training.selectors import concealed_on
 from heed.web.edges import (
     TASK_SECTIONS,
     FormErrors,
@@ -63,6 +64,7 @@ from heed.web.edges import (
     refuse,
     refused_forms,
 )
+from heed.web.training_pages import training_context
 
 
 @login_required
@@ -122,7 +124,9 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     draft = typed.get("note", {}).get("text") or draft_for(call, user)
     history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
     _, segments = call_text(call, history=history)
-    stored_inds = call.assessment.get("indicators", [])
+    training = training_context(request, call, typed, errors) if call.training else {}
+    # Unassisted training: the danger signs are not marked in the log until the attempt is finished.
+    stored_inds = [] if training.get("concealed") else call.assessment.get("indicators", [])
     entries = [
         {
             "h": h,
@@ -194,6 +198,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "return_notice": return_notice(call),  # the supervisor's reason, while the call is returned
         "questions": list(pack.questions.values()),
         "record": None if editable else call_record(call, history=history),
+        "training": training,
         **_panel_context(call, draft, user, history, actions, errors, typed),
     }
     # A refusal of a form this page does not show (the call closed meanwhile, or the action it records is no
@@ -206,6 +211,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
 def _forms_shown(context: dict[str, Any]) -> set[str]:
     """The forms the call page shows (each shows its own refusal)."""
     shown = {"answers"}
+    if context["training"]:
+        shown |= {"ask", "signs", "finish"}
     if context["may_review"]:
         shown.add("review")
     if not context["editable"]:
@@ -300,10 +307,16 @@ def _panel_context(
     decisive_unanswered = sum(1 for q in decisive if q["answer"] is None)
     tasks = task_list(call, pack, actions, pending, decisive_unanswered, errors or {}, typed or {}, user)
     draft_seg = [s for s in segments if s.entry_no is None]
-    draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
+    concealed = call.training and concealed_on(call)
+    draft_html = (
+        highlight(draft_seg, [] if concealed else live_d["indicators"])[0].html
+        if live_d and draft_seg
+        else ""
+    )
     return {
         "call": call,
         "live": live_d,
+        "concealed": concealed,
         "actions": actions,
         "editable_panel": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
         "tasks": tasks,
