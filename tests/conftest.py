@@ -63,6 +63,7 @@ CAST = {
     "safeguarding": ("TST", "safeguarding_officer"),
     "auditor": ("TST", "auditor"),
     "admin": ("TST", "force_admin"),
+    "trainer": ("TST", "trainer"),
     "other_handler": ("OTH", "handler"),
     "other_admin": ("OTH", "force_admin"),
     "national": ("", "national_admin"),
