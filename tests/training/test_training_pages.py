@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.conftest import sign_in
 
 from heed.training.models import Attempt, Question
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,16 @@ def test_starting_without_a_mode_says_so_at_the_scenario_and_starts_nothing(hand
     assert "Choose assisted or unassisted" in r.content.decode()
     assert not Attempt.objects.exists()
     r = handler_client.post("/training/start", {"scenario": "no-such-thing", "mode": "assisted"})
-    assert r.status_code == 422 and "No scenario &#x27;no-such-thing&#x27; in the library" in r.content.decode()
+    assert (
+        r.status_code == 422 and "No scenario &#x27;no-such-thing&#x27; in the library" in r.content.decode()
+    )
 
 
 def test_an_assisted_attempt_shows_the_banner_the_caller_and_the_live_panel(handler_client: Client) -> None:
     attempt = start(handler_client, "assisted")
-    handler_client.post(f"/calls/{attempt.call_id}/notes", {"text": "Older male sent my son a phone and money."})
+    handler_client.post(
+        f"/calls/{attempt.call_id}/notes", {"text": "Older male sent my son a phone and money."}
+    )
     page = handler_client.get(f"/calls/{attempt.call_id}/").content.decode()
     assert "TRAINING</strong> – this is not a live call" in page
     assert "I think he&#x27;s grooming him" in page  # the caller's opening words
@@ -52,7 +56,9 @@ def test_unassisted_hides_signs_and_actions_until_finished_and_keeps_the_signs_n
     handler_client: Client,
 ) -> None:
     attempt = start(handler_client, "unassisted")
-    handler_client.post(f"/calls/{attempt.call_id}/notes", {"text": "Older male sent my son a phone and money."})
+    handler_client.post(
+        f"/calls/{attempt.call_id}/notes", {"text": "Older male sent my son a phone and money."}
+    )
     page = handler_client.get(f"/calls/{attempt.call_id}/").content.decode()
     assert 'id="concealed"' in page
     assert 'data-indicator="gifts"' not in page and "heed-mark" not in page
@@ -76,7 +82,9 @@ def test_unassisted_hides_signs_and_actions_until_finished_and_keeps_the_signs_n
 def test_asking_the_caller_guided_and_in_own_words(handler_client: Client) -> None:
     attempt = start(handler_client, "assisted")
     handler_client.post(f"/training/attempts/{attempt.pk}/ask", {"guided": "contact_age", "question": ""})
-    handler_client.post(f"/training/attempts/{attempt.pk}/ask", {"question": "what is his gamertag on the xbox"})
+    handler_client.post(
+        f"/training/attempts/{attempt.pk}/ask", {"question": "what is his gamertag on the xbox"}
+    )
     handler_client.post(f"/training/attempts/{attempt.pk}/ask", {"question": "what colour is his car"})
     asked = list(Question.objects.filter(attempt=attempt).order_by("id"))
     assert [(q.guided, q.fact, q.how) for q in asked] == [
@@ -100,7 +108,9 @@ def test_the_result_page_names_fatal_errors_and_cites_the_guidance(handler_clien
     assert "<code>ACT-PERSON-CHECK</code>" in page
 
 
-def test_another_trainee_cannot_reach_an_attempt_or_its_call(cast: dict[str, Any], handler_client: Client) -> None:
+def test_another_trainee_cannot_reach_an_attempt_or_its_call(
+    cast: dict[str, Any], handler_client: Client
+) -> None:
     attempt = start(handler_client, "assisted")
     other = sign_in(Client(), cast["handler2"])
     assert other.get(f"/calls/{attempt.call_id}/").status_code == 404
