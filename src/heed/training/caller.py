@@ -47,8 +47,16 @@ def _tokens(text: str) -> list[str]:
     return [t.strip("'") for t in _WORD.findall(text.lower()) if t.strip("'")]
 
 
-def _content(text: str) -> set[str]:
-    return {t for t in _tokens(text) if t not in _STOP}
+# Of those, the words that still tell one question from another when whole questions are compared: who is
+# asked about (you, he, she) and what is asked (who, where, how).
+_TELLING = frozenset(
+    "he her him his how i my she their them they we what when where which who why you your".split()
+)
+
+
+def _content(text: str, *, telling: bool = False) -> set[str]:
+    stop = _STOP - _TELLING if telling else _STOP
+    return {t for t in _tokens(text) if t not in stop}
 
 
 def _stem(word: str) -> str:
@@ -86,19 +94,21 @@ class Caller:
 
     # --------------------------------------------------------------------------------------------- matching
 
-    def _word_score(self, question: set[str], fact: Fact) -> float:
+    def _word_score(self, question: set[str], fact: Fact, question_text: str) -> float:
         stems = {_stem(w) for w in question}
         score = 0.0
         for w in fact.words:
             parts = _content(w)
             if parts and {_stem(p) for p in parts} <= stems:
                 score += 1.0 if len(parts) == 1 else 1.5  # a phrase matched whole counts for more
+        # The closest of the fact's example questions, compared whole (who is asked about, and what).
+        whole = {_stem(w) for w in _content(question_text, telling=True)}
+        closest = 0.0
         for example in fact.examples:
-            ex = {_stem(w) for w in _content(example)}
+            ex = {_stem(w) for w in _content(example, telling=True)}
             if ex:
-                overlap = len(ex & stems) / len(ex | stems)
-                score = max(score, score + 2.0 * overlap)
-        return score
+                closest = max(closest, len(ex & whole) / len(ex | whole))
+        return score + 3.0 * closest
 
     def _meaning(self, question: str) -> dict[str, float]:
         """Each fact's closeness in meaning to the question: the best cosine against the fact's example
@@ -122,12 +132,12 @@ class Caller:
 
     def _free(self, question: str) -> Answer:
         words = _content(question)
-        if not words:
+        if not _content(question, telling=True):
             return Answer(self.scenario.unknown_reply, None, "unknown")
         best: tuple[float, float, Fact] | None = None
         meaning = self._meaning(question)
         for fact in self.scenario.facts:
-            by_words = self._word_score(words, fact)
+            by_words = self._word_score(words, fact, question)
             by_meaning = meaning.get(fact.id, 0.0)
             # Words decide when they are clear; meaning breaks ties and finds paraphrases with no shared word.
             rank = (by_words, by_meaning, fact)
