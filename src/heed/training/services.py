@@ -307,6 +307,9 @@ def attempt_finish(*, actor: User, attempt: Attempt) -> Result:
 def _records_update(attempt: Attempt, result: Result, call: Call) -> None:
     user, now = attempt.trainee, attempt.finished_at
     assert now is not None
+    # One person's records change one attempt at a time (two attempts finished at once would otherwise both
+    # create the same competency row): their user row is the lock.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     for competency, met in result.competencies().items():
         rec = CompetencyRecord.objects.select_for_update().filter(user=user, competency=competency).first()
         if rec is None:
