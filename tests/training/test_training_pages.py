@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from heed.training import services
 from heed.training.models import Attempt, Question
 from tests.conftest import sign_in
+from tests.training.scenarios import SUPERVISOR_SCENARIO
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,40 @@ def test_another_trainee_cannot_reach_an_attempt_or_its_call(
     assert other.post(f"/training/attempts/{attempt.pk}/ask", {"question": "threats"}).status_code == 404
     assert other.post(f"/training/attempts/{attempt.pk}/finish").status_code == 404
     assert other.get(f"/training/attempts/{attempt.pk}/").status_code == 404
+
+
+def test_anyone_trains_in_the_part_the_scenario_gives(cast: dict[str, Any]) -> None:
+    """An auditor (who never edits a live call) works a handler scenario's call; a handler reviews a
+    supervisor scenario's call, returning it with the reasons, and passes."""
+
+    services.scenario_publish(
+        actor=cast["trainer"],
+        authored=services.scenario_save(actor=cast["trainer"], text=SUPERVISOR_SCENARIO),
+    )
+    auditor = sign_in(Client(), cast["auditor"])
+    attempt = start(auditor, "assisted")
+    page = auditor.get(f"/calls/{attempt.call_id}/").content.decode()
+    assert 'id="note-form"' in page
+    assert auditor.post(f"/calls/{attempt.call_id}/notes", {"text": "SYNTHETIC: a note"}).status_code == 302
+    assert attempt.call.note_entries.count() == 1
+
+    handler = sign_in(Client(), cast["handler"])
+    review = start(handler, "assisted", scenario="test-review-missing-check")
+    page = handler.get(f"/calls/{review.call_id}/").content.decode()
+    assert "The call recording" in page and "He keeps telling her she&#x27;s mature" in page
+    assert 'id="review-rationale"' in page
+    r = handler.post(
+        f"/calls/{review.call_id}/review",
+        {
+            "decision": "return",
+            "rationale": "Returned: the named man was never checked against records, and no further action is "
+            "the wrong outcome for an adult showing this interest in a 13-year-old.",
+            "ndm_assessment": "The risk of grooming is real: an adult flattering a child.",
+            "ndm_powers_policy": "The safeguarding guidance requires a check of every named adult.",
+            "ndm_decision": "Decision: return for the check and a referral; review again after.",
+        },
+    )
+    assert r.status_code == 302
+    handler.post(f"/training/attempts/{review.pk}/finish")
+    review.refresh_from_db()
+    assert review.passed is True and review.fatal == []

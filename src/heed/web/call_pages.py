@@ -34,6 +34,7 @@ from heed.calls.selectors import (
     draft_for,
     entry_history,
     identifiers_to_check,
+    may_on_call,
     overdue_for_handler,
     persons_to_check,
     return_notice,
@@ -175,7 +176,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
             {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
         )
     alerts = [c for c in person_checks if c.marker_alert]
-    editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    editable = workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT)
     identifier_alerts = [c for c in identifier_checks if c.marker_alert]
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     context = {
@@ -199,6 +200,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "questions": list(pack.questions.values()),
         "record": None if editable else call_record(call, history=history),
         "training": training,
+        "may_timeline": may_on_call(user, call, Action.TIMELINE),
         **_panel_context(call, draft, user, history, actions, errors, typed),
     }
     # A refusal of a form this page does not show (the call closed meanwhile, or the action it records is no
@@ -264,7 +266,7 @@ def _decision_context(
         "reviews": reviews,
         "closures": closures,
         "closing_history": closing_history(closures, reviews),
-        "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
+        "may_review": may_on_call(user, call, Action.REVIEW) and call.status == "awaiting_review",
         "ndm_fields": [(key, label, f"ndm_{key}") for key, label in NDM_LABELS.items()],
         "kept": typed,
         # Ticked again only if the handler had ticked it in a refused form: nothing is ticked for them.
@@ -318,7 +320,7 @@ def _panel_context(
         "live": live_d,
         "concealed": concealed,
         "actions": actions,
-        "editable_panel": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
+        "editable_panel": workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT),
         "tasks": tasks,
         "tasks_outstanding": sum(1 for t in tasks if t["status"] == "outstanding"),
         "errors": errors or {},
@@ -360,7 +362,7 @@ def task_list(
     required action (stored, or to be required once what is typed is added to the log), each with its status
     and a link to the part of the page where it is done."""
     labels = {c: a.label for c, a in pack.actions.items()}
-    editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    editable = workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT)
     tasks: list[dict[str, Any]] = []
     if not any(a.code == "decisive_questions" for a in actions):
         tasks.append(
