@@ -145,7 +145,8 @@ def test_anyone_trains_in_the_part_the_scenario_gives(cast: dict[str, Any]) -> N
         f"/calls/{review.call_id}/review",
         {
             "decision": "return",
-            "rationale": "Returned: the named man was never checked against records, and no further action is "
+            "rationale": "Returned: the named man was never checked against records, and no further action "
+            "is "
             "the wrong outcome for an adult showing this interest in a 13-year-old.",
             "ndm_assessment": "The risk of grooming is real: an adult flattering a child.",
             "ndm_powers_policy": "The safeguarding guidance requires a check of every named adult.",
