@@ -26,6 +26,8 @@ IDENTIFIER_KINDS = ("handle", "phone", "email")
 # The outcomes a close request may have (heed.calls.workflow.OUTCOMES) and, for a supervisor, the decisions.
 OUTCOMES = ("referred", "advice_given", "crime_recorded", "deployed", "no_further_action")
 REVIEW_DECISIONS = ("approved", "returned")
+ADVICE_METHODS = ("read_out", "sms", "email", "printed")  # heed.support.models.AdviceMethod
+ADVICE_METHODS = ("read_out", "sms", "email", "printed")  # heed.support.models.AdviceMethod
 FAULT_CODES = (
     "missing_person_check",
     "missing_identifier_check",
@@ -465,9 +467,9 @@ class _Reader:
             for code in codes:
                 if code not in self.pack.agencies:
                     self.bad(f"{place}agencies", f"{code!r} is not an agency of the guidance pack")
-            advice.append(
-                {"agencies": list(codes), "how": self.text(a, "how", place, required=False) or "verbal"}
-            )
+            how = self.text(a, "how", place, required=False) or "read_out"
+            self.one_of(how, ADVICE_METHODS, f"{place}how")
+            advice.append({"agencies": list(codes), "how": how})
         close = self.mapping(data.get("close"), "supervisor.close")
         outcome = self.text(close, "outcome", "supervisor.close.")
         self.one_of(outcome, OUTCOMES, "supervisor.close.outcome")

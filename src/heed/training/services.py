@@ -153,7 +153,7 @@ def _planted_call(force: Force, s: Scenario, setting: dict[str, Any]) -> Call:
                 expected_version=call.version,
             )
         for advice in plan.advice:
-            advice_record(actor=handler, call=call, agencies=advice["agencies"], method="read_out")
+            advice_record(actor=handler, call=call, agencies=advice["agencies"], method=advice["how"])
         if plan.referral:
             target = next(iter(pack().referral_targets))
             referral_make(actor=handler, call=call, to=target, reason="Referred by the handler on the call.")
