@@ -46,7 +46,7 @@ TIMELINE = {"supervisor", "auditor"}
 REVIEWERS = {"supervisor"}
 QUEUE = {"supervisor", "auditor"}
 REFERRALS = {"safeguarding", "supervisor"}
-# Everyone of a force trains; a training attempt is its trainee's alone ({aid}: the TST handler's, unassisted).
+# Everyone of a force trains; an attempt is its trainee's alone ({aid}: the TST handler's, unassisted).
 TRAINEES = {
     "handler",
     "supervisor",
