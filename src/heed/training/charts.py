@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from heed.training.dashboard import Bar, Improvement
+from heed.training.dashboard import Bar, Cohort, Improvement
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class BarChart:
     title: str
     description: str
     rows: list[ChartRow]
-    width: int = 640
+    width: int = 680
     bar_area: int = 520
     row_height: int = 46
 
@@ -35,7 +35,7 @@ class BarChart:
         return max(1, len(self.rows)) * self.row_height + 8
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], limit: int = 12) -> BarChart:
+def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar], limit: int = 20) -> BarChart:
     area = 520
     rows = [
         ChartRow(
@@ -67,7 +67,7 @@ class RangeChart:
     title: str
     description: str
     rows: list[RangeRow]
-    width: int = 640
+    width: int = 680
     scale: int = 520
     row_height: int = 46
 
@@ -94,3 +94,29 @@ def range_chart(chart_id: str, title: str, description: str, items: list[Improve
         for i_row, i in enumerate(items)
     ]
     return RangeChart(id=chart_id, title=title, description=description, rows=rows, scale=scale)
+
+
+def cohort_charts(c: Cohort) -> dict[str, BarChart | RangeChart]:
+    """The trainer's dashboard's three charts."""
+    return {
+        "weakest_chart": bar_chart(
+            "weakest",
+            "Competencies not met, as a share of the attempts that scored them",
+            "One bar per competency, the weakest first; the same figures are in the table below.",
+            c.weakest,
+        ),
+        "signs_chart": bar_chart(
+            "signs",
+            "Danger signs missed, as a share of the attempts whose scenario had them",
+            "One bar per danger sign, the most often missed first; the same figures are in the table below.",
+            c.missed_signs,
+        ),
+        "improvement_chart": range_chart(
+            "improvement",
+            "First and latest score at each scenario attempted more than once",
+            "For each person and scenario, a grey dot at the first score and a coloured dot at the latest "
+            "(blue: better or the same, red: worse), on a scale of 0 to 100; the same figures are in the "
+            "table below.",
+            c.improved,
+        ),
+    }

@@ -50,6 +50,7 @@ from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
 from heed.support.timeline import call_timeline
 from heed.textclean import LIVE_READ, NARRATIVE, live_part
+from heed.training.dashboard import refreshers_due
 from heed.web.edges import (
     TASK_SECTIONS,
     FormErrors,
@@ -84,6 +85,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "overdue": overdue_for_handler(actor_of(request)),
             "returned": returned_to(actor_of(request)),
             "labels": action_labels(),
+            "refreshers": refreshers_due(actor_of(request)),
         },
     )
 
