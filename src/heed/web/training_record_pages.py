@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from heed.training.scenario import MAX_BYTES
 from heed.training.services import scenario_publish, scenario_save, scenario_withdraw
 
 View = Callable[..., HttpResponse]
+CERTIFICATE_CSS = Path(dashboard.__file__).parent / "certificate.css"
 
 
 def training_page(action: str) -> Callable[[View], View]:
@@ -85,11 +87,12 @@ def certificate(request: HttpRequest, certificate_id: int) -> HttpResponse:
 @training_page(Action.TRAIN)
 @require_GET
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     detail = _own_certificate(request, certificate_id)
     html = render_to_string("training/records_certificate_pdf.html", {"detail": detail})
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(CERTIFICATE_CSS))])
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{detail.certificate.pk}.pdf"'
     return response
 
