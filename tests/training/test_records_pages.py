@@ -115,6 +115,12 @@ def test_a_competency_lapses_a_year_after_it_was_last_met(cast: dict[str, Any]) 
     assert all(c.current for c in within.competencies if c.code != "review")
     after = dashboard.my_records(cast["supervisor"], done + timedelta(days=366))
     assert not any(c.current for c in after.competencies)
+    (member,) = [
+        m
+        for m in dashboard.team_status(cast["trainer"], done + timedelta(days=366))
+        if m.user == attempt.trainee
+    ]
+    assert (len(member.lapsed), len(member.not_met), len(member.not_tried)) == (10, 0, 1)
 
 
 def overdue(user: Any, days: int = 3) -> None:
@@ -210,15 +216,19 @@ def test_the_team_page_shows_each_member_of_staff(cast: dict[str, Any]) -> None:
         handler = row(html, "person", "t.handler")
         assert 'data-current="3"' in handler and "3 of 11" in handler
         assert (
-            "Recognising the danger signs (not met)" in handler
-            and "The supervisor&#x27;s review (not tried)" in handler
+            "<strong>Not met:</strong> Recognising the danger signs; Asking the decisive questions;"
+            in handler
         )
+        assert "<strong>Not tried:</strong> The supervisor&#x27;s review</p>" in handler
+        assert "Lapsed" not in handler
         assert 'data-overdue="0"' in handler and 'data-certificates="0"' in handler
         supervisor = row(html, "person", "t.supervisor")
         assert 'data-current="10"' in supervisor and "10 of 11" in supervisor
         assert 'data-overdue="1"' in supervisor and "Overdue" in supervisor
         assert 'data-certificates="1"' in supervisor and "Foundation - the lessons" in supervisor
         assert 'data-current="0"' in row(html, "person", "t.handler2")
+        assert "Not trained yet" in row(html, "person", "t.auditor")
+        assert people == sorted(people)  # by name (these have none: by username)
 
 
 def test_the_team_page_is_for_supervisors_and_trainers(cast: dict[str, Any]) -> None:

@@ -256,6 +256,22 @@ class TeamMember:
     def not_current(self) -> list[CompetencyStanding]:
         return [c for c in self.competencies if not c.current]
 
+    @property
+    def not_met(self) -> list[CompetencyStanding]:
+        """Not met at the latest attempt that scored it."""
+        return [c for c in self.competencies if c.record is not None and not c.record.latest_met]
+
+    @property
+    def lapsed(self) -> list[CompetencyStanding]:
+        """Met at the latest attempt, but longer ago than the longest refresher interval."""
+        return [
+            c for c in self.competencies if c.record is not None and c.record.latest_met and not c.current
+        ]
+
+    @property
+    def not_tried(self) -> list[CompetencyStanding]:
+        return [c for c in self.competencies if c.record is None]
+
 
 def staff_of(actor: User) -> QuerySet[User]:
     """The active staff of the actor's force (not the SYNTHETIC account that works planted calls)."""
@@ -287,7 +303,7 @@ def team_status(actor: User, now: datetime | None = None) -> list[TeamMember]:
     for cert in Certificate.objects.filter(user__in=staff).order_by("-issued_at"):
         certificates[cert.user_id].append(cert)
     titles = {sid: s.title for sid, s in force_library(actor.force).items()}
-    return [
+    members = [
         TeamMember(
             user=u,
             name=person_name(u),
@@ -297,6 +313,7 @@ def team_status(actor: User, now: datetime | None = None) -> list[TeamMember]:
         )
         for u in staff
     ]
+    return sorted(members, key=lambda m: (m.name.lower(), m.user.username))
 
 
 # ----------------------------------------------------------------------------------------- the cohort
