@@ -114,6 +114,26 @@ def test_an_invisible_control_in_a_problem_is_shown_not_obeyed(trainer: Client) 
     assert textarea(html) == "\u202eid: x\n"  # what was typed is kept exactly
 
 
+def test_a_scenario_with_thousands_of_problems_lists_the_first_hundred(trainer: Client) -> None:
+    text = "facts:\n" + "  - 1\n" * 500  # each fact is a problem ("must be a mapping of fields")
+    with pytest.raises(ScenarioError) as refused:
+        scenario_from_text(text, pack())
+    total = len(refused.value.problems)
+    assert total > 500
+    html = trainer.post("/training/authoring/", {"text": text}).content.decode()
+    assert html.count('<li><a href="#scenario-text">') == 100
+    assert f'data-more-problems="{total - 100}"' in html
+    assert textarea(html) == text
+
+
+def test_a_version_too_large_to_store_is_refused(trainer: Client) -> None:
+    page = trainer.post("/training/authoring/", {"text": own(99_999_999_999)})
+    assert (
+        page.status_code == 200 and "version: must be a whole number from 1 to 9999" in page.content.decode()
+    )
+    assert not AuthoredScenario.objects.exists()
+
+
 def test_a_new_version_must_be_numbered_above_the_last(trainer: Client) -> None:
     trainer.post("/training/authoring/", {"text": own()})
     row = AuthoredScenario.objects.get()

@@ -32,6 +32,7 @@ from heed.training.scenario import MAX_BYTES
 from heed.training.services import scenario_publish, scenario_save, scenario_withdraw
 
 View = Callable[..., HttpResponse]
+PROBLEMS_SHOWN = 100  # a refused scenario's problems listed on the page (the rest are counted)
 CERTIFICATE_CSS = Path(dashboard.__file__).parent / "certificate.css"
 
 
@@ -177,7 +178,12 @@ def authoring(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/author_list.html",
-        {"groups": dashboard.authored_groups(user), "text": text, "problems": problems},
+        {
+            "groups": dashboard.authored_groups(user),
+            "text": text,
+            "problems": problems[:PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
+        },
     )
 
 
