@@ -29,12 +29,13 @@ PERSONAS = (
     "safeguarding",
     "auditor",
     "admin",
+    "trainer",
     "other_handler",
     "other_admin",
     "national",
 )
 # The personas whose role must verify a second factor before reaching anything.
-MFA_PERSONAS = ("supervisor", "safeguarding", "auditor", "admin", "national")
+MFA_PERSONAS = ("supervisor", "safeguarding", "auditor", "admin", "trainer", "national")
 ADMIN = {"admin"}
 # Either force's administrator has a user list and may add users (to their own force).
 ADMINS = {"admin", "other_admin"}
@@ -45,6 +46,18 @@ TIMELINE = {"supervisor", "auditor"}
 REVIEWERS = {"supervisor"}
 QUEUE = {"supervisor", "auditor"}
 REFERRALS = {"safeguarding", "supervisor"}
+# Everyone of a force trains; an attempt is its trainee's alone ({aid}: the TST handler's, unassisted).
+TRAINEES = {
+    "handler",
+    "supervisor",
+    "safeguarding",
+    "auditor",
+    "admin",
+    "trainer",
+    "other_handler",
+    "other_admin",
+}
+TRAINEE = {"handler"}
 WHY = "SYNTHETIC reason long enough to be a real reason."
 
 # (name, method, path template, body, who may, status when allowed). The other force's handler may take
@@ -55,7 +68,7 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
         "get",
         "/calls/",
         None,
-        VIEWERS | {"admin", "other_handler", "other_admin", "national"},
+        VIEWERS | {"admin", "trainer", "other_handler", "other_admin", "national"},
         200,
     ),
     ("calls:new", "get", "/calls/new", None, EDITORS | {"other_handler"}, 200),
@@ -112,6 +125,21 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("users:active", "post", "/users/{uid}/active", {"active": "0"}, ADMIN, 302),
     ("users:mfa_reset", "post", "/users/{uid}/mfa-reset", None, ADMIN, 302),
     ("users:password_link", "post", "/users/{uid}/password-link", None, ADMIN, 200),
+    # Training.
+    ("training:library", "get", "/training/", None, TRAINEES, 200),
+    (
+        "training:start",
+        "post",
+        "/training/start",
+        {"scenario": "seed-case", "mode": "assisted"},
+        TRAINEES,
+        302,
+    ),
+    ("training:ask", "post", "/training/attempts/{aid}/ask", {"question": "threats"}, TRAINEE, 302),
+    ("training:signs", "post", "/training/attempts/{aid}/signs", {"signs": ["gifts"]}, TRAINEE, 302),
+    ("training:finish", "post", "/training/attempts/{aid}/finish", None, TRAINEE, 302),
+    # Unfinished: its trainee is sent back to the call; a reader sees only a finished attempt's result.
+    ("training:result", "get", "/training/attempts/{aid}/", None, TRAINEE, 302),
     # Forces: the national administrator.
     ("forces", "get", "/forces/", None, NATIONAL, 200),
     ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),
@@ -176,6 +204,18 @@ API: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("api:flag", "post", "/api/v1/calls/{id}/vulnerability-flag", {"reason": WHY}, EDITORS, 201),
     ("api:referral_status", "post", "/api/v1/referrals/{rid}/status", {"status": "accepted"}, REFERRALS, 200),
     ("api:queue", "get", "/api/v1/queue", None, QUEUE, 200),
+    ("api:scenarios", "get", "/api/v1/training/scenarios", None, TRAINEES, 200),
+    (
+        "api:start",
+        "post",
+        "/api/v1/training/attempts",
+        {"scenario": "seed-case", "mode": "unassisted"},
+        TRAINEES,
+        201,
+    ),
+    ("api:ask", "post", "/api/v1/training/attempts/{aid}/ask", {"question": "threats"}, TRAINEE, 200),
+    ("api:signs", "post", "/api/v1/training/attempts/{aid}/signs", {"indicators": ["gifts"]}, TRAINEE, 200),
+    ("api:finish", "post", "/api/v1/training/attempts/{aid}/finish", {}, TRAINEE, 200),
 ]
 # Pages checked elsewhere: sign-in, health, the OpenAPI schema, setting a password from a one-time link
 # (tests/accounts/test_user_admin.py), and the second-factor pages (MFA_PAGES below).
@@ -219,18 +259,25 @@ def rid(call: Any, cast: dict[str, Any]) -> int:
 
 
 @pytest.fixture
+def aid(cast: dict[str, Any]) -> int:
+    from heed.training.services import attempt_start
+
+    return int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk)
+
+
+@pytest.fixture
 def uid(cast: dict[str, Any]) -> int:
     return int(cast["supervisor2"].pk)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
-def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int) -> None:
+def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, aid: int) -> None:
     name, method, path, body, allowed, ok = row
     client = Client()
     if persona != "anonymous":
         sign_in(client, cast[persona])
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid), body or {})
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, aid=aid), body or {})
     if persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login")
     elif persona in allowed:
@@ -261,13 +308,13 @@ def test_mfa_pages(row: Any, persona: str, cast: dict[str, Any]) -> None:
 @pytest.mark.parametrize("persona", MFA_PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
 def test_every_page_waits_for_the_second_factor(
-    row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int
+    row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, aid: int
 ) -> None:
     """Signed in with the password alone, a role that requires MFA reaches no page: each sends it to the
     second-factor page, and nothing of the page is shown or changed."""
     name, method, path, body, allowed, ok = row
     client = sign_in(Client(), cast[persona], verified=False)
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid), body or {})
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, aid=aid), body or {})
     assert response.status_code == 302
     assert response["Location"].startswith("/mfa/verify")
     assert response.content == b""
@@ -275,13 +322,13 @@ def test_every_page_waits_for_the_second_factor(
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", API, ids=[r[0] for r in API])
-def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int) -> None:
+def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, aid: int) -> None:
     name, method, path, body, allowed, ok = row
     headers = {}
     if persona != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token_create(user=cast[persona])}"
     client = Client()
-    url = path.format(id=call.pk, rid=rid)
+    url = path.format(id=call.pk, rid=rid, aid=aid)
     if method == "get":
         response = client.get(url, **headers)
     else:

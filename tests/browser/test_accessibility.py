@@ -122,3 +122,18 @@ def test_the_sign_in_security_and_administration_pages_have_no_accessibility_pro
     page.goto(server + "/forces/")
     assert "DEMO" in page.locator("table").inner_text()
     assert _violations(page) == []
+
+
+def test_the_training_pages_have_no_accessibility_problems(axe_page: Any, server: str) -> None:
+    page = axe_page
+    _sign_in(page, server, "demo.handler")
+    page.goto(server + "/training/")
+    assert _violations(page) == []
+    scenario = page.locator("#scenario-seed-case")
+    scenario.get_by_label("Unassisted").check()
+    with page.expect_navigation():
+        scenario.get_by_role("button", name="Start").click()
+    assert _violations(page) == []  # the training call: banner, caller, signs form, concealed panel
+    with page.expect_navigation():
+        page.get_by_role("button", name="Finish and see my score").click()
+    assert _violations(page) == []  # the result

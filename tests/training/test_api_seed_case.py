@@ -33,16 +33,20 @@ def api(cast: dict[str, Any]) -> Any:
 
 
 # What a handler types from what the caller said (the handler's words, not the caller's).
-HANDLER_NOTES = """Caller is the mother of Toby (14). Concerned son is being groomed by an older male \
-who runs an online gaming server Toby plays on (Xbox, gamertag NightOwl_K). Male known as Kel, real name Darren \
-Kellow, lives near Ashford. Claims to be 17 but has own flat and car and sounds like an adult, mother believes mid \
-twenties.
-Male has posted Toby a mobile phone and put money on his games account. Phone used only to talk to the male on a \
-private app; Toby deletes the messages. Male told Toby not to tell his parents about the phone.
-Male tells Toby his parents are against him; Toby has stopped seeing school friends. Male has invited Toby to stay \
-at his flat and offered to pay the train fare. Asks Toby when parents are out and whether mum checks his phone.
-Toby up until 3-4am gaming, missing school, angry with parents. Toby at home now and safe. Not known whether \
-images asked for. No threats known."""
+HANDLER_NOTES = (
+    "Caller is the mother of Toby (14). Concerned son is being groomed by an older male who runs an "
+    "online gaming server Toby plays on (Xbox, gamertag NightOwl_K). Male known as Kel, real name "
+    "Darren Kellow, lives near Ashford. Claims to be 17 but has own flat and car and sounds like an "
+    "adult, mother believes mid twenties.\n"
+    "Male has posted Toby a mobile phone and put money on his games account. Phone used only to talk"
+    " to the male on a private app; Toby deletes the messages. Male told Toby not to tell his "
+    "parents about the phone.\n"
+    "Male tells Toby his parents are against him; Toby has stopped seeing school friends. Male has "
+    "invited Toby to stay at his flat and offered to pay the train fare. Asks Toby when parents are "
+    "out and whether mum checks his phone.\n"
+    "Toby up until 3-4am gaming, missing school, angry with parents. Toby at home now and safe. Not "
+    "known whether images asked for. No threats known.\n"
+)
 
 
 def start(api: Any, mode: str = "assisted") -> dict[str, Any]:
@@ -70,8 +74,8 @@ def test_the_seed_case_worked_as_it_was_fails_with_its_three_fatal_errors(api: A
         f"/calls/{call_id}/close",
         {
             "outcome": "no_further_action",
-            "rationale": "No further action. Mother advised to monitor gaming. Nothing to suggest this is grooming; "
-            "the other party is another gamer of a similar age.",
+            "rationale": "No further action. Mother advised to monitor gaming. Nothing to suggest this is "
+            "grooming; the other party is another gamer of a similar age.",
         },
     )
     assert close.status_code == 409  # Heed's guard refuses it; in training the attempt to close is the error
@@ -120,7 +124,9 @@ def test_the_seed_case_worked_as_it_should_be_passes(api: Any) -> None:
     assert check.json()["results"][0]["record_id"] == "TRN-SEED-01"
     assert check.json()["marker_alert"] is True
     # The man's nickname is a name on the call too: checked as an alias.
-    alias = api("post", f"/calls/{call_id}/person-checks", {"alias": "Kel", "town": "Ashford", "subject": "Kel"})
+    alias = api(
+        "post", f"/calls/{call_id}/person-checks", {"alias": "Kel", "town": "Ashford", "subject": "Kel"}
+    )
     assert alias.status_code == 201, alias.content
     ident = api(
         "post",
@@ -158,8 +164,8 @@ def test_the_seed_case_worked_as_it_should_be_passes(api: Any) -> None:
         f"/calls/{call_id}/close",
         {
             "outcome": "referred",
-            "rationale": "Checked the named man: his record holds a marker for an offence against a child. The "
-            "risk is high: an adult grooming a 14-year-old with gifts, secrecy and isolation. Under the "
+            "rationale": "Checked the named man: his record holds a marker for an offence against a child. "
+            "The risk is high: an adult grooming a 14-year-old with gifts, secrecy and isolation. Under the "
             "safeguarding guidance I considered advice only, but referred to the child-protection team and "
             "told the mother about CEOP; the decision is referral, with review by a supervisor next.",
         },

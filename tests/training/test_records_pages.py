@@ -140,7 +140,7 @@ def test_overdue_refreshers_show_on_the_home_page_and_the_records(cast: dict[str
         assert page.status_code == 200
         html = page.content.decode()
         section = html.split('data-section="refreshers"')[1].split("</div>")[0]
-        assert '<a class="govuk-link" href="/training/">A mother rings about' in section
+        assert '<a class="govuk-link" href="/training/#scenario-seed-case">A mother rings about' in section
         assert "Overdue" in section
         records = client.get("/training/me").content.decode()
         assert "Overdue" in row(records, "scenario", "seed-case")

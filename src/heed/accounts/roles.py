@@ -22,7 +22,15 @@ FORCE_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r != Role.NATIONA
 # Roles that must prove a second factor (TOTP, or a recovery code) before they reach anything. A handler may
 # choose to enrol; once enrolled, they too must verify at every sign-in.
 MFA_REQUIRED_ROLES: frozenset[str] = frozenset(
-    {Role.SUPERVISOR, Role.SAFEGUARDING_OFFICER, Role.AUDITOR, Role.FORCE_ADMIN, Role.NATIONAL_ADMIN}
+    {
+        Role.SUPERVISOR,
+        Role.SAFEGUARDING_OFFICER,
+        Role.AUDITOR,
+        Role.FORCE_ADMIN,
+        Role.NATIONAL_ADMIN,
+        # A trainer reads every colleague's training record and writes what the whole force trains on.
+        Role.TRAINER,
+    }
 )
 
 

@@ -20,6 +20,7 @@ from heed.calls.models import (
     NoteEntry,
     RequiredAction,
     ReviewDecision,
+    TrainingSetting,
 )
 from heed.calls.workflow import NDM_LABELS
 from heed.risk import GuidancePack
@@ -63,6 +64,15 @@ def access_call_by_id(user: User, call_id: object, action: str = Action.VIEW) ->
         if training is None or not role_may(training.training_setting.role, action):
             raise
         return training
+
+
+def may_on_call(user: User, call: Call, action: str) -> bool:
+    """Whether ``user`` may take ``action`` on ``call`` (which they have reached): on a training call, as the
+    part the scenario gives them; on a live call, as their role."""
+    if call.training:
+        setting = TrainingSetting.objects.filter(call_id=call.pk).first()
+        return setting is not None and setting.trainee_id == user.pk and role_may(setting.role, action)
+    return user_active(user) and role_may(user.role, action)
 
 
 def training_call_for(user: User, call_id: object) -> Call | None:

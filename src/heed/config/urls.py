@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", web.healthz, name="healthz"),
     path("calls/", include("heed.web.call_urls")),
+    path("training/", include("heed.web.training_urls")),
     path("training/", include("heed.web.training_record_urls")),
     path("queue", decision_pages.queue, name="queue"),
     path("referrals/", support_pages.referrals, name="referrals"),

@@ -39,6 +39,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo.safeguarding", Role.SAFEGUARDING_OFFICER, DEMO_PASSWORD),
     ("demo.auditor", Role.AUDITOR, DEMO_PASSWORD),
     ("demo.admin", Role.FORCE_ADMIN, DEMO_PASSWORD),
+    ("demo.trainer", Role.TRAINER, DEMO_PASSWORD),
     ("demo.national", Role.NATIONAL_ADMIN, DEMO_PASSWORD),
 )
 

@@ -15,10 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from heed.risk import GuidancePack
-from heed.risk.learned.static import StaticEncoder
+from heed.training.meaning import Embed
 from heed.training.scenario import Fact, Scenario
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -49,8 +47,16 @@ def _tokens(text: str) -> list[str]:
     return [t.strip("'") for t in _WORD.findall(text.lower()) if t.strip("'")]
 
 
-def _content(text: str) -> set[str]:
-    return {t for t in _tokens(text) if t not in _STOP}
+# Of those, the words that still tell one question from another when whole questions are compared: who is
+# asked about (you, he, she) and what is asked (who, where, how).
+_TELLING = frozenset(
+    "he her him his how i my she their them they we what when where which who why you your".split()
+)
+
+
+def _content(text: str, *, telling: bool = False) -> set[str]:
+    stop = _STOP - _TELLING if telling else _STOP
+    return {t for t in _tokens(text) if t not in stop}
 
 
 def _stem(word: str) -> str:
@@ -67,12 +73,12 @@ class Caller:
         self,
         scenario: Scenario,
         pack: GuidancePack,
-        encoder: StaticEncoder | None,
+        embed: Embed | None,
         settings: Mapping[str, float],
     ) -> None:
         self.scenario = scenario
         self.pack = pack
-        self.encoder = encoder
+        self.embed = embed
         self.words_min = float(settings.get("words_min", 2.0))
         self.meaning_min = float(settings.get("meaning_min", 0.6))
 
@@ -88,47 +94,51 @@ class Caller:
 
     # --------------------------------------------------------------------------------------------- matching
 
-    def _word_score(self, question: set[str], fact: Fact) -> float:
+    def _word_score(self, question: set[str], fact: Fact, question_text: str) -> float:
         stems = {_stem(w) for w in question}
         score = 0.0
         for w in fact.words:
             parts = _content(w)
             if parts and {_stem(p) for p in parts} <= stems:
                 score += 1.0 if len(parts) == 1 else 1.5  # a phrase matched whole counts for more
+        # The closest of the fact's example questions, compared whole (who is asked about, and what).
+        whole = {_stem(w) for w in _content(question_text, telling=True)}
+        closest = 0.0
         for example in fact.examples:
-            ex = {_stem(w) for w in _content(example)}
+            ex = {_stem(w) for w in _content(example, telling=True)}
             if ex:
-                overlap = len(ex & stems) / len(ex | stems)
-                score = max(score, score + 2.0 * overlap)
-        return score
+                closest = max(closest, len(ex & whole) / len(ex | whole))
+        return score + 3.0 * closest
 
-    def _vector(self, text: str) -> np.ndarray[Any, Any] | None:
-        if self.encoder is None or not text.strip():
-            return None
-        return self.encoder.encode(text.lower()).vector
-
-    def _meaning(self, question: str, fact: Fact) -> float:
-        qv = self._vector(question)
-        if qv is None:
-            return 0.0
-        targets: list[str] = list(fact.examples)
-        if fact.question and fact.question in self.pack.questions:
-            targets.append(self.pack.questions[fact.question].text)
-        best = 0.0
-        for t in targets:
-            tv = self._vector(t)
-            if tv is not None:
-                best = max(best, float(np.dot(qv, tv)))
-        return best
+    def _meaning(self, question: str) -> dict[str, float]:
+        """Each fact's closeness in meaning to the question: the best cosine against the fact's example
+        questions and the text of the guided question it answers."""
+        if self.embed is None:
+            return {}
+        targets: list[tuple[str, str]] = []
+        for fact in self.scenario.facts:
+            texts = list(fact.examples)
+            if fact.question and fact.question in self.pack.questions:
+                texts.append(self.pack.questions[fact.question].text)
+            targets.extend((fact.id, t) for t in texts)
+        if not targets:
+            return {}
+        vectors = self.embed([question, *(t for _, t in targets)])
+        sims = vectors[1:] @ vectors[0]
+        out: dict[str, float] = {}
+        for (fid, _), sim in zip(targets, sims, strict=True):
+            out[fid] = max(out.get(fid, -1.0), float(sim))
+        return out
 
     def _free(self, question: str) -> Answer:
         words = _content(question)
-        if not words:
+        if not _content(question, telling=True):
             return Answer(self.scenario.unknown_reply, None, "unknown")
         best: tuple[float, float, Fact] | None = None
+        meaning = self._meaning(question)
         for fact in self.scenario.facts:
-            by_words = self._word_score(words, fact)
-            by_meaning = self._meaning(question, fact)
+            by_words = self._word_score(words, fact, question)
+            by_meaning = meaning.get(fact.id, 0.0)
             # Words decide when they are clear; meaning breaks ties and finds paraphrases with no shared word.
             rank = (by_words, by_meaning, fact)
             if best is None or (rank[0] + rank[1]) > (best[0] + best[1]):

@@ -26,6 +26,8 @@ IDENTIFIER_KINDS = ("handle", "phone", "email")
 # The outcomes a close request may have (heed.calls.workflow.OUTCOMES) and, for a supervisor, the decisions.
 OUTCOMES = ("referred", "advice_given", "crime_recorded", "deployed", "no_further_action")
 REVIEW_DECISIONS = ("approved", "returned")
+ADVICE_METHODS = ("read_out", "sms", "email", "printed")  # heed.support.models.AdviceMethod
+ADVICE_METHODS = ("read_out", "sms", "email", "printed")  # heed.support.models.AdviceMethod
 FAULT_CODES = (
     "missing_person_check",
     "missing_identifier_check",
@@ -168,6 +170,12 @@ class Scenario:
         return next((f for f in self.facts if f.question == question_id), None)
 
 
+def unwrap(text: str) -> str:
+    """Prose as a writer wraps it in a YAML block: single line breaks are spaces, blank lines paragraphs."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
 class _Reader:
     """Reads one scenario, collecting every problem with its place instead of stopping at the first."""
 
@@ -241,7 +249,7 @@ class _Reader:
             out.append(
                 Fact(
                     id=fid,
-                    says=self.text(data, "says", where),
+                    says=unwrap(self.text(data, "says", where)),
                     question=question,
                     answer=answer,
                     words=self.words(data, "words", where),
@@ -460,9 +468,9 @@ class _Reader:
             for code in codes:
                 if code not in self.pack.agencies:
                     self.bad(f"{place}agencies", f"{code!r} is not an agency of the guidance pack")
-            advice.append(
-                {"agencies": list(codes), "how": self.text(a, "how", place, required=False) or "verbal"}
-            )
+            how = self.text(a, "how", place, required=False) or "read_out"
+            self.one_of(how, ADVICE_METHODS, f"{place}how")
+            advice.append({"agencies": list(codes), "how": how})
         close = self.mapping(data.get("close"), "supervisor.close")
         outcome = self.text(close, "outcome", "supervisor.close.")
         self.one_of(outcome, OUTCOMES, "supervisor.close.outcome")
@@ -576,10 +584,10 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
         role=role,
         level=level,
         tags=r.words(data, "tags", ""),
-        summary=r.text(data, "summary", ""),
+        summary=unwrap(r.text(data, "summary", "")),
         caller=caller_out,
         child={"name": child_name, "age": age},
-        opening=r.text(data, "opening", ""),
+        opening=unwrap(r.text(data, "opening", "")),
         facts=facts,
         unknown_reply=r.text(data, "unknown_reply", ""),
         records=records,

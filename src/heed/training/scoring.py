@@ -255,17 +255,18 @@ def _handler_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -> t
             continue
         m_rule, m_point = _rule(key, "marker", "ACT-REFERRAL")
         found = person.record in found_ids
-        acted = found and w.risk == "high" and (w.referral_at is not None or not key.referral)
+        graded = RISK_ORDER.get(w.risk, 0) >= RISK_ORDER[key.risk]
+        acted = found and graded and (w.referral_at is not None or not key.referral)
         if not found:
             text = f"{person.name}'s record holds a warning marker you never saw: the check did not find it."
         elif acted:
             text = (
-                "You saw the warning marker and acted on it: the call is graded high and the child referred."
+                "You saw the warning marker and acted on it: graded as the guidance grades it, and referred."
             )
         else:
             text = (
-                "The check showed a warning marker for an offence against a child; the call should then be "
-                "graded high and the child referred."
+                f"The check showed a warning marker; the call should then be graded at least {key.risk}"
+                + (" and the child referred." if key.referral else ".")
             )
         items.append(Item("marker", acted, _with_point(text, m_point), m_rule))
 
@@ -411,8 +412,9 @@ def _supervisor_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -
     words = set(re.findall(r"[a-z0-9]+", w.review_text.lower()))
     text_l = w.review_text.lower()
     for fault in planted.faults:
+        # A plain word must be a word of the reasons; a phrase (or a code like "no-further-action") a part.
         named = decided == "returned" and any(
-            (f in words) if " " not in f else (f in text_l) for f in fault.words
+            (f in words) if f.isalnum() else (f in text_l) for f in fault.words
         )
         label = fault.code.replace("_", " ")
         text = (

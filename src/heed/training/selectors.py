@@ -59,6 +59,11 @@ def attempt_for_call(call: Call) -> Attempt | None:
     return Attempt.objects.filter(call=call).first()
 
 
+def concealed_on(call: Call) -> bool:
+    """Whether the call page hides the danger signs and actions: an unassisted attempt not yet finished."""
+    return Attempt.objects.filter(call=call, mode=Attempt.Mode.UNASSISTED, finished_at__isnull=True).exists()
+
+
 def attempts_of(user: User) -> QuerySet[Attempt]:
     return Attempt.objects.filter(trainee=user).order_by("-started_at", "-id")
 

@@ -21,10 +21,10 @@ from heed.audit.services import audit_record
 from heed.calls import services as calls
 from heed.calls.locks import lock_call
 from heed.calls.models import Call
-from heed.risk.learned.static import default_encoder
 from heed.support.services import advice_record, referral_make
 from heed.training.caller import Answer, Caller
 from heed.training.library import TrainingError, curricula, force_library, pack, scenario_for
+from heed.training.meaning import embed
 from heed.training.models import (
     Attempt,
     AuthoredScenario,
@@ -153,7 +153,7 @@ def _planted_call(force: Force, s: Scenario, setting: dict[str, Any]) -> Call:
                 expected_version=call.version,
             )
         for advice in plan.advice:
-            advice_record(actor=handler, call=call, agencies=advice["agencies"], method="read_out")
+            advice_record(actor=handler, call=call, agencies=advice["agencies"], method=advice["how"])
         if plan.referral:
             target = next(iter(pack().referral_targets))
             referral_make(actor=handler, call=call, to=target, reason="Referred by the handler on the call.")
@@ -195,7 +195,7 @@ def _locked_attempt(attempt: Attempt) -> Attempt:
 
 
 def caller_for(scenario: Scenario) -> Caller:
-    return Caller(scenario, pack(), default_encoder(), scoring_rules()["matching"])
+    return Caller(scenario, pack(), embed, scoring_rules()["matching"])
 
 
 def attempt_scenario(attempt: Attempt) -> Scenario:
@@ -307,6 +307,9 @@ def attempt_finish(*, actor: User, attempt: Attempt) -> Result:
 def _records_update(attempt: Attempt, result: Result, call: Call) -> None:
     user, now = attempt.trainee, attempt.finished_at
     assert now is not None
+    # One person's records change one attempt at a time (two attempts finished at once would otherwise both
+    # create the same competency row): their user row is the lock.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     for competency, met in result.competencies().items():
         rec = CompetencyRecord.objects.select_for_update().filter(user=user, competency=competency).first()
         if rec is None:

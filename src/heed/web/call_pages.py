@@ -34,6 +34,7 @@ from heed.calls.selectors import (
     draft_for,
     entry_history,
     identifiers_to_check,
+    may_on_call,
     overdue_for_handler,
     persons_to_check,
     return_notice,
@@ -51,6 +52,7 @@ from heed.support.sheets import sheet_agencies, sms_text
 from heed.support.timeline import call_timeline
 from heed.textclean import LIVE_READ, NARRATIVE, live_part
 from heed.training.dashboard import refreshers_due
+from heed.training.selectors import concealed_on
 from heed.web.edges import (
     TASK_SECTIONS,
     FormErrors,
@@ -64,6 +66,7 @@ from heed.web.edges import (
     refuse,
     refused_forms,
 )
+from heed.web.training_pages import training_context
 
 
 @login_required
@@ -124,7 +127,9 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     draft = typed.get("note", {}).get("text") or draft_for(call, user)
     history = entry_history(call)  # one read of the log serves the entries, their versions and the panel
     _, segments = call_text(call, history=history)
-    stored_inds = call.assessment.get("indicators", [])
+    training = training_context(request, call, typed, errors) if call.training else {}
+    # Unassisted training: the danger signs are not marked in the log until the attempt is finished.
+    stored_inds = [] if training.get("concealed") else call.assessment.get("indicators", [])
     entries = [
         {
             "h": h,
@@ -173,7 +178,7 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
             {"s": s, "display": keys.display, "checked": (s["kind"], keys.strong) in done_keys}
         )
     alerts = [c for c in person_checks if c.marker_alert]
-    editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    editable = workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT)
     identifier_alerts = [c for c in identifier_checks if c.marker_alert]
     actions = list(RequiredAction.objects.filter(call=call).select_related("done_by"))
     context = {
@@ -196,6 +201,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "return_notice": return_notice(call),  # the supervisor's reason, while the call is returned
         "questions": list(pack.questions.values()),
         "record": None if editable else call_record(call, history=history),
+        "training": training,
+        "may_timeline": may_on_call(user, call, Action.TIMELINE),
         **_panel_context(call, draft, user, history, actions, errors, typed),
     }
     # A refusal of a form this page does not show (the call closed meanwhile, or the action it records is no
@@ -208,6 +215,8 @@ def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
 def _forms_shown(context: dict[str, Any]) -> set[str]:
     """The forms the call page shows (each shows its own refusal)."""
     shown = {"answers"}
+    if context["training"]:
+        shown |= {"ask", "signs", "finish"}
     if context["may_review"]:
         shown.add("review")
     if not context["editable"]:
@@ -259,7 +268,7 @@ def _decision_context(
         "reviews": reviews,
         "closures": closures,
         "closing_history": closing_history(closures, reviews),
-        "may_review": may(user, Action.REVIEW) and call.status == "awaiting_review",
+        "may_review": may_on_call(user, call, Action.REVIEW) and call.status == "awaiting_review",
         "ndm_fields": [(key, label, f"ndm_{key}") for key, label in NDM_LABELS.items()],
         "kept": typed,
         # Ticked again only if the handler had ticked it in a refused form: nothing is ticked for them.
@@ -302,12 +311,18 @@ def _panel_context(
     decisive_unanswered = sum(1 for q in decisive if q["answer"] is None)
     tasks = task_list(call, pack, actions, pending, decisive_unanswered, errors or {}, typed or {}, user)
     draft_seg = [s for s in segments if s.entry_no is None]
-    draft_html = highlight(draft_seg, live_d["indicators"])[0].html if live_d and draft_seg else ""
+    concealed = call.training and concealed_on(call)
+    draft_html = (
+        highlight(draft_seg, [] if concealed else live_d["indicators"])[0].html
+        if live_d and draft_seg
+        else ""
+    )
     return {
         "call": call,
         "live": live_d,
+        "concealed": concealed,
         "actions": actions,
-        "editable_panel": workflow.may_edit(call.status) is None and may(user, Action.EDIT),
+        "editable_panel": workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT),
         "tasks": tasks,
         "tasks_outstanding": sum(1 for t in tasks if t["status"] == "outstanding"),
         "errors": errors or {},
@@ -349,7 +364,7 @@ def task_list(
     required action (stored, or to be required once what is typed is added to the log), each with its status
     and a link to the part of the page where it is done."""
     labels = {c: a.label for c, a in pack.actions.items()}
-    editable = workflow.may_edit(call.status) is None and may(user, Action.EDIT)
+    editable = workflow.may_edit(call.status) is None and may_on_call(user, call, Action.EDIT)
     tasks: list[dict[str, Any]] = []
     if not any(a.code == "decisive_questions" for a in actions):
         tasks.append(

@@ -212,6 +212,10 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "risk": ("risk", "rationale"),
     "close": ("outcome", "rationale"),
     "review": ("rationale", *(f"ndm_{stage}" for stage in NDM_LABELS)),
+    # Training calls only: the simulated caller and the signs the trainee names.
+    "ask": ("question",),
+    "signs": ("signs",),
+    "finish": (),
 }
 
 
