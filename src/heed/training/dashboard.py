@@ -192,6 +192,8 @@ def refreshers_due(user: Any, now: datetime | None = None) -> list[ScenarioRow]:
             "refresher_due", "scenario_id"
         )
     )
+    if not standings:  # the calls list shows this on every visit: no library read when nothing is due
+        return []
     titles = _titles(user, {s.scenario_id for s in standings})
     return [scenario_row(s, titles.get(s.scenario_id, s.scenario_id), now) for s in standings]
 
