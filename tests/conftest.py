@@ -1,10 +1,10 @@
 """Shared fixtures for the web application's tests: a fixed cast of users per role, and a person index.
 
 The cast (after healthchecks' personas): a handler, a second handler, a supervisor, a second supervisor, a
-safeguarding officer, an auditor and a force administrator of force TST, a handler and a force administrator
-of another force (OTH), a national administrator (no force), and anonymous. Every permission test is written
-against this cast. ``sign_in`` signs a persona in as they really are signed in: with a verified second factor
-where their role requires one (MFA is never switched off for tests).
+safeguarding officer, an auditor, a force administrator and a trainer of force TST, a handler and a force
+administrator of another force (OTH), a national administrator (no force), and anonymous. Every permission
+test is written against this cast. ``sign_in`` signs a persona in as they really are signed in: with a
+verified second factor where their role requires one (MFA is never switched off for tests).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", web.healthz, name="healthz"),
     path("calls/", include("heed.web.call_urls")),
     path("training/", include("heed.web.training_urls")),
+    path("training/", include("heed.web.training_record_urls")),
     path("queue", decision_pages.queue, name="queue"),
     path("referrals/", support_pages.referrals, name="referrals"),
     path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),

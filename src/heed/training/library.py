@@ -4,6 +4,7 @@ scenarios (the latest version of each), and the curricula. Reading only; changes
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ CURRICULA_FILE = Path(__file__).parent / "curricula.yaml"
 
 
 class TrainingError(ValueError):
-    """A training request that cannot be done as asked; ``field`` names the input at fault (or None)."""
+    """A training request that cannot be done as asked; ``field`` names the input at fault (or None);
+    ``problems``: a scenario refused, every mistake as ``place: what is wrong`` (the message joins them)."""
 
-    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
+    def __init__(
+        self, message: str, field: str | None = None, code: str = "invalid", problems: Sequence[str] = ()
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.code = code
+        self.problems = tuple(problems) or (message,)
 
 
 class AttemptNotFound(Exception):

@@ -55,6 +55,7 @@ COMPETENCIES = (
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BYTES = 200_000
+MAX_VERSION = 9999  # a version is stored in an integer column: a larger number would not fit
 
 
 class ScenarioError(ValueError):
@@ -535,8 +536,8 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
     if sid and not _ID.match(sid):
         r.bad("id", f"{sid!r} must be lowercase letters, digits and single hyphens")
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        r.bad("version", "must be a whole number from 1")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+        r.bad("version", f"must be a whole number from 1 to {MAX_VERSION}")
         version = 1
     role = r.text(data, "role", "")
     r.one_of(role, ROLES, "role")

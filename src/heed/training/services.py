@@ -380,7 +380,7 @@ def scenario_save(*, actor: User, text: object) -> AuthoredScenario:
     try:
         s = scenario_from_text(text, pack())
     except ScenarioError as exc:
-        raise TrainingError("; ".join(exc.problems), "text") from None
+        raise TrainingError("; ".join(exc.problems), "text", problems=exc.problems) from None
     if s.id in force_library(None):
         raise TrainingError(
             f"id {s.id!r} is a national scenario's: give yours an id of its own", "text", "refused"
@@ -441,7 +441,7 @@ def scenario_publish(*, actor: User, authored: AuthoredScenario) -> AuthoredScen
         try:
             s = scenario_from_text(row.text, pack())
         except ScenarioError as exc:
-            raise TrainingError("; ".join(exc.problems), "text") from None
+            raise TrainingError("; ".join(exc.problems), "text", problems=exc.problems) from None
         row.status = AuthoredScenario.Status.PUBLISHED
         row.published_by, row.published_at = actor, timezone.now()
         row.save(update_fields=["status", "published_by", "published_at"])

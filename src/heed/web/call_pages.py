@@ -51,6 +51,7 @@ from heed.support.services import advice_missing
 from heed.support.sheets import sheet_agencies, sms_text
 from heed.support.timeline import call_timeline
 from heed.textclean import LIVE_READ, NARRATIVE, live_part
+from heed.training.dashboard import refreshers_due
 from heed.training.selectors import concealed_on
 from heed.web.edges import (
     TASK_SECTIONS,
@@ -87,6 +88,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "overdue": overdue_for_handler(actor_of(request)),
             "returned": returned_to(actor_of(request)),
             "labels": action_labels(),
+            "refreshers": refreshers_due(actor_of(request)),
         },
     )
 

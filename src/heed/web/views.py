@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from heed.accounts.access import may
 from heed.accounts.roles import Action
+from heed.training.dashboard import refreshers_due
 
 
 class LoginView(auth_views.LoginView):
@@ -22,7 +23,17 @@ class LoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     if may(request.user, Action.VIEW):
         return redirect("calls:list")
-    return render(request, "web/home.html")
+    user = request.user
+    return render(
+        request,
+        "web/home.html",
+        {
+            "refreshers": refreshers_due(user),
+            "may_train": may(user, Action.TRAIN),
+            "may_training_team": may(user, Action.TRAINING_TEAM),
+            "may_training_author": may(user, Action.TRAINING_AUTHOR),
+        },
+    )
 
 
 @require_GET
