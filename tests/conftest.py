@@ -173,3 +173,31 @@ def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
         cur.execute("DELETE FROM audit_event")
         for sql in migration.POSTGRES if pg else migration.SQLITE:
             cur.execute(sql)
+
+
+@pytest.fixture
+def ids(cast: dict[str, Any]) -> dict[str, int]:
+    """The training records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at
+    the seed case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's."""
+    from django.utils import timezone
+
+    from heed.training.models import Certificate
+    from heed.training.scenario import LIBRARY_DIR
+    from heed.training.services import attempt_start, scenario_save
+
+    seed = (LIBRARY_DIR / "seed-case.yaml").read_text(encoding="utf-8")
+    return {
+        "aid": int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk),
+        "cid": int(
+            Certificate.objects.create(
+                user=cast["handler"],
+                curriculum="seed-foundation",
+                title="SYNTHETIC certificate",
+                issued_at=timezone.now(),
+                attempts=[],
+            ).pk
+        ),
+        "sid": int(
+            scenario_save(actor=cast["trainer"], text=seed.replace("id: seed-case", "id: tst-own")).pk
+        ),
+    }

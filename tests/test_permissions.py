@@ -58,6 +58,8 @@ TRAINEES = {
     "other_admin",
 }
 TRAINEE = {"handler"}
+TRAINING_TEAM = {"supervisor", "trainer"}
+TRAINERS = {"trainer"}
 WHY = "SYNTHETIC reason long enough to be a real reason."
 
 # (name, method, path template, body, who may, status when allowed). The other force's handler may take
@@ -140,6 +142,19 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("training:finish", "post", "/training/attempts/{aid}/finish", None, TRAINEE, 302),
     # Unfinished: its trainee is sent back to the call; a reader sees only a finished attempt's result.
     ("training:result", "get", "/training/attempts/{aid}/", None, TRAINEE, 302),
+    # Training records, the team, the cohort and authoring ({cid}: the TST handler's certificate; {sid}: a
+    # draft scenario of the TST trainer's).
+    ("training_records:me", "get", "/training/me", None, TRAINEES, 200),
+    ("training_records:certificate", "get", "/training/certificates/{cid}", None, TRAINEE, 200),
+    ("training_records:certificate_pdf", "get", "/training/certificates/{cid}.pdf", None, TRAINEE, 200),
+    ("training_records:team", "get", "/training/team", None, TRAINING_TEAM, 200),
+    ("training_records:cohort", "get", "/training/cohort", None, TRAINERS, 200),
+    ("training_records:cohort_csv", "get", "/training/cohort.csv", None, TRAINERS, 200),
+    ("training_records:authoring", "get", "/training/authoring/", None, TRAINERS, 200),
+    ("training_records:authoring.post", "post", "/training/authoring/", {"text": "id: x"}, TRAINERS, 200),
+    ("training_records:authored", "get", "/training/authoring/{sid}/", None, TRAINERS, 200),
+    ("training_records:authored_publish", "post", "/training/authoring/{sid}/publish", None, TRAINERS, 302),
+    ("training_records:authored_withdraw", "post", "/training/authoring/{sid}/withdraw", None, TRAINERS, 302),
     # Forces: the national administrator.
     ("forces", "get", "/forces/", None, NATIONAL, 200),
     ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),
@@ -259,25 +274,18 @@ def rid(call: Any, cast: dict[str, Any]) -> int:
 
 
 @pytest.fixture
-def aid(cast: dict[str, Any]) -> int:
-    from heed.training.services import attempt_start
-
-    return int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk)
-
-
-@pytest.fixture
 def uid(cast: dict[str, Any]) -> int:
     return int(cast["supervisor2"].pk)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
-def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, aid: int) -> None:
+def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, ids: Any) -> None:
     name, method, path, body, allowed, ok = row
     client = Client()
     if persona != "anonymous":
         sign_in(client, cast[persona])
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, aid=aid), body or {})
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, **ids), body or {})
     if persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login")
     elif persona in allowed:
@@ -308,13 +316,13 @@ def test_mfa_pages(row: Any, persona: str, cast: dict[str, Any]) -> None:
 @pytest.mark.parametrize("persona", MFA_PERSONAS)
 @pytest.mark.parametrize("row", PAGES, ids=[r[0] + ":" + r[1] for r in PAGES])
 def test_every_page_waits_for_the_second_factor(
-    row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, aid: int
+    row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, uid: int, ids: Any
 ) -> None:
     """Signed in with the password alone, a role that requires MFA reaches no page: each sends it to the
     second-factor page, and nothing of the page is shown or changed."""
     name, method, path, body, allowed, ok = row
     client = sign_in(Client(), cast[persona], verified=False)
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, aid=aid), body or {})
+    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, **ids), body or {})
     assert response.status_code == 302
     assert response["Location"].startswith("/mfa/verify")
     assert response.content == b""
@@ -322,13 +330,13 @@ def test_every_page_waits_for_the_second_factor(
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", API, ids=[r[0] for r in API])
-def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, aid: int) -> None:
+def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, ids: Any) -> None:
     name, method, path, body, allowed, ok = row
     headers = {}
     if persona != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token_create(user=cast[persona])}"
     client = Client()
-    url = path.format(id=call.pk, rid=rid, aid=aid)
+    url = path.format(id=call.pk, rid=rid, **ids)
     if method == "get":
         response = client.get(url, **headers)
     else:

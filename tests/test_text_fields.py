@@ -42,6 +42,7 @@ from heed.calls import forms as call_forms
 from heed.calls.models import Call, Deployment, NoteDraft, NoteEntry, PersonCheck, VulnerabilityFlag
 from heed.support import forms as support_forms
 from heed.support.models import Referral
+from heed.training import forms as training_forms
 from tests.conftest import sign_in
 from tests.test_permissions import API, PAGES
 
@@ -111,6 +112,14 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     # the pack (the fuzz test sends them anything).
     "calls:answers": None,
     "calls:advice": None,
+    "training:ask": training_forms.AskForm,
+    "training_records:authoring.post": training_forms.ScenarioForm,
+    # Choices only: a scenario id and a mode, indicator codes, or nothing at all.
+    "training:start": None,
+    "training:signs": None,
+    "training:finish": None,
+    "training_records:authored_publish": None,
+    "training_records:authored_withdraw": None,
 }
 
 
@@ -147,7 +156,7 @@ def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
         for p in Path(heed.__file__).parent.glob("*/forms.py")
         if p.parent.name != "accounts"
     ]
-    assert {call_forms, support_forms} <= set(modules)
+    assert {call_forms, support_forms, training_forms} <= set(modules)
     defined = {
         c
         for module in modules
@@ -254,8 +263,14 @@ PAGE_STORED: dict[tuple[str, str], Stored] = {
 
 @pytest.fixture
 def world(make_call: Any, cast: dict[str, Any]) -> dict[str, Any]:
+    from heed.training.services import attempt_start
+
     call = make_call()
+    attempt = attempt_start(actor=cast["supervisor"], scenario="seed-case", mode="unassisted")
     return {
+        "aid": attempt.pk,
+        "training_call": attempt.call_id,  # the call page a refused question is shown again on
+        "trainer": cast["trainer"],
         "id": call.pk,
         "call": call,
         "user": cast["supervisor"],
@@ -292,7 +307,10 @@ API_BODIES = {path: body for _, method, path, body, *_ in API if method == "post
 
 def _api_base(path: str) -> tuple[str, dict[str, Any]]:
     template = (
-        path.replace("{call_id}", "{id}").replace("{referral_id}", "{rid}").replace("{code}", "person_check")
+        path.replace("{call_id}", "{id}")
+        .replace("{referral_id}", "{rid}")
+        .replace("{code}", "person_check")
+        .replace("{attempt_id}", "{aid}")
     )
     return template, json.loads(json.dumps(API_BODIES[template]))
 
@@ -379,7 +397,8 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
     assert isinstance(field, TextField)
     path, base = PAGE_BODIES[name]
     client = Client()
-    sign_in(client, world["user"])
+    sign_in(client, world["trainer"] if name.startswith("training_records:") else world["user"])
+    call_id = world["training_call"] if name.startswith("training:") else world["id"]
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(sent=texts(field.rule.max_length))
@@ -392,7 +411,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
         body = urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
         received = QueryDict(body).get(field_name, "")
         response = client.post(
-            path.format(id=world["id"], rid=world["rid"]),
+            path.format(id=world["id"], rid=world["rid"], aid=world["aid"]),
             body,
             content_type="application/x-www-form-urlencoded",
         )
@@ -408,7 +427,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 assert response.status_code == 200
                 assert escape(message) in page
                 assert escape(received) in page  # everything typed is on the page again
-            elif name == "calls:draft":
+            elif name in ("calls:draft", "training_records:authoring.post"):
                 assert escape(message) in page
             elif name == "referral_status":
                 assert message in told
@@ -418,17 +437,17 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 )
             else:
                 # On the call page the reason is kept with the form (issue 10), not put in a banner.
-                key = f"{world['id']}:{_form_key(name, world)}"
+                key = f"{call_id}:{_form_key(name, world)}"
                 assert message in [text for _, text in client.session["heed-refused"][key]]
                 assert client.session["heed-kept"][key][field_name] == received
                 # shown once at the form, then forgotten: the next page shows it and empties the store
-                shown = client.get(f"/calls/{world['id']}/").content.decode()
+                shown = client.get(f"/calls/{call_id}/").content.decode()
                 assert escape(message) in shown
                 assert key not in client.session.get("heed-refused", {})
         elif (
             not any(level == "error" for level, _ in said)
             and "govuk-error" not in page
-            and f"{world['id']}:{_form_key(name, world)}" not in client.session.get("heed-refused", {})
+            and f"{call_id}:{_form_key(name, world)}" not in client.session.get("heed-refused", {})
         ):
             _check_stored(PAGE_STORED.get((name, field_name)), world, expected)
 

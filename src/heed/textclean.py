@@ -44,6 +44,7 @@ PLATFORM = 40
 DATE = 20
 POSTCODE = 10
 AGE = 3
+SCENARIO = 200_000  # a training scenario's YAML (heed.training.scenario)
 CODE = 40  # a choice sent as text: an outcome, a status, an agency, a question id, an answer
 
 # Not a limit on what is kept: how much of a draft (what is being typed, up to NARRATIVE) the live panel reads

@@ -84,7 +84,7 @@ def test_the_policy_forbids_inline_script_style_and_framing(cast: dict[str, Any]
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["handler", "supervisor", "safeguarding", "auditor", "admin", "national"])
 def test_every_page_has_the_policy_and_no_inline_script(
-    persona: str, cast: dict[str, Any], make_call: Any
+    persona: str, cast: dict[str, Any], make_call: Any, ids: Any
 ) -> None:
     """Every page of the permission matrix a persona may see, the live panel, and the pages around them."""
     from heed.support.services import referral_make
@@ -94,7 +94,7 @@ def test_every_page_has_the_policy_and_no_inline_script(
     client = sign_in(Client(), cast[persona])
     uid = cast["supervisor2"].pk
     pages = [
-        p.format(id=call.pk, rid=rid, uid=uid)
+        p.format(id=call.pk, rid=rid, uid=uid, **ids)
         for _, m, p, _, who, _ in PAGES
         if m == "get" and persona in who
     ]

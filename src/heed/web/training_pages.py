@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from heed.accounts.access import actor_of, may
+from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
 from heed.risk import default_pack
 from heed.security.idempotency import idempotent
 from heed.training import services
+from heed.training.forms import AskForm
 from heed.training.library import AttemptNotFound, TrainingError, force_library, national_library
 from heed.training.models import Attempt
 from heed.training.scenario import Scenario
@@ -85,8 +87,13 @@ def start(request: HttpRequest) -> HttpResponse:
 @idempotent("form")
 def ask(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt(request, attempt_id)
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        errors = [("question", sentence(message)) for message in form_errors(form)]
+        keep(request, attempt.call, "ask", posted(request), errors)
+        return _back(attempt, "ask-errors")
     # A guided question chosen from the list, or the trainee's own words (the words win when both are given).
-    question = request.POST.get("question", "").strip() or request.POST.get("guided", "").strip()
+    question = form.cleaned_data["question"].strip() or form.cleaned_data["guided"].strip()
     try:
         services.attempt_ask(actor=actor_of(request), attempt=attempt, question=question)
     except TrainingError as exc:

@@ -23,9 +23,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heed.accounts.access import actor_of, may
+from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
+from heed.security.idempotency import idempotent
 from heed.training import dashboard
 from heed.training.charts import cohort_charts
+from heed.training.forms import ScenarioForm
 from heed.training.library import TrainingError
 from heed.training.models import AuthoredScenario, Certificate
 from heed.training.scenario import MAX_BYTES
@@ -162,9 +165,12 @@ def authoring(request: HttpRequest) -> HttpResponse:
     text, problems = "", list[str]()
     if request.method == "POST":
         text, problems = _typed_or_uploaded(request)
+        form = ScenarioForm({"text": text})
+        if not problems and not form.is_valid():
+            problems = form_errors(form)
         if not problems:
             try:
-                saved = scenario_save(actor=user, text=text)
+                saved = scenario_save(actor=user, text=form.cleaned_data["text"])
             except TrainingError as exc:
                 problems = list(exc.problems)
             else:
@@ -219,6 +225,7 @@ def authored(request: HttpRequest, authored_id: int) -> HttpResponse:
 
 @training_page(Action.TRAINING_AUTHOR)
 @require_POST
+@idempotent("form")
 def authored_publish(request: HttpRequest, authored_id: int) -> HttpResponse:
     row = _authored(request, authored_id)
     try:
@@ -233,6 +240,7 @@ def authored_publish(request: HttpRequest, authored_id: int) -> HttpResponse:
 
 @training_page(Action.TRAINING_AUTHOR)
 @require_POST
+@idempotent("form")
 def authored_withdraw(request: HttpRequest, authored_id: int) -> HttpResponse:
     row = _authored(request, authored_id)
     try:
