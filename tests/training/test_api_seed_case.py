@@ -184,3 +184,15 @@ def test_a_finished_attempt_refuses_more_and_says_why(api: Any) -> None:
     assert again.status_code == 409 and "finished" in again.json()["detail"]
     asked = api("post", f"/training/attempts/{attempt['id']}/ask", {"question": "threats"})
     assert asked.status_code == 409
+
+
+def test_a_finished_attempts_call_is_kept_as_it_was_scored(api: Any) -> None:
+    attempt = start(api)
+    call_id = attempt["call_id"]
+    assert api("post", f"/calls/{call_id}/notes", {"text": "SYNTHETIC: before the end."}).status_code == 201
+    assert api("post", f"/training/attempts/{attempt['id']}/finish").status_code == 200
+    late = api("post", f"/calls/{call_id}/notes", {"text": "SYNTHETIC: after the end."})
+    assert late.status_code == 409 and "finished and scored" in late.json()["detail"]
+    close = api("post", f"/calls/{call_id}/close", {"outcome": "referred", "rationale": "SYNTHETIC " * 10})
+    assert close.status_code == 409 and "finished and scored" in close.json()["detail"]
+    assert api("get", f"/calls/{call_id}").status_code == 200  # still read

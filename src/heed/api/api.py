@@ -73,7 +73,7 @@ def _closure_refused(request: HttpRequest, exc: ClosureRefused) -> HttpResponse:
 
 @api.exception_handler(CallError)
 def _call_error(request: HttpRequest, exc: CallError) -> HttpResponse:
-    status = 409 if exc.code in ("closed", "awaiting_review", "stale", "refused") else 422
+    status = 409 if exc.code in ("closed", "awaiting_review", "stale", "refused", "finished") else 422
     if exc.code == "index_unavailable":
         status = 503
     errors = [{"field": exc.field, "reason": str(exc)}] if exc.field else []

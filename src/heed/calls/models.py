@@ -107,6 +107,8 @@ class TrainingSetting(models.Model):
     role = models.CharField(max_length=20)
     records = models.JSONField(default=list, blank=True)  # nominal-record rows (heed records import columns)
     sightings = models.JSONField(default=list, blank=True)  # [{kind, value, platform, reference, seen}]
+    # When the attempt was finished and scored: from then on the call is kept as it was scored.
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"training {self.call_id} ({self.role})"

@@ -71,7 +71,11 @@ def may_on_call(user: User, call: Call, action: str) -> bool:
     part the scenario gives them; on a live call, as their role."""
     if call.training:
         setting = TrainingSetting.objects.filter(call_id=call.pk).first()
-        return setting is not None and setting.trainee_id == user.pk and role_may(setting.role, action)
+        if setting is None or setting.trainee_id != user.pk:
+            return False
+        # A finished attempt's call is read, not changed.
+        finished = setting.finished_at is not None and action not in (Action.VIEW, Action.TIMELINE)
+        return not finished and role_may(setting.role, action)
     return user_active(user) and role_may(user.role, action)
 
 

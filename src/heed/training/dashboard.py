@@ -479,11 +479,10 @@ def attempt_competencies(attempt: Attempt) -> dict[str, bool]:
 
 def signs_seen(attempt: Attempt) -> set[str]:
     """The danger signs the trainee recognised: named by them (unassisted), or shown by what they recorded
-    on the call (assisted: the call's assessment)."""
+    on the call (assisted: what the call's assessment showed when the attempt was scored)."""
     if attempt.mode == Attempt.Mode.UNASSISTED:
         return {str(c) for c in attempt.signs or []}
-    indicators = (attempt.call.assessment or {}).get("indicators", [])
-    return {str(i.get("code")) for i in indicators if isinstance(i, dict)}
+    return {str(c) for c in attempt.found or []}
 
 
 def cohort(actor: User, period: Period) -> Cohort:

@@ -73,6 +73,8 @@ class Attempt(models.Model):
     fatal = models.JSONField(default=list, blank=True)
     items = models.JSONField(default=list, blank=True)
     timings = models.JSONField(default=dict, blank=True)
+    # The danger signs the call's assessment showed when it was scored (what assisted recognition counted).
+    found = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

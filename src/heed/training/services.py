@@ -20,7 +20,7 @@ from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import services as calls
 from heed.calls.locks import lock_call
-from heed.calls.models import Call
+from heed.calls.models import Call, TrainingSetting
 from heed.support.services import advice_record, referral_make
 from heed.training.caller import Answer, Caller
 from heed.training.library import TrainingError, curricula, force_library, pack, scenario_for
@@ -286,7 +286,9 @@ def attempt_finish(*, actor: User, attempt: Attempt) -> Result:
         row.fatal = list(result.fatal)
         row.items = [i.as_dict() for i in result.items]
         row.timings = dict(result.timings)
-        row.save(update_fields=["finished_at", "passed", "score", "fatal", "items", "timings"])
+        row.found = list(result_found(call))
+        row.save(update_fields=["finished_at", "passed", "score", "fatal", "items", "timings", "found"])
+        TrainingSetting.objects.filter(call_id=call.pk).update(finished_at=now)
         audit_record(
             event_type=EventType.TRAINING_FINISHED,
             actor=actor,
@@ -302,6 +304,11 @@ def attempt_finish(*, actor: User, attempt: Attempt) -> Result:
         )
         _records_update(row, result, call)
     return result
+
+
+def result_found(call: Call) -> tuple[str, ...]:
+    """The danger signs the call's assessment showed when the attempt was scored."""
+    return tuple(str(i["code"]) for i in (call.assessment or {}).get("indicators", []))
 
 
 def _records_update(attempt: Attempt, result: Result, call: Call) -> None:

@@ -15,7 +15,7 @@ from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import workflow
-from heed.calls.models import Call
+from heed.calls.models import Call, TrainingSetting
 from heed.risk import GuidancePack, default_pack
 from heed.textclean import TextRule
 
@@ -63,6 +63,19 @@ def ensure_editable(call: Call) -> None:
     refusal = workflow.may_edit(call.status)
     if refusal is not None:
         raise CallError(refusal.message, None, refusal.code)
+    ensure_training_open(call)
+
+
+TRAINING_FINISHED = (
+    "This training attempt is finished and scored: its call is kept as it was scored. Start a new attempt to "
+    "try again."
+)
+
+
+def ensure_training_open(call: Call) -> None:
+    """A training call changes only until its attempt is finished (a scored call never drifts)."""
+    if call.training and TrainingSetting.objects.filter(call_id=call.pk, finished_at__isnull=False).exists():
+        raise CallError(TRAINING_FINISHED, None, "finished")
 
 
 def touch(call: Call, *fields: str) -> None:
@@ -135,6 +148,7 @@ def locked(call: Call, actor: User, expected_version: object) -> Iterator[Call]:
             .get(pk=call.pk)
         )
         if expected_version is None or row.version == expected_version:
+            ensure_training_open(row)
             yield row
             return
         stale_by = row.version
