@@ -22,6 +22,8 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_users": may(user, Action.USERS),
         "may_forces": may_manage_forces(user),
         "may_train": may(user, Action.TRAIN),
+        "may_training_team": may(user, Action.TRAINING_TEAM),
+        "may_training_author": may(user, Action.TRAINING_AUTHOR),
         "mfa_pending": getattr(request, "heed_mfa_pending", False),
         "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
         "sso_label": settings.HEED_OIDC.label if settings.HEED_OIDC is not None else "",

@@ -27,12 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {
-            "refreshers": refreshers_due(user),
-            "may_train": may(user, Action.TRAIN),
-            "may_training_team": may(user, Action.TRAINING_TEAM),
-            "may_training_author": may(user, Action.TRAINING_AUTHOR),
-        },
+        {"refreshers": refreshers_due(user)},
     )
 
 
