@@ -196,3 +196,23 @@ def test_a_finished_attempts_call_is_kept_as_it_was_scored(api: Any) -> None:
     close = api("post", f"/calls/{call_id}/close", {"outcome": "referred", "rationale": "SYNTHETIC " * 10})
     assert close.status_code == 409 and "finished and scored" in close.json()["detail"]
     assert api("get", f"/calls/{call_id}").status_code == 200  # still read
+
+
+def test_unassisted_the_api_hides_what_the_page_hides_until_the_end(api: Any) -> None:
+    attempt = start(api, "unassisted")
+    note = api("post", f"/calls/{attempt['call_id']}/notes", {"text": HANDLER_NOTES}).json()
+    assert note["concealed"] is True
+    assert (note["risk"], note["response"], note["indicators"], note["required_actions"]) == ("", "", [], [])
+    assert (
+        note["reasons"]
+        == note["possible_signs"]
+        == note["suggested_agencies"]
+        == note["decisive_questions"]
+        == []
+    )
+    advice = api("post", f"/calls/{attempt['call_id']}/advice", {"agencies": ["ceop"], "method": "read_out"})
+    assert advice.status_code == 201 and advice.json()["missing_agencies"] == []
+    api("post", f"/training/attempts/{attempt['id']}/finish")
+    after = api("get", f"/calls/{attempt['call_id']}").json()
+    assert after["concealed"] is False and after["risk"] == "high"
+    assert {"gifts", "secrecy"} <= {i["code"] for i in after["indicators"]}

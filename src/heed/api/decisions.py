@@ -10,7 +10,7 @@ from ninja import Router, Status
 
 from heed.accounts.access import CallNotFound, actor_of, may
 from heed.accounts.roles import Action
-from heed.api.presenters import actions_out, call_out
+from heed.api.presenters import actions_out, call_out, concealed
 from heed.api.schemas import (
     ActionIn,
     ActionOut,
@@ -75,7 +75,7 @@ def advice(request: HttpRequest, call_id: int, payload: AdviceIn) -> Status[dict
             "evidence_advice": rec.evidence_advice,
             "given_by": rec.given_by.username,
             "given_at": rec.given_at,
-            "missing_agencies": support.advice_missing(call),
+            "missing_agencies": [] if concealed(call) else support.advice_missing(call),
             "required_actions": actions_out(call),
         },
     )

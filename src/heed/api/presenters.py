@@ -8,9 +8,18 @@ from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
 from heed.calls.presenters import possible_signs
 from heed.calls.selectors import current_entries, decisive_questions
 from heed.risk import default_pack
+from heed.training.selectors import concealed_on
+
+
+def concealed(call: Call) -> bool:
+    """An unassisted training attempt not yet finished: the API hides what the page hides (the danger signs,
+    the grade, the actions and the agencies), so the trainee's own recognition is what is measured."""
+    return call.training and concealed_on(call)
 
 
 def actions_out(call: Call) -> list[dict[str, Any]]:
+    if concealed(call):
+        return []
     return [
         {
             "code": a.code,
@@ -27,8 +36,10 @@ def actions_out(call: Call) -> list[dict[str, Any]]:
 
 
 def call_out(call: Call) -> dict[str, Any]:
-    a = call.assessment
+    hidden = concealed(call)
+    a: dict[str, Any] = {"subjects": call.assessment.get("subjects", [])} if hidden else call.assessment
     return {
+        "concealed": hidden,
         "id": call.pk,
         "reference": call.reference,
         "status": call.status,
@@ -42,17 +53,17 @@ def call_out(call: Call) -> dict[str, Any]:
         },
         "child": {"name": call.child_name, "age": call.child_age},
         "answers": call.answers,
-        "risk": call.risk,
-        "engine_risk": call.engine_risk,
-        "response": call.response,
+        "risk": "" if hidden else call.risk,
+        "engine_risk": "" if hidden else call.engine_risk,
+        "response": "" if hidden else call.response,
         "pack_version": call.pack_version,
         "indicators": a.get("indicators", []),
         "subjects": a.get("subjects", []),
         "required_actions": actions_out(call),
         "reasons": a.get("reasons", []),
         "follow_up_questions": a.get("follow_up_questions", []),
-        "decisive_questions": decisive_questions(call, default_pack()),
-        "possible_signs": possible_signs(default_pack(), call.answers, a),
+        "decisive_questions": [] if hidden else decisive_questions(call, default_pack()),
+        "possible_signs": [] if hidden else possible_signs(default_pack(), call.answers, a),
         "vulnerability": a.get("vulnerability", []),
         "suggested_agencies": a.get("suggested_agencies", []),
         "notes": [

@@ -201,6 +201,10 @@ class PossibleSignOut(Schema):
 
 
 class CallOut(Schema):
+    concealed: bool = Field(
+        description="An unassisted training attempt not yet finished: the grade, danger signs, actions and "
+        "agencies are left out until it is finished"
+    )
     id: int
     reference: str
     status: str
