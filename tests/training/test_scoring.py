@@ -35,7 +35,7 @@ GOOD = Worked(
     signs_named=None,
     asked=tuple((q, None) for q in SEED.key.decisive),
     answers={q: SEED.fact_for_question(q).answer for q in SEED.key.decisive},  # type: ignore[union-attr, misc]
-    person_checks=((at(5), ("TRN-SEED-01", "TRN-SEED-02"), True),),
+    person_checks=((at(5), ("TRN-SEED-01", "TRN-SEED-02"), True, "darren kellow darren kellow ashford"),),
     identifier_checks=((at(6), strong_key("handle", "NightOwl_K", "xbox")),),
     advice=((at(8), ("ceop", "nspcc")),),
     referral_at=at(9),
@@ -61,6 +61,8 @@ def test_the_seed_case_done_well_passes_with_every_item_met() -> None:
     ("change", "fatal"),
     [
         ({"person_checks": ()}, "named_adult_not_checked"),
+        # Checking someone else (the mother) is no check of the named man.
+        ({"person_checks": ((at(5), ("TRN-SEED-03",), False, "ruth marlow"),)}, "named_adult_not_checked"),
         ({"advice": ()}, "specialist_advice_not_given"),
         # Asked to close before the referral was made: refused by the guard or not, it is the seed's error.
         ({"referral_at": at(11)}, "closed_with_action_required"),
@@ -101,7 +103,8 @@ def test_unassisted_recognition_is_the_signs_the_trainee_named() -> None:
 
 
 def test_the_wrong_record_found_the_marker_not_seen_and_an_under_grade_each_cost_an_item() -> None:
-    result = score(SEED, replace(GOOD, person_checks=((at(5), ("TRN-SEED-02",), False),), risk="medium"))
+    wrong = ((at(5), ("TRN-SEED-02",), False, "darren kellaway dover"),)
+    result = score(SEED, replace(GOOD, person_checks=wrong, risk="medium"))
     assert competency(result, "person_check") == [False]
     assert competency(result, "marker") == [False]
     assert competency(result, "grade") == [False]
@@ -140,3 +143,7 @@ def test_a_supervisor_passes_only_by_returning_the_call_naming_each_fault() -> N
     assert not vague.passed and [i.met for i in vague.items][:3] == [True, False, False]
     approved = score(REVIEW, review("approved", reasons))
     assert approved.fatal == ("approved_with_faults",) and not approved.passed
+    # Returned for one fault of two: the handler would put right only that one.
+    one = "Returned: the named man was never checked against records; under the guidance decide again."
+    partial = score(REVIEW, review("returned", one))
+    assert "fault_not_named" in partial.fatal and not partial.passed

@@ -82,14 +82,7 @@ def work_well(actor: Any) -> tuple[Attempt, Result]:
     calls.person_check_run(actor=actor, call=call, query={"alias": "Kel", "town": "Ashford"}, subject="Kel")
     calls.identifier_check_run(actor=actor, call=call, kind="handle", value="NightOwl_K", platform="xbox")
     call.refresh_from_db()
-    if call.risk != "high":
-        calls.risk_set(
-            actor=actor,
-            call=call,
-            risk="high",
-            rationale="Marker for an offence against a child on the named man's record.",
-        )
-        call.refresh_from_db()
+    assert call.risk == "high"  # the engine reads the notes as high: nothing to raise by hand
     agencies = sorted(set(call.assessment.get("suggested_agencies", [])) | {"ceop"})
     advice_record(actor=actor, call=call, agencies=agencies, method="read_out")
     referral_make(

@@ -66,21 +66,23 @@ def training_index(rows: Sequence[dict[str, Any]]) -> tuple[str, PersonIndex]:
     key = str(location)
     with _lock:
         cached = _cache.get(key)
-        if cached is not None:
-            return "training records", cached[1]
-        if not index_exists(location):
-            root.mkdir(parents=True, exist_ok=True)
-            # Built aside and moved into place whole: another process building the same records at the same
-            # time loses the race harmlessly.
-            tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
-            build((record_from_row(r) for r in rows), tmp)
-            try:
-                os.rename(tmp, location)
-            except OSError:
-                shutil.rmtree(tmp, ignore_errors=True)
-        index = open_index(key)
-        _cache[key] = (0.0, index)
-        return "training records", index
+    if cached is not None:
+        return "training records", cached[1]
+    if not index_exists(location):
+        root.mkdir(parents=True, exist_ok=True)
+        # Built aside, outside the lock (a live check never waits for it), and moved into place whole: another
+        # thread or process building the same records at the same time loses the race harmlessly.
+        tmp = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=root))
+        build((record_from_row(r) for r in rows), tmp)
+        try:
+            os.rename(tmp, location)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None:
+            cached = _cache[key] = (0.0, open_index(key))
+        return "training records", cached[1]
 
 
 def reset() -> None:

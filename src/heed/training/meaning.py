@@ -22,7 +22,7 @@ F32 = npt.NDArray[np.float32]
 Embed = Callable[[Sequence[str]], F32]
 _lock = threading.Lock()
 _cache: OrderedDict[str, F32] = OrderedDict()
-CACHE_SIZE = 20_000
+CACHE_SIZE = 50_000  # sentences (1.5 kB each: 75 MB at the most)
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,6 +46,7 @@ def embed(sentences: Sequence[str]) -> F32:
         for t in texts:
             if t in _cache:
                 found[t] = _cache[t]
+                _cache.move_to_end(t)  # least recently used goes first, not least recently encoded
     missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
         loaded = _model()

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from heed import textclean as tc
 from heed.checks.records import record_from_row
 from heed.risk import GuidancePack
 
@@ -54,7 +55,7 @@ COMPETENCIES = (
     "review",
 )
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_BYTES = 200_000  # as heed.textclean.SCENARIO (characters there, bytes here)
+MAX_BYTES = tc.SCENARIO  # (characters there, bytes here)
 MAX_VERSION = 9999  # a version is stored in an integer column: a larger number would not fit
 
 
@@ -187,7 +188,26 @@ class _Reader:
     def bad(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
 
-    def text(self, data: Mapping[str, Any], name: str, where: str, *, required: bool = True) -> str:
+    def clean(self, value: str, place: str, limit: int = tc.RATIONALE) -> str:
+        """``value`` under the one text rule (heed.textclean), as a page would keep it: one line per
+        paragraph, no invisible or reordering characters (YAML's escapes can write any of them); a character
+        that cannot be stored, or text over ``limit``, is a problem at ``place``."""
+        paragraphs = re.split(r"\n\s*\n", value.strip())
+        try:
+            return "\n\n".join(tc.clean_text(p, tc.TextRule(limit, single_line=True)) for p in paragraphs)
+        except tc.TextRefused as exc:
+            self.bad(place, exc.describe("This text")[len("This text ") :])
+            return ""
+
+    def text(
+        self,
+        data: Mapping[str, Any],
+        name: str,
+        where: str,
+        *,
+        required: bool = True,
+        limit: int = tc.RATIONALE,
+    ) -> str:
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -196,16 +216,20 @@ class _Reader:
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             self.bad(f"{where}{name}", "must be text")
             return ""
-        return str(value).strip()
+        return self.clean(str(value), f"{where}{name}", limit)
 
-    def words(self, data: Mapping[str, Any], name: str, where: str) -> tuple[str, ...]:
+    def words(
+        self, data: Mapping[str, Any], name: str, where: str, limit: int = tc.SHORT_NOTE
+    ) -> tuple[str, ...]:
         value = data.get(name, [])
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
             self.bad(f"{where}{name}", "must be a list of words or phrases")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        return tuple(
+            self.clean(str(v), f"{where}{name}[{i}]", limit) for i, v in enumerate(value) if str(v).strip()
+        )
 
     def mapping(self, data: Any, where: str) -> Mapping[str, Any]:
         if not isinstance(data, Mapping):
@@ -270,7 +294,10 @@ class _Reader:
         out = []
         for i, item in enumerate(raw):
             data = self.mapping(item, f"records[{i}]")
-            row = {str(k): "" if v is None else str(v) for k, v in data.items()}
+            row = {
+                str(k): "" if v is None else self.clean(str(v), f"records[{i}].{k}", tc.SHORT_NOTE)
+                for k, v in data.items()
+            }
             if row.get("synthetic") != "SYNTHETIC":
                 self.bad(f"records[{i}].synthetic", "label every training record synthetic: SYNTHETIC")
             for name in ("given_name", "family_name"):
@@ -433,7 +460,7 @@ class _Reader:
 
     def planted(self, raw: Any) -> PlantedCall:
         data = self.mapping(raw, "supervisor")
-        notes = self.words(data, "notes", "supervisor.")
+        notes = self.words(data, "notes", "supervisor.", tc.NARRATIVE)
         if not notes:
             self.bad("supervisor.notes", "the planted handler's log needs at least one entry")
         answers_raw = self.mapping(data.get("answers") or {}, "supervisor.answers")
@@ -518,12 +545,18 @@ def _rule_ids(pack: GuidancePack) -> frozenset[str]:
     return frozenset(r.id for r in rules)
 
 
-def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario") -> Scenario:
-    """The scenario in ``text``, checked against ``pack``; ScenarioError lists every problem by its place."""
+def scenario_from_text(
+    text: str, pack: GuidancePack, *, where: str = "scenario", strict: bool = True
+) -> Scenario:
+    """The scenario in ``text``, checked against ``pack``; ScenarioError lists every problem by its place.
+    ``strict=False`` reads a scenario already accepted once (an attempt's own copy) without refusing it for
+    what a later guidance pack no longer knows, so a past attempt can always be shown and finished."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ScenarioError([f"{where}: larger than {MAX_BYTES // 1000} kB"])
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        raise ScenarioError([f"{where}: nested too deeply to be a scenario"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -545,9 +578,9 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
     r.one_of(level, LEVELS, "level")
     caller = r.mapping(data.get("caller"), "caller")
     caller_out = {
-        "name": r.text(caller, "name", "caller."),
-        "relation": r.text(caller, "relation", "caller."),
-        "contact": r.text(caller, "contact", "caller.", required=False),
+        "name": r.text(caller, "name", "caller.", limit=tc.NAME),
+        "relation": r.text(caller, "relation", "caller.", limit=tc.CODE),
+        "contact": r.text(caller, "contact", "caller.", required=False, limit=tc.CONTACT),
         "manner": r.text(caller, "manner", "caller.", required=False),
     }
     r.one_of(caller_out["relation"], RELATIONS, "caller.relation")
@@ -558,7 +591,7 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
     if age is not None and (not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 17):
         r.bad("child.age", "must be a whole number from 0 to 17")
         age = None
-    child_name = str(child.get("name") or "").strip()
+    child_name = r.text(child, "name", "child.", required=False, limit=tc.NAME)
     if child_name and "SYNTHETIC" not in child_name:
         r.bad("child.name", "a training child's name must contain SYNTHETIC")
     facts = r.facts(data.get("facts"))
@@ -602,7 +635,7 @@ def scenario_from_text(text: str, pack: GuidancePack, *, where: str = "scenario"
     }  # fmt: skip
     for name in sorted(set(map(str, data)) - known):
         r.bad(name, "is not a field of a scenario (see docs/training-scenarios.md)")
-    if r.problems:
+    if r.problems and strict:
         raise ScenarioError(r.problems)
     return scenario
 

@@ -17,10 +17,12 @@ from typing import Any
 import yaml
 
 from heed.checks import identifier_keys
-from heed.training.scenario import Key, Scenario
+from heed.training.scenario import Key, PersonKey, Scenario
 
 RULES_FILE = Path(__file__).parent / "scoring.yaml"
 RISK_ORDER = {"": 0, "standard": 1, "medium": 2, "high": 3}
+# The rule a planted fault's item cites: a supervisor returns a call with every fault the review finds.
+FAULT_RULE = "ACT-SUPERVISOR"
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,9 +53,8 @@ class Worked:
         tuple[str | None, str | None], ...
     ]  # (guided question id, fact drawn out) per question asked
     answers: Mapping[str, str]  # the guided answers recorded on the call
-    person_checks: tuple[
-        tuple[datetime, tuple[str, ...], bool], ...
-    ]  # (when, record ids shown, marker alert)
+    # (when, record ids shown, marker alert, what was searched: the subject and query values in lower case)
+    person_checks: tuple[tuple[datetime, tuple[str, ...], bool, str], ...]
     identifier_checks: tuple[tuple[datetime, str], ...]  # (when, strong key)
     advice: tuple[tuple[datetime, tuple[str, ...]], ...]  # (when, agencies)
     referral_at: datetime | None
@@ -144,6 +145,11 @@ def score(scenario: Scenario, worked: Worked, rules: Mapping[str, Any] | None = 
         items = _supervisor_items(scenario, worked, rules)
         wrongly_approved = worked.review_decision == "approved" and "approved" not in scenario.key.outcomes
         fatal = ["approved_with_faults"] if wrongly_approved else []
+        # Returned, but not for every planted fault: the handler would put right only what they were told.
+        if worked.review_decision == "returned" and any(
+            i.competency == "review" and i.rule == FAULT_RULE and not i.met for i in items
+        ):
+            fatal.append("fault_not_named")
     met = sum(1 for i in items if i.met)
     total = max(1, len(items))
     pct = round(100 * met / total)
@@ -230,7 +236,7 @@ def _handler_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -> t
 
     # The named person(s): checked, the right record found, a marker acted on.
     rule, point = _rule(key, "person_check", "ACT-PERSON-CHECK")
-    found_ids = {rid for _, ids, _ in w.person_checks for rid in ids}
+    found_ids = {rid for _, ids, _, _ in w.person_checks for rid in ids}
     for person in key.persons:
         if person.record:
             ok = person.record in found_ids
@@ -248,7 +254,8 @@ def _handler_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -> t
             ok = bool(w.person_checks)
             text = f"You checked {person.name}." if ok else f"{person.name} was not checked."
         items.append(Item("person_check", ok, _with_point(text, point), rule))
-    if key.persons and not w.person_checks:
+    # Fatal: a named adult nobody searched for (their record not found, and no check by their name).
+    if any(not _searched_for(p, found_ids, w) for p in key.persons):
         fatal.append("named_adult_not_checked")
     for person in key.persons:
         if not person.marker:
@@ -372,12 +379,20 @@ def _handler_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -> t
     return items, sorted(set(fatal))
 
 
+def _searched_for(person: PersonKey, found_ids: set[str], w: Worked) -> bool:
+    """Whether any person check looked for ``person``: found their record, or searched by their name."""
+    if person.record and person.record in found_ids:
+        return True
+    names = {n for n in re.findall(r"[a-z']+", person.name.lower()) if n not in ("synthetic",) and len(n) > 1}
+    return any(names & set(re.findall(r"[a-z']+", searched)) for _, _, _, searched in w.person_checks)
+
+
 def _undone_at(scenario: Scenario, w: Worked, at: datetime) -> list[str]:
     """What the key requires that was not yet done when the trainee asked to close at ``at``."""
     key = scenario.key
     undone = []
-    found = {rid for t, ids, _ in w.person_checks if t <= at for rid in ids}
-    if (key.persons and not any(t <= at for t, _, _ in w.person_checks)) or any(
+    found = {rid for t, ids, _, _ in w.person_checks if t <= at for rid in ids}
+    if (key.persons and not any(t <= at for t, _, _, _ in w.person_checks)) or any(
         p.record and p.record not in found for p in key.persons
     ):
         undone.append("person_check")
@@ -422,7 +437,7 @@ def _supervisor_items(scenario: Scenario, w: Worked, rules: Mapping[str, Any]) -
             if named
             else f"Not named in your reasons: {label}. {fault.point}".strip()
         )
-        items.append(Item("review", named, text, rule))
+        items.append(Item("review", named, text, FAULT_RULE))
     stages = ndm_covered(w.review_text, rules)
     items.append(
         Item(

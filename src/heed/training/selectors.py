@@ -88,7 +88,12 @@ def worked_on(attempt: Attempt, call: Call, now: datetime) -> Worked:
     """What the trainee did on the attempt's call, as recorded, for the scorer."""
     checks = PersonCheck.objects.filter(call=call).order_by("run_at", "id")
     person_checks = tuple(
-        (c.run_at, tuple(str(r.get("record_id", "")) for r in c.results), bool(c.marker_alert))
+        (
+            c.run_at,
+            tuple(str(r.get("record_id", "")) for r in c.results),
+            bool(c.marker_alert),
+            " ".join([c.subject, *(str(v) for v in (c.query or {}).values())]).lower(),
+        )
         for c in checks
     )
     identifier_checks = tuple(

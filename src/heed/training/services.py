@@ -103,17 +103,22 @@ def planted_handler(force: Force) -> User:
     account that cannot sign in, named so nobody mistakes it for a person."""
     username = f"synthetic.training-handler.{force.code.lower()}"[:150]
     user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username,
-            first_name="SYNTHETIC",
-            last_name="training handler (works supervisor scenarios' calls)",
-            role=Role.HANDLER,
-            force=force,
-            is_active=False,
-        )
-        user.set_unusable_password()
-        user.save()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        first_name="SYNTHETIC",
+        last_name="training handler (works supervisor scenarios' calls)",
+        role=Role.HANDLER,
+        force=force,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():  # two first supervisor attempts at once: one creates it, both use it
+            user.save()
+    except IntegrityError:
+        return User.objects.get(username=username)
     return user
 
 
@@ -200,7 +205,7 @@ def caller_for(scenario: Scenario) -> Caller:
 
 def attempt_scenario(attempt: Attempt) -> Scenario:
     """The scenario exactly as it was when the attempt began."""
-    return scenario_from_text(attempt.scenario_text, pack(), where=attempt.scenario_id)
+    return scenario_from_text(attempt.scenario_text, pack(), where=attempt.scenario_id, strict=False)
 
 
 def attempt_ask(*, actor: User, attempt: Attempt, question: object) -> Answer:
@@ -442,7 +447,14 @@ def scenario_save(*, actor: User, text: object) -> AuthoredScenario:
 def scenario_publish(*, actor: User, authored: AuthoredScenario) -> AuthoredScenario:
     """Publish a draft into the force's library (read again and checked against the pack in force)."""
     with transaction.atomic():
-        row = AuthoredScenario.objects.select_for_update().get(pk=authored.pk)
+        # Every version of the scenario is locked: two versions published at once leave one published.
+        versions = {
+            v.pk: v
+            for v in AuthoredScenario.objects.select_for_update().filter(
+                force_id=authored.force_id, scenario_id=authored.scenario_id
+            )
+        }
+        row = versions[authored.pk]
         if row.status != AuthoredScenario.Status.DRAFT:
             raise TrainingError(f"this version is {row.status}, not a draft", None, "refused")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,9 +114,13 @@ def _clean_age(value: object) -> int | None:
 
 
 def _next_reference(force: Force, *, training: bool = False) -> str:
+    today = timezone.localdate()
+    if training:
+        # A training call's reference is random, not counted: setting up a scenario never holds the force's
+        # numbering (and so never its live calls) for the seconds a supervisor scenario's call takes.
+        return f"TRN-{force.code}-{today:%Y%m%d}-{secrets.token_hex(4).upper()}"
     # The force row is locked (PostgreSQL) / the database write-locked (SQLite) so two calls never share one.
     Force.objects.select_for_update(no_key=True).filter(pk=force.pk).first()
-    today = timezone.localdate()
-    prefix = f"{'TRN-' if training else ''}{force.code}-{today:%Y%m%d}-"
+    prefix = f"{force.code}-{today:%Y%m%d}-"
     n = Call.objects.filter(force=force, reference__startswith=prefix).count() + 1
     return f"{prefix}{n:04d}"
