@@ -169,6 +169,21 @@ def assess(
         contact_age, child_mention = "unknown", None
     else:
         hits = _learned_hits(norm, pack, scope, found) if learned else []
+        # The learned layer reads likeness, not fact: the caller's own answer to the question that asks about
+        # a sign outweighs it ("is he safe now?" - "yes, upstairs in his room" is no emergency). The rules'
+        # evidence stands whatever the answer (a "no" never erases what the narrative says).
+        denied = _denied_by_answers(answers, pack)
+        for hit in hits:
+            if hit.code in denied and hit.confirmed and hit.code not in found:
+                qid, value = denied[hit.code]
+                reasons.append(
+                    Reason(
+                        f"question:{qid}",
+                        "learned_set_aside",
+                        f"answer '{value}' outweighs the learned reading of {hit.code}: {hit.reads_like}",
+                    )
+                )
+        hits = [h for h in hits if h.code not in denied or h.code in found]
         # Confirmed learned signs join the rules' before the contact's age is reasoned about (a known adult
         # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
         # or a family adult the age reasoning excused is not brought back.
@@ -298,6 +313,18 @@ def _learned_hits(norm: str, pack: GuidancePack, scope: Scope, found: dict[str, 
             del found[code]
             hits.append(Hit(code, span.start, span.end, best, False, span.start, span.end, ""))
     return hits
+
+
+def _denied_by_answers(answers: Mapping[str, str], pack: GuidancePack) -> dict[str, tuple[str, str]]:
+    """The signs a recorded answer says are absent: the question asks about the sign, and the answer is
+    neither "unknown" nor one that adds it. (Sign -> the question and answer that say so.)"""
+    out: dict[str, tuple[str, str]] = {}
+    for qid, value in answers.items():
+        q = pack.questions[qid]
+        if q.informs is None or value == "unknown" or q.informs in q.answers[value].adds:
+            continue
+        out.setdefault(q.informs, (qid, value))
+    return out
 
 
 def _merge_hits(
