@@ -168,3 +168,20 @@ def test_a_force_scenario_is_in_its_own_forces_library_only(
 ) -> None:
     assert "test-review-missing-check" in force_library(cast["handler"].force)
     assert "test-review-missing-check" not in force_library(cast["other_handler"].force)
+
+
+def test_a_supervisor_scenario_whose_call_cannot_reach_review_is_not_published(cast: dict[str, Any]) -> None:
+    """Publishing rehearses the planted call and undoes it: without its referral the medium call cannot be
+    asked to close, so nobody could ever train on it."""
+    broken = SUPERVISOR_SCENARIO.replace("id: test-review-missing-check", "id: test-review-broken").replace(
+        "  referral: true\n", "  referral: false\n"
+    )
+    assert "referral: false" in broken
+    authored = services.scenario_save(actor=cast["trainer"], text=broken)
+    calls_before = Call.objects.count()
+    with pytest.raises(services.TrainingError, match="Not published: .*safeguarding_referral"):
+        services.scenario_publish(actor=cast["trainer"], authored=authored)
+    authored.refresh_from_db()
+    assert authored.status == "draft"
+    assert Call.objects.count() == calls_before  # the rehearsal left nothing behind
+    assert "test-review-broken" not in force_library(cast["trainer"].force)

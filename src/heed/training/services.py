@@ -461,6 +461,8 @@ def scenario_publish(*, actor: User, authored: AuthoredScenario) -> AuthoredScen
             s = scenario_from_text(row.text, pack())
         except ScenarioError as exc:
             raise TrainingError("; ".join(exc.problems), "text", problems=exc.problems) from None
+        if s.role == "supervisor":
+            _rehearse(actor, s)
         row.status = AuthoredScenario.Status.PUBLISHED
         row.published_by, row.published_at = actor, timezone.now()
         row.save(update_fields=["status", "published_by", "published_at"])
@@ -474,6 +476,25 @@ def scenario_publish(*, actor: User, authored: AuthoredScenario) -> AuthoredScen
             after={"scenario": s.id, "version": s.version, "digest": s.digest},
         )
     return row
+
+
+class _Rehearsed(Exception):
+    """Raised to roll back a rehearsal of a supervisor scenario's planted call."""
+
+
+def _rehearse(actor: User, s: Scenario) -> None:
+    """Set up a supervisor scenario's planted call, as an attempt would, and undo it: a scenario whose call
+    Heed's guard would refuse, or that would not need review, is refused before anyone trains on it."""
+    assert actor.force is not None
+    setting = {"trainee": actor, "role": s.role, "records": list(s.records), "sightings": list(s.sightings)}
+    try:
+        with transaction.atomic():
+            _planted_call(actor.force, s, setting)
+            raise _Rehearsed
+    except _Rehearsed:
+        return
+    except TrainingError as exc:
+        raise TrainingError(f"Not published: {exc}", "text", "refused") from None
 
 
 def scenario_withdraw(*, actor: User, authored: AuthoredScenario) -> AuthoredScenario:
