@@ -942,12 +942,15 @@ def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | Non
 # ------------------------------------------------------------------------------------------------- public API
 
 
-def load_pack(path: str | os.PathLike[str] | None = None) -> GuidancePack:
+def load_pack(
+    path: str | os.PathLike[str] | None = None, *, national_dir: str | os.PathLike[str] | None = None
+) -> GuidancePack:
     """Load the national pack, overlaid by the force pack at ``path`` or, when None, at ``HEED_GUIDANCE``.
+    ``national_dir``: a national pack other than the one shipped (a pack file's, unpacked, to compare).
 
     Raises PackError naming the file, key path and what was expected when any file is invalid.
     """
-    national = _read_dir(NATIONAL_DIR, required=True)
+    national = _read_dir(Path(national_dir) if national_dir is not None else NATIONAL_DIR, required=True)
     merged = _Merged()
     _merge_files(merged, national)
     sources = [_stamp(national)]
