@@ -173,3 +173,14 @@ def test_the_commands_exit_non_zero_with_one_line_reasons(
     assert "trusted: national" in capsys.readouterr().out
     assert main(["guidance", "build", str(tmp_path), "-o", str(tmp_path / "x.zip")]) == 2
     assert "no pack.yaml" in capsys.readouterr().err
+
+
+def test_a_damaged_or_foreign_file_is_refused_in_words() -> None:
+    data = bytearray(built())
+    data[len(data) // 3 : len(data) // 3 + 64] = b"\x00" * 64  # damage inside a compressed member
+    with pytest.raises(pf.PackFileRefused, match="damaged|tampered|not a pack file|not JSON"):
+        pf.read(bytes(data))
+    with pytest.raises(pf.PackFileRefused, match="not a pack file"):
+        pf.read(b"PK\x03\x04 not really a zip")
+    with pytest.raises(pf.PackFileRefused, match="no manifest.json"):
+        pf.read(rewrite(built(), "manifest.json", None))

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -221,6 +222,13 @@ def sign(data: bytes, private: Ed25519PrivateKey) -> bytes:
 
 def read(data: bytes) -> PackFile:
     """The manifest and files of a pack file, without trusting either (``verify`` decides that)."""
+    try:
+        return _read(data)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise PackFileRefused(f"a damaged pack file ({exc.__class__.__name__}: {exc})") from None
+
+
+def _read(data: bytes) -> PackFile:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
