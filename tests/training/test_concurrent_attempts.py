@@ -13,7 +13,7 @@ from heed.accounts.services import token_create
 from heed.audit.events import EventType
 from heed.audit.models import AuditEvent
 from heed.audit.services import audit_verify
-from heed.calls.models import Call
+from heed.calls.models import Call, NoteEntry
 from heed.training import services
 from heed.training.models import Attempt, CompetencyRecord, Question, ScenarioStanding
 from tests.concurrency import at_once
@@ -92,4 +92,35 @@ def test_six_attempts_started_at_once_each_get_their_own_training_call(
     assert [r.status_code for r in results] == [201] * 6
     refs = list(Call.objects.filter(training=True).values_list("reference", flat=True))
     assert len(refs) == len(set(refs)) == 6 and Attempt.objects.count() == 6
+    assert audit_verify().ok
+
+
+def test_notes_sent_while_the_attempt_is_finished_never_land_on_the_scored_call(
+    cast: dict[str, Any], clears_audit: None
+) -> None:
+    attempt = services.attempt_start(actor=cast["handler"], scenario="seed-case", mode="assisted")
+    clients = [api_client(cast["handler"]) for _ in range(6)]
+
+    def work(i: int) -> Any:
+        if i == 0:
+            return clients[i].post(f"/api/v1/training/attempts/{attempt.pk}/finish")
+        return clients[i].post(
+            f"/api/v1/calls/{attempt.call_id}/notes",
+            {"text": f"SYNTHETIC: older male sent him a phone, note {i}."},
+            content_type="application/json",
+        )
+
+    results = at_once(work)
+    assert results[0].status_code == 200
+    notes = results[1:]
+    assert {r.status_code for r in notes} <= {201, 409}
+    assert all("finished and scored" in r.json()["detail"] for r in notes if r.status_code == 409)
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None
+    landed = NoteEntry.objects.filter(call_id=attempt.call_id)
+    # Every note the API accepted is on the call, and was written before the attempt was scored.
+    assert landed.count() == sum(1 for r in notes if r.status_code == 201)
+    assert all(e.created_at <= attempt.finished_at for e in landed)
+    call = Call.objects.get(pk=attempt.call_id)
+    assert attempt.found == [i["code"] for i in call.assessment.get("indicators", [])]
     assert audit_verify().ok

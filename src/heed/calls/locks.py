@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from heed.calls.models import Call
+from heed.calls.errors import CallError
+from heed.calls.models import Call, TrainingSetting
+
+TRAINING_FINISHED = (
+    "This training attempt is finished and scored: its call is kept as it was scored. Start a new attempt to "
+    "try again."
+)
+
+
+def ensure_training_open(call: Call) -> None:
+    """A training call changes only until its attempt is finished (a scored call never drifts)."""
+    if call.training and TrainingSetting.objects.filter(call_id=call.pk, finished_at__isnull=False).exists():
+        raise CallError(TRAINING_FINISHED, None, "finished")
 
 
 def lock_call(call: Call) -> Call:
@@ -20,4 +32,6 @@ def lock_call(call: Call) -> Call:
     fresh = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
     for f in Call._meta.concrete_fields:
         setattr(call, f.attname, getattr(fresh, f.attname))
+    # Under the lock, so work sent while the attempt was being finished never lands on the scored call.
+    ensure_training_open(call)
     return call

@@ -193,7 +193,8 @@ def _planted_call(force: Force, s: Scenario, setting: dict[str, Any]) -> Call:
 
 
 def _locked_attempt(attempt: Attempt) -> Attempt:
-    row = Attempt.objects.select_for_update().select_related("call", "trainee").get(pk=attempt.pk)
+    # The attempt row alone (of=self): its call is locked next, by lock_call, in the order every change takes.
+    row = Attempt.objects.select_for_update(of=("self",)).select_related("call", "trainee").get(pk=attempt.pk)
     if row.finished_at is not None:
         raise TrainingError("this attempt is finished: start a new one to try again", None, "finished")
     return row

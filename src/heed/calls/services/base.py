@@ -15,20 +15,13 @@ from heed.accounts.models import User
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 from heed.calls import workflow
-from heed.calls.models import Call, TrainingSetting
+from heed.calls.errors import CallError as CallError  # raised by every service; defined below the lock
+from heed.calls.locks import ensure_training_open
+from heed.calls.models import Call
 from heed.risk import GuidancePack, default_pack
 from heed.textclean import TextRule
 
 ModelT = TypeVar("ModelT", bound=models.Model)
-
-
-class CallError(ValueError):
-    """A change to a call that cannot be made as asked. ``field`` names the input at fault (or None)."""
-
-    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.field = field
-        self.code = code
 
 
 def guidance() -> GuidancePack:
@@ -60,22 +53,11 @@ def clean_note(text: object, field: str = "text") -> str:
 
 
 def ensure_editable(call: Call) -> None:
+    """A quick refusal before any work; the lock refuses again what changed meanwhile (``lock_call``)."""
     refusal = workflow.may_edit(call.status)
     if refusal is not None:
         raise CallError(refusal.message, None, refusal.code)
     ensure_training_open(call)
-
-
-TRAINING_FINISHED = (
-    "This training attempt is finished and scored: its call is kept as it was scored. Start a new attempt to "
-    "try again."
-)
-
-
-def ensure_training_open(call: Call) -> None:
-    """A training call changes only until its attempt is finished (a scored call never drifts)."""
-    if call.training and TrainingSetting.objects.filter(call_id=call.pk, finished_at__isnull=False).exists():
-        raise CallError(TRAINING_FINISHED, None, "finished")
 
 
 def touch(call: Call, *fields: str) -> None:
