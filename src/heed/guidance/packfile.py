@@ -224,6 +224,9 @@ def read(data: bytes) -> PackFile:
     """The manifest and files of a pack file, without trusting either (``verify`` decides that)."""
     try:
         return _read(data)
+    # What zipfile raises for a damaged archive: a bad CRC or header (BadZipFile), a corrupt deflate stream
+    # (zlib.error), a member cut short (EOFError), a bad seek (OSError) and a compression method it does not
+    # implement (NotImplementedError). Each is a damaged file to refuse in words, never a traceback.
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise PackFileRefused(f"a damaged pack file ({exc.__class__.__name__}: {exc})") from None
 

@@ -11,7 +11,7 @@ what it said.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,8 +150,3 @@ class Caller:
         if by_meaning >= self.meaning_min:
             return Answer(fact.says, fact.id, "meaning", by_meaning)
         return Answer(self.scenario.unknown_reply, None, "unknown", max(by_words, by_meaning))
-
-
-def facts_heard(answers: Sequence[Answer]) -> set[str]:
-    """The facts the trainee drew out."""
-    return {a.fact for a in answers if a.fact}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from heed.accounts.access import may, user_active
 from heed.accounts.models import User
 from heed.accounts.roles import Action, Role
-from heed.training.library import curricula, force_library, pack
+from heed.training.library import curricula, force_library, pack, read_scenario
 from heed.training.models import Attempt, AuthoredScenario, Certificate, CompetencyRecord, ScenarioStanding
 from heed.training.scenario import Scenario, ScenarioError, scenario_from_text
 from heed.training.scoring import scoring_rules
@@ -514,7 +514,8 @@ def cohort(actor: User, period: Period) -> Cohort:
             continue
         if a.scenario_digest not in keys:
             try:
-                keys[a.scenario_digest] = scenario_from_text(a.scenario_text, pack(), where=a.scenario_id)
+                # The attempt's own copy, as the attempt itself reads it (services.attempt_scenario).
+                keys[a.scenario_digest] = read_scenario(a.scenario_text, where=a.scenario_id, strict=False)
             except ScenarioError:
                 keys[a.scenario_digest] = None
         scenario = keys[a.scenario_digest]

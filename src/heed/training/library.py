@@ -46,6 +46,17 @@ def national_library() -> dict[str, Scenario]:
     return load_library(pack())
 
 
+def read_scenario(text: str, *, where: str = "scenario", strict: bool = True) -> Scenario:
+    """A scenario's text read against the pack in force, once per process per text (an attempt's copy is read
+    on every page of its call and every question; a force's published scenarios on every library page)."""
+    return _read_cached(text, where, strict, pack().version)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_cached(text: str, where: str, strict: bool, pack_version: str) -> Scenario:
+    return scenario_from_text(text, pack(), where=where, strict=strict)
+
+
 def force_library(force: Force | None) -> dict[str, Scenario]:
     """Every scenario the force trains from, by id: national ones, then the force's own published ones (the
     latest version of each; a force scenario never shadows a national id: publishing one is refused)."""
@@ -60,7 +71,7 @@ def force_library(force: Force | None) -> dict[str, Scenario]:
         if sid in out:
             continue
         try:
-            out[sid] = scenario_from_text(row.text, pack(), where=f"{sid} v{row.version}")
+            out[sid] = read_scenario(row.text, where=f"{sid} v{row.version}")
         except ScenarioError:
             # Checked when published; a pack changed since may break it, and it then leaves the library.
             continue

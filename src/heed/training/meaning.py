@@ -1,7 +1,7 @@
 """Sentence vectors for the simulated caller: all-MiniLM-L6-v2's own forward pass (heed.risk.learned.minilm,
 numpy, no torch), which tells a paraphrase from an unrelated question far better than the static table the
 live engine uses (docs/adr/0018). Loaded once per process on the first free-text question; each sentence is
-encoded once and kept. Without the model package the static table stands in, and says so."""
+encoded once and kept. Without the model package the static table stands in."""
 
 from __future__ import annotations
 
@@ -32,10 +32,6 @@ def _model() -> tuple[MiniLM, WordPiece] | None:
     except (PackError, OSError):
         return None
     return model, WordPiece(model.vocab)
-
-
-def encoder_name() -> str:
-    return "all-MiniLM-L6-v2" if _model() is not None else "static table (MiniLM not installed)"
 
 
 def embed(sentences: Sequence[str]) -> F32:

@@ -24,7 +24,7 @@ from heed.calls.models import (
 )
 from heed.support.models import AdviceRecord, Referral
 from heed.training.library import AttemptNotFound
-from heed.training.models import Attempt, Certificate, CompetencyRecord, Question, ScenarioStanding
+from heed.training.models import Attempt, Question
 from heed.training.scoring import CloseRequest, Worked
 
 # A review's decision (calls.ReviewDecision) as the key of a supervisor scenario names it.
@@ -52,13 +52,6 @@ def access_attempt(user: User, attempt_id: object, *, as_trainee: bool = True) -
     return row
 
 
-def attempt_for_call(call: Call) -> Attempt | None:
-    """The attempt a training call belongs to (None for a live call)."""
-    if not call.training:
-        return None
-    return Attempt.objects.filter(call=call).first()
-
-
 def concealed_on(call: Call) -> bool:
     """Whether the call page hides the danger signs and actions: an unassisted attempt not yet finished."""
     return Attempt.objects.filter(call=call, mode=Attempt.Mode.UNASSISTED, finished_at__isnull=True).exists()
@@ -70,18 +63,6 @@ def attempts_of(user: User) -> QuerySet[Attempt]:
 
 def questions_of(attempt: Attempt) -> list[Question]:
     return list(Question.objects.filter(attempt=attempt).order_by("asked_at", "id"))
-
-
-def competencies_of(user: User) -> list[CompetencyRecord]:
-    return list(CompetencyRecord.objects.filter(user=user).order_by("competency"))
-
-
-def standings_of(user: User) -> list[ScenarioStanding]:
-    return list(ScenarioStanding.objects.filter(user=user).order_by("scenario_id"))
-
-
-def certificates_of(user: User) -> list[Certificate]:
-    return list(Certificate.objects.filter(user=user).order_by("-issued_at"))
 
 
 def worked_on(attempt: Attempt, call: Call, now: datetime) -> Worked:

@@ -23,7 +23,7 @@ from heed.calls.locks import lock_call
 from heed.calls.models import Call, TrainingSetting
 from heed.support.services import advice_record, referral_make
 from heed.training.caller import Answer, Caller
-from heed.training.library import TrainingError, curricula, force_library, pack, scenario_for
+from heed.training.library import TrainingError, curricula, force_library, pack, read_scenario, scenario_for
 from heed.training.meaning import embed
 from heed.training.models import (
     Attempt,
@@ -206,7 +206,7 @@ def caller_for(scenario: Scenario) -> Caller:
 
 def attempt_scenario(attempt: Attempt) -> Scenario:
     """The scenario exactly as it was when the attempt began."""
-    return scenario_from_text(attempt.scenario_text, pack(), where=attempt.scenario_id, strict=False)
+    return read_scenario(attempt.scenario_text, where=attempt.scenario_id, strict=False)
 
 
 def attempt_ask(*, actor: User, attempt: Attempt, question: object) -> Answer:
