@@ -7,7 +7,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from heed.accounts.roles import Role
+from heed.accounts.roles import NATIONAL_ROLES, Role
 
 
 class Force(models.Model):
@@ -25,8 +25,8 @@ class Force(models.Model):
 
 
 class User(AbstractUser):
-    """A member of staff of one force, with one role; or a national administrator, of no force. Users are
-    never deleted, only deactivated."""
+    """A member of staff of one force, with one role; or a national administrator or guidance owner, of no
+    force. Users are never deleted, only deactivated."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.HANDLER)
@@ -35,10 +35,10 @@ class User(AbstractUser):
         verbose_name = "user"
         verbose_name_plural = "users"
         constraints = [
-            # Only a national administrator stands outside every force, and never inside one.
+            # Only the national roles stand outside every force, and never inside one.
             models.CheckConstraint(
-                condition=(models.Q(role=Role.NATIONAL_ADMIN) & models.Q(force__isnull=True))
-                | (~models.Q(role=Role.NATIONAL_ADMIN) & models.Q(force__isnull=False)),
+                condition=(models.Q(role__in=sorted(NATIONAL_ROLES)) & models.Q(force__isnull=True))
+                | (~models.Q(role__in=sorted(NATIONAL_ROLES)) & models.Q(force__isnull=False)),
                 name="user_force_matches_role",
             )
         ]

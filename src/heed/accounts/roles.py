@@ -14,10 +14,16 @@ class Role(models.TextChoices):
     TRAINER = "trainer", "Trainer"
     # Belongs to no force: creates forces (and, from the command line, their first administrators).
     NATIONAL_ADMIN = "national_admin", "National administrator"
+    # Belongs to no force: publishes signed national guidance packs (and, later, lessons notices).
+    NATIONAL_OWNER = "national_owner", "National guidance owner"
 
 
-# The roles a force administrator may give (every role but the national one, which belongs to no force).
-FORCE_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r != Role.NATIONAL_ADMIN)
+# Roles of no force (every other role belongs to exactly one).
+NATIONAL_ROLES: frozenset[str] = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_OWNER})
+
+
+# The roles a force administrator may give (every role but the national ones, which belong to no force).
+FORCE_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r not in NATIONAL_ROLES)
 
 # Roles that must prove a second factor (TOTP, or a recovery code) before they reach anything. A handler may
 # choose to enrol; once enrolled, they too must verify at every sign-in.
@@ -28,6 +34,7 @@ MFA_REQUIRED_ROLES: frozenset[str] = frozenset(
         Role.AUDITOR,
         Role.FORCE_ADMIN,
         Role.NATIONAL_ADMIN,
+        Role.NATIONAL_OWNER,
         # A trainer reads every colleague's training record and writes what the whole force trains on.
         Role.TRAINER,
     }
@@ -48,6 +55,11 @@ class Action(models.TextChoices):
     TRAIN = "train", "Train on scenarios (own attempts and records)"
     TRAINING_TEAM = "training_team", "See the training status of the force's staff"
     TRAINING_AUTHOR = "training_author", "Write and publish training scenarios; see the cohort's results"
+    GUIDANCE = "guidance", "Install, shadow-run and adopt guidance; sign the force's local additions"
+    LOOKBACK = (
+        "lookback",
+        "Work the look-back queue (closed calls the guidance in force now reads differently)",
+    )
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -63,6 +75,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.TRAIN: frozenset(FORCE_ROLES),
     Action.TRAINING_TEAM: frozenset({Role.SUPERVISOR, Role.TRAINER}),
     Action.TRAINING_AUTHOR: frozenset({Role.TRAINER}),
+    Action.GUIDANCE: frozenset({Role.FORCE_ADMIN}),
+    # Safeguarding officers work the queue; a force administrator sees its progress (and starts a look-back).
+    Action.LOOKBACK: frozenset({Role.SAFEGUARDING_OFFICER}),
 }
 
 

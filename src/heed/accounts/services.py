@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from heed.accounts.access import access_user_by_id
 from heed.accounts.mfa import mfa_devices_delete
 from heed.accounts.models import ApiToken, Force, User, hash_token
-from heed.accounts.roles import FORCE_ROLES, Role
+from heed.accounts.roles import FORCE_ROLES, NATIONAL_ROLES, Role
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 
@@ -101,9 +101,9 @@ def user_create(
     if role not in Role.values:
         raise AccountError(f"role {role!r} is not one of: {', '.join(Role.values)}", "role")
     force: Force | None = None
-    if role == Role.NATIONAL_ADMIN:
+    if role in NATIONAL_ROLES:
         if force_code:
-            raise AccountError("a national administrator belongs to no force: leave the force out")
+            raise AccountError(f"a {Role(role).label.lower()} belongs to no force: leave the force out")
     else:
         force = Force.objects.filter(code=(force_code or "").strip().upper()).first()
         if force is None:

@@ -7,7 +7,7 @@ from typing import Any
 from heed.calls.models import Call, IdentifierCheck, PersonCheck, RequiredAction
 from heed.calls.presenters import possible_signs
 from heed.calls.selectors import current_entries, decisive_questions
-from heed.risk import default_pack
+from heed.packstore.selectors import pack_for_call
 from heed.training.selectors import concealed_on
 
 
@@ -62,8 +62,8 @@ def call_out(call: Call) -> dict[str, Any]:
         "required_actions": actions_out(call),
         "reasons": a.get("reasons", []),
         "follow_up_questions": a.get("follow_up_questions", []),
-        "decisive_questions": [] if hidden else decisive_questions(call, default_pack()),
-        "possible_signs": [] if hidden else possible_signs(default_pack(), call.answers, a),
+        "decisive_questions": [] if hidden else decisive_questions(call, pack_for_call(call)),
+        "possible_signs": [] if hidden else possible_signs(pack_for_call(call), call.answers, a),
         "vulnerability": a.get("vulnerability", []),
         "suggested_agencies": a.get("suggested_agencies", []),
         "notes": [

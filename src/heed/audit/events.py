@@ -62,6 +62,16 @@ class EventType(models.TextChoices):
     SCENARIO_SAVED = "scenario.saved", "Training scenario saved"
     SCENARIO_PUBLISHED = "scenario.published", "Training scenario published"
     SCENARIO_WITHDRAWN = "scenario.withdrawn", "Training scenario withdrawn"
+    # National guidance: installing a version is recorded in the installer's chain (the national chain for the
+    # national owner); what a force decides about its guidance, in the force's.
+    GUIDANCE_INSTALLED = "guidance.installed", "Guidance version installed"
+    GUIDANCE_REFUSED = "guidance.refused", "Guidance pack file refused"
+    GUIDANCE_OVERLAY_SIGNED = "guidance.overlay_signed", "Force's local additions to the guidance signed"
+    GUIDANCE_SHADOW_RUN = "guidance.shadow_run", "Shadow run of a guidance version started"
+    GUIDANCE_ADOPTED = "guidance.adopted", "Guidance version adopted"
+    LOOKBACK_STARTED = "lookback.started", "Look-back at closed calls started"
+    LOOKBACK_FINISHED = "lookback.finished", "Look-back at closed calls finished"
+    LOOKBACK_RECORDED = "lookback.recorded", "What was done about a look-back finding recorded"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

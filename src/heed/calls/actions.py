@@ -34,7 +34,8 @@ from heed.calls.models import (
 from heed.calls.selectors import decisive_unanswered, identifiers_to_check, persons_to_check, subject_key
 from heed.calls.tasks import remind
 from heed.checks import IdentifierKeys, identifier_keys
-from heed.risk import AFTER_REQUIRED, GuidancePack, default_pack
+from heed.packstore.selectors import pack_for_call
+from heed.risk import AFTER_REQUIRED, GuidancePack
 
 # What an action's proof is: (complete?, the record that proves it, who made it).
 Proof = tuple[bool, Any, User | None]
@@ -96,7 +97,7 @@ def _decisive_questions(call: Call) -> Proof:
     # the last missing answer is the actor of the refresh that marks this done. They are read from the
     # database: a service refreshing the actions may hold a copy of the call from before they were recorded.
     stored = Call.objects.only("answers").get(pk=call.pk)
-    return not decisive_unanswered(stored, default_pack()), call, None
+    return not decisive_unanswered(stored, pack_for_call(call)), call, None
 
 
 # Which record proves each action. Records kept by the apps above this one (support's advice and referrals)
@@ -194,7 +195,7 @@ def actions_refresh(call: Call, actor: User) -> None:
                 call,
                 actor,
                 action,
-                clock_due(default_pack(), call.risk, action.code, timezone.now()),
+                clock_due(pack_for_call(call), call.risk, action.code, timezone.now()),
                 "outstanding again",
             )
 

@@ -1,5 +1,6 @@
 """``heed guidance keygen|build|sign|verify|diff``: national guidance pack files, signed and checked (no
-database needed). Each exits non-zero with a one-line reason on refusal."""
+database needed); ``import|status|show|shadow|adopt|local`` and ``heed rescreen`` are in guidance_db. Each
+exits non-zero with a one-line reason on refusal."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError
+from heed.commands import CommandError, guidance_db
 from heed.guidance import packfile as pf
 from heed.risk import load_pack
 from heed.risk.errors import PackError
@@ -18,7 +19,8 @@ from heed.risk.errors import PackError
 
 def register(subparsers: Any) -> None:
     guidance = subparsers.add_parser(
-        "guidance", help="national guidance pack files: keys, build, sign, verify"
+        "guidance",
+        help="national guidance: pack files (keys, build, sign, verify, diff) and a force's guidance",
     )
     act = guidance.add_subparsers(dest="guidance_command", metavar="ACTION")
     act.required = True
@@ -45,6 +47,9 @@ def register(subparsers: Any) -> None:
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.set_defaults(func=_diff)
+    # What a force does with them, in its database: import, status, show, shadow, adopt, local additions.
+    guidance_db.register(act)
+    guidance_db.register_rescreen(subparsers)
 
 
 def _date(text: str) -> date:

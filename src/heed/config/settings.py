@@ -101,9 +101,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "heed.accounts",
     "heed.audit",
+    "heed.packstore",
     "heed.calls",
     "heed.support",
     "heed.training",
+    "heed.lookback",
     "heed.security",
     "heed.web",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from heed.accounts.models import Force, User
-from heed.accounts.roles import Role
+from heed.accounts.roles import NATIONAL_ROLES, Role
 from heed.accounts.services import force_get_or_create, user_create
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
@@ -41,6 +41,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo.admin", Role.FORCE_ADMIN, DEMO_PASSWORD),
     ("demo.trainer", Role.TRAINER, DEMO_PASSWORD),
     ("demo.national", Role.NATIONAL_ADMIN, DEMO_PASSWORD),
+    ("demo.guidance", Role.NATIONAL_OWNER, DEMO_PASSWORD),
 )
 
 
@@ -84,7 +85,7 @@ def seed_demo() -> SeedReport:
         if not User.objects.filter(username=username).exists():
             user_create(
                 username=username,
-                force_code=None if role == Role.NATIONAL_ADMIN else DEMO_FORCE,
+                force_code=None if role in NATIONAL_ROLES else DEMO_FORCE,
                 role=role,
                 password=password,
                 actor_label="demo-seed",

@@ -136,6 +136,81 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a pack makes of one call: its grade, the actions it requires and the agencies it suggests."""
+
+    risk: str
+    actions: tuple[str, ...]
+    agencies: tuple[str, ...]
+    reasons: tuple[str, ...]
+    pack_version: str
+
+
+def read_call(record: CallRecord, pack: GuidancePack) -> Reading | None:
+    """The pack's reading of a call (None when the call has neither text nor answers to read)."""
+    text = record.text if record.text.strip() else ("." if record.answers else "")
+    if not text:
+        return None
+    answers = {k: v for k, v in record.answers.items() if k in pack.questions}
+    try:
+        result = assess(text, answers, pack=pack, child_age=record.child_age)
+    except InputError:
+        # An answer value the pack does not offer (a retired one): read the text alone rather than skip it.
+        result = assess(text, None, pack=pack, child_age=record.child_age)
+    required = list(result.required_actions)
+    # Advice is required where the pack marks an agency required for this caller (as the live call does).
+    advice = pack.advice_for(list(result.indicators), result.risk, caller_audience(record.caller_relation))
+    if any(req for _, req in advice) and "specialist_advice" not in required:
+        required.append("specialist_advice")
+    return Reading(
+        risk=result.risk,
+        actions=tuple(required),
+        agencies=tuple(code for code, _ in advice),
+        reasons=tuple(dict.fromkeys(r.rule for r in result.reasons)),
+        pack_version=result.pack_version,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a candidate pack's reading of a call differs from the pack in force's (a shadow run's row)."""
+
+    call_id: int
+    reference: str
+    before: str
+    after: str
+    new_actions: tuple[str, ...]
+    dropped_actions: tuple[str, ...]
+    new_agencies: tuple[str, ...]
+
+    @property
+    def direction(self) -> str:
+        d = _rank(self.after) - _rank(self.before)
+        return "up" if d > 0 else "down" if d < 0 else "same"
+
+
+def compare(record: CallRecord, in_force: GuidancePack, candidate: GuidancePack) -> Change | None:
+    """The change a candidate makes to a call's reading, or None when it reads the call alike."""
+    a, b = read_call(record, in_force), read_call(record, candidate)
+    if a is None or b is None:
+        return None
+    change = Change(
+        call_id=record.call_id,
+        reference=record.reference,
+        before=a.risk,
+        after=b.risk,
+        new_actions=tuple(x for x in b.actions if x not in a.actions),
+        dropped_actions=tuple(x for x in a.actions if x not in b.actions),
+        new_agencies=tuple(x for x in b.agencies if x not in a.agencies),
+    )
+    if change.before == change.after and not (
+        change.new_actions or change.dropped_actions or change.new_agencies
+    ):
+        return None
+    return change
+
+
 def _rank(risk: str) -> int:
     return RISK_ORDER.get(risk, -1)
 
@@ -146,23 +221,12 @@ def judge(record: CallRecord, pack: GuidancePack) -> Finding | None:
     A call whose text the engine cannot read (empty, or answers the pack no longer knows) is judged on what it
     can read; one with neither text nor answers has nothing to re-read and gives no finding.
     """
-    text = record.text if record.text.strip() else ("." if record.answers else "")
-    if not text:
+    reading = read_call(record, pack)
+    if reading is None:
         return None
-    answers = {k: v for k, v in record.answers.items() if k in pack.questions}
-    try:
-        result = assess(text, answers, pack=pack, child_age=record.child_age)
-    except InputError:
-        # An answer value the new pack no longer offers: read the text alone rather than skip the call.
-        result = assess(text, None, pack=pack, child_age=record.child_age)
-    required = list(result.required_actions)
-    # Advice is required where the pack marks an agency required for this caller (as the live call does).
-    codes = list(result.indicators)
-    advice = pack.advice_for(codes, result.risk, caller_audience(record.caller_relation))
-    if any(req for _, req in advice) and "specialist_advice" not in required:
-        required.append("specialist_advice")
+    required = reading.actions
     missing = tuple(a for a in LOOKBACK_ACTIONS if a in required and a not in record.done)
-    rose = _rank(result.risk) > _rank(record.risk)
+    rose = _rank(reading.risk) > _rank(record.risk)
     if not rose and not missing:
         return None
     return Finding(
@@ -170,10 +234,10 @@ def judge(record: CallRecord, pack: GuidancePack) -> Finding | None:
         reference=record.reference,
         force=record.force,
         old_risk=record.risk,
-        new_risk=result.risk,
+        new_risk=reading.risk,
         risk_rose=rose,
         missing=missing,
-        reasons=tuple(dict.fromkeys(r.rule for r in result.reasons)),
+        reasons=reading.reasons,
         old_pack_version=record.pack_version,
-        new_pack_version=result.pack_version,
+        new_pack_version=reading.pack_version,
     )

@@ -401,3 +401,16 @@ def diff(old: Any, new: Any) -> list[str]:
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def describe(pack: Any) -> list[str]:
+    """A loaded pack in readable lines, for ``heed guidance show``: every indicator, question, rule, agency
+    and action with what it says (the diff's reading, of one pack)."""
+    lines: list[str] = []
+    for kind, entries in _entries(pack).items():
+        if kind == "example":
+            continue
+        for code, fields in entries.items():
+            said = "; ".join(f"{k}: {_short(v)}" for k, v in fields.items() if k != "examples")
+            lines.append(f"{kind} {code}: {said}")
+    return lines

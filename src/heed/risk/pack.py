@@ -942,10 +942,15 @@ def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | Non
 # ------------------------------------------------------------------------------------------------- public API
 
 
+# ``load_pack(NO_OVERLAY)``: the national pack alone, even where HEED_GUIDANCE names an overlay.
+NO_OVERLAY = ""
+
+
 def load_pack(
     path: str | os.PathLike[str] | None = None, *, national_dir: str | os.PathLike[str] | None = None
 ) -> GuidancePack:
-    """Load the national pack, overlaid by the force pack at ``path`` or, when None, at ``HEED_GUIDANCE``.
+    """Load the national pack, overlaid by the force pack at ``path`` or, when None, at ``HEED_GUIDANCE``
+    (``NO_OVERLAY``: none, whatever the environment says).
     ``national_dir``: a national pack other than the one shipped (a pack file's, unpacked, to compare).
 
     Raises PackError naming the file, key path and what was expected when any file is invalid.
@@ -955,7 +960,7 @@ def load_pack(
     _merge_files(merged, national)
     sources = [_stamp(national)]
     overlay = path if path is not None else os.environ.get("HEED_GUIDANCE") or None
-    if overlay is not None:
+    if overlay is not None and overlay != NO_OVERLAY:
         force = _read_dir(Path(overlay), required=False)
         _merge_files(merged, force)
         sources.append(_stamp(force))

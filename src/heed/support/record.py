@@ -32,7 +32,7 @@ from heed.calls.models import (
 from heed.calls.presenters import highlight
 from heed.calls.selectors import call_text, entry_history
 from heed.calls.workflow import NDM_LABELS, OUTCOMES
-from heed.risk import default_pack
+from heed.packstore.selectors import pack_for_call
 from heed.risk.pack import GuidancePack
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 
@@ -344,7 +344,7 @@ def referral_item(pack: GuidancePack, r: Referral) -> Item:
 def call_record(call: Call, *, history: dict[int, list[NoteEntry]] | None = None) -> Record:
     """Everything recorded on ``call``, in time order. ``history`` is the log as ``entry_history`` reads it
     (passed in when the page has read it already)."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     log = history if history is not None else entry_history(call)
     caller = call.caller_name or "not given"
     if call.caller_relation:

@@ -16,7 +16,8 @@ from heed.calls.actions import actions_refresh, schedule_reminder
 from heed.calls.models import Call, Reminder
 from heed.calls.services import CallError, ensure_editable, lock_call, record_on_call
 from heed.calls.services.base import clean_rationale
-from heed.risk import AFTER_REQUIRED, default_pack
+from heed.packstore.selectors import pack_for_call
+from heed.risk import AFTER_REQUIRED
 from heed.support.models import AdviceMethod, AdviceRecord, Referral, ReferralStatus
 
 MIN_REASON = 20
@@ -27,7 +28,7 @@ def advice_record(
 ) -> AdviceRecord:
     """Record which agencies the caller was given and how; completes specialist_advice once every required
     agency has been given."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     if not isinstance(agencies, Sequence) or isinstance(agencies, str) or not agencies:
         raise CallError("Tick each agency the caller was given.", "agencies")
     unknown = [a for a in agencies if a not in pack.agencies]
@@ -81,7 +82,7 @@ def advice_missing(call: Call, records: Sequence[AdviceRecord] | None = None) ->
 
 def referral_make(*, actor: User, call: Call, to: object, reason: object) -> Referral:
     """Refer to the force's child-protection team or the MASH; due time from the pack by risk."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     if to not in pack.referral_targets:
         raise CallError(
             "Choose where to refer the call: " + "; ".join(pack.referral_targets.values()) + ".", "to"

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from heed.calls.models import Call
+from heed.packstore.selectors import pack_for_call
 from heed.risk import default_pack
 from heed.support.models import AdviceRecord
 
@@ -20,7 +21,7 @@ _GSM7 = set(
 
 def sheet_agencies(call: Call) -> list[dict[str, Any]]:
     """The agencies for this caller, required ones first, with their public contacts."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     required = set(call.assessment.get("required_agencies", []))
     codes = call.assessment.get("suggested_agencies", []) or pack.suggest_agencies([], "standard")
     ordered = [c for c in codes if c in required] + [c for c in codes if c not in required]
@@ -88,7 +89,7 @@ def sms_text(call: Call) -> str:
 
 
 def sheet_context(call: Call) -> dict[str, Any]:
-    pack = default_pack()
+    pack = pack_for_call(call)
     return {
         "call": call,
         # 999 is on every sheet in its own box, above the agencies.

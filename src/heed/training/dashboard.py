@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from heed.accounts.access import may, user_active
 from heed.accounts.models import User
-from heed.accounts.roles import Action, Role
+from heed.accounts.roles import NATIONAL_ROLES, Action
 from heed.training.library import curricula, force_library, pack, read_scenario
 from heed.training.models import Attempt, AuthoredScenario, Certificate, CompetencyRecord, ScenarioStanding
 from heed.training.scenario import Scenario, ScenarioError, scenario_from_text
@@ -282,7 +282,7 @@ def staff_of(actor: User) -> QuerySet[User]:
     return (
         User.objects.filter(force_id=actor.force_id or 0, is_active=True)
         .exclude(username__startswith=SYNTHETIC_PREFIX)
-        .exclude(role=Role.NATIONAL_ADMIN)
+        .exclude(role__in=NATIONAL_ROLES)
         .order_by("last_name", "first_name", "username")
     )
 

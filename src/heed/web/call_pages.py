@@ -43,7 +43,7 @@ from heed.calls.selectors import (
     subject_key,
 )
 from heed.calls.workflow import NDM_LABELS, OUTCOMES
-from heed.risk import default_pack
+from heed.packstore.selectors import pack_for_call
 from heed.security.idempotency import idempotent
 from heed.support.models import AdviceMethod, AdviceRecord, Referral
 from heed.support.record import advice_given, call_record, closing_history
@@ -121,7 +121,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, call: Call) -> dict[str, Any]:
     user = actor_of(request)
-    pack = default_pack()
+    pack = pack_for_call(call)
     typed = kept(request, call)  # what was typed in forms refused a moment ago, shown again
     errors = refused_forms(request, call)  # and why, at the form
     draft = typed.get("note", {}).get("text") or draft_for(call, user)
@@ -242,7 +242,7 @@ def _decision_context(
 ) -> dict[str, Any]:
     """Support, referral, other actions, risk, closure and review: what the lower half of the page needs
     (each kind of record read once)."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     codes = {a.code for a in actions}
     closures = list(call.closure_requests.select_related("requested_by"))
     pending = next((c for c in reversed(closures) if c.state == "pending"), None)
@@ -293,7 +293,7 @@ def _panel_context(
 
     Of a draft longer than ``textclean.LIVE_READ`` only the first part is read (and shown marked), so a pause
     never takes seconds nor sends back the whole text; the panel says so (``draft_read``)."""
-    pack = default_pack()
+    pack = pack_for_call(call)
     read = live_part(draft)
     if not draft.strip() and call.assessment and call.pack_version == pack.version:
         live_d: dict[str, Any] | None = call.assessment
@@ -541,7 +541,8 @@ def answers(request: HttpRequest, call: Call) -> HttpResponse:
     anchor = request.POST.get("anchor", "")
     if anchor == "decisive-questions":
         ask = next(
-            (q["id"] for q in decisive_questions(recorded, default_pack()) if q["answer"] is None), None
+            (q["id"] for q in decisive_questions(recorded, pack_for_call(recorded)) if q["answer"] is None),
+            None,
         )
         anchor = f"ask-{ask}" if ask else anchor
         return back_to_call(call, anchor)

@@ -26,7 +26,7 @@ from heed.calls.services.base import (
     summary,
     touch,
 )
-from heed.risk import Assessment, InputError, assess
+from heed.risk import Assessment, GuidancePack, InputError, assess
 from heed.risk.grading import caller_audience, effective_risk, regrade
 
 
@@ -35,7 +35,7 @@ def answers_record(
 ) -> Call:
     """Record guided answers (merged over earlier ones) and reassess. Answers move the risk, so a form made
     from an older version of the call is refused rather than overwriting newer answers."""
-    clean = clean_answers(answers)
+    clean = clean_answers(answers, guidance(call))
     ensure_editable(call)
     with locked(call, actor, expected_version) as call:
         before = dict(call.answers)
@@ -67,7 +67,7 @@ def live_assessment(
     if not text.strip():
         return None, segments
     try:
-        return assess(text, call.answers, child_age=call.child_age), segments
+        return assess(text, call.answers, pack=guidance(call), child_age=call.child_age), segments
     except InputError:
         return None, segments
 
@@ -82,7 +82,7 @@ def read_log(call: Call, adding: str = "") -> Assessment | None:
     as the log's last entry), or None when there is nothing to read. Writes nothing: a service runs it before
     its first audit event, so the force's audit chain is not held while the engine reads."""
     text, _ = call_text(call, adding)
-    pack = guidance()
+    pack = guidance(call)
     # The child's age on the call's record counts beside any age in the log (under 13 raises the grade).
     if text.strip():
         return assess(text, call.answers, pack=pack, child_age=call.child_age)
@@ -103,7 +103,7 @@ def reassess(call: Call, actor: User, result: Assessment | None = None) -> None:
     if result is None:
         return
     before = summary(call)
-    pack = guidance()
+    pack = guidance(call)
     data = result.to_dict()
     data["facts"] = dict(result.facts)
     risk = effective_risk(result.risk, call.risk, _last_decision(call))
@@ -160,12 +160,11 @@ def register_identifiers(call: Call) -> None:
         )
 
 
-def clean_answers(answers: object) -> dict[str, str]:
+def clean_answers(answers: object, pack: GuidancePack) -> dict[str, str]:
     if answers is None:
         return {}
     if not isinstance(answers, Mapping):
         raise CallError("answers must be an object of question id to answer", "answers")
-    pack = guidance()
     out: dict[str, str] = {}
     for qid, value in answers.items():
         if qid not in pack.questions:

@@ -18,14 +18,17 @@ from heed.calls import workflow
 from heed.calls.errors import CallError as CallError  # raised by every service; defined below the lock
 from heed.calls.locks import ensure_training_open
 from heed.calls.models import Call
+from heed.packstore.selectors import pack_for_call
 from heed.risk import GuidancePack, default_pack
 from heed.textclean import TextRule
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
-def guidance() -> GuidancePack:
-    return default_pack()
+def guidance(call: Call | None = None) -> GuidancePack:
+    """The guidance a call is read under: its force's in force (``heed.packstore``); without a call, the
+    shipped pack (for labels)."""
+    return default_pack() if call is None else pack_for_call(call)
 
 
 def _kept(value: object, field: str, rule: TextRule) -> str:

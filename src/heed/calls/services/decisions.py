@@ -67,7 +67,7 @@ def _snapshot(call: Call) -> workflow.Snapshot:
         # Any advice recorded at all (the registered proof's record; none registered reads as none given).
         advice_recorded=_advice_record(call) is not None,
         deployment_recorded=Deployment.objects.filter(call=call).exists(),
-        decisive_unanswered=tuple(decisive_unanswered(call, guidance())),
+        decisive_unanswered=tuple(decisive_unanswered(call, guidance(call))),
         requested_by=pending.requested_by_id if pending else None,
         outcome=pending.outcome if pending else None,
         approvals=approvals,
@@ -237,7 +237,7 @@ def action_not_applicable(
 ) -> RequiredAction:
     """Mark a required action not applicable, with a written reason, where the pack allows it."""
     text = clean_rationale(reason, "reason")
-    pack = guidance()
+    pack = guidance(call)
     ensure_editable(call)
     if code not in pack.actions:
         raise CallError(f"unknown action {code!r}", "code")

@@ -24,6 +24,8 @@ from heed.calls.services.base import (
     clean_text,
 )
 from heed.calls.services.notes import entry_add
+from heed.packstore.selectors import pack_for
+from heed.risk import default_pack
 
 # ------------------------------------------------------------------------------------------------ creation
 
@@ -56,7 +58,8 @@ def call_create(
         )
     age = _clean_age(child_age)
     text = "" if narrative in (None, "") else clean_note(narrative, "narrative")
-    given_answers = clean_answers(answers)
+    pack = default_pack() if training is not None else pack_for(actor.force)
+    given_answers = clean_answers(answers, pack)
     now = timezone.now()
     with transaction.atomic():
         call = Call(

@@ -1,5 +1,6 @@
-"""A force's closed calls as the look-back reads them (``heed.guidance.lookback.CallRecord``): one reader for
-`heed rescreen`, the web look-back and the export the PySpark job reads, so all three judge the same rows."""
+"""A force's calls as the look-back and the shadow run read them (``heed.guidance.lookback.CallRecord``):
+one reader for `heed rescreen`, the web look-back and the export the PySpark job reads, so all three judge
+the same rows."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from heed.calls.models import ActionStatus, Call, CallStatus, NoteEntry, Require
 from heed.calls.selectors import ENTRY_SEPARATOR
 from heed.guidance.lookback import CallRecord
 from heed.textclean import for_engine
+
+
+def recent_calls(force: Force, since: dt.datetime, *, after_id: int = 0) -> QuerySet[Call]:
+    """The force's live calls taken since ``since``, whatever their state (a shadow run reads them all), in id
+    order from ``after_id``."""
+    return (
+        Call.objects.filter(force=force, training=False, created_at__gte=since, id__gt=after_id)
+        .select_related("force")
+        .order_by("id")
+    )
 
 
 def closed_calls(force: Force, since: dt.datetime, *, after_id: int = 0) -> QuerySet[Call]:

@@ -1,0 +1,201 @@
+"""Shadow runs, adoption and the look-back (issue 12). A stricter SYNTHETIC version (one more medium rule) is
+installed; the shadow run reports the planted change; adopting it is a recorded decision that puts it in force
+for new assessments only; the look-back then queues the closed call it now grades higher, never changing it,
+and a safeguarding officer records what they did. Runs resume after their last chunk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from heed.audit.models import AuditEvent
+from heed.calls import services
+from heed.calls.models import Call
+from heed.lookback import services as lb
+from heed.lookback.models import Adoption, LookBackItem, LookBackRun, RunStatus
+from heed.lookback.selectors import access_item, queue
+from heed.packstore.selectors import pack_for, shipped_version
+from heed.packstore.services import install_pack
+from heed.risk import default_pack
+from heed.support import services as support
+from tests.closing import WHY
+from tests.guidance_packs import SECRECY_NARRATIVE, Keys, add_secrecy_rule, bump, signed
+
+pytestmark = pytest.mark.django_db
+
+BENIGN = "SYNTHETIC. My son lost his bike at the park on Saturday and we want to report it stolen."
+
+
+@pytest.fixture
+def stricter(tmp_path: Path) -> str:
+    keys = Keys(tmp_path / "owner")
+    version = bump(shipped_version())
+    install_pack(
+        data=signed(tmp_path, keys, version, edit=add_secrecy_rule), trusted=keys.trusted, actor=None
+    )
+    return version
+
+
+def closed_standard_call(make_call: Any, cast: dict[str, Any]) -> Call:
+    """A secrecy-only call graded standard under the shipped pack, closed with everything it required done."""
+    h = cast["handler"]
+    call = make_call(SECRECY_NARRATIVE, child_age=13)
+    assert call.risk == "standard"
+    answers = {
+        "whereabouts_now": "safe",
+        "contact_age": "same_age",
+        "asked_for_images": "no",
+        "threats": "no",
+        "asked_to_meet": "no",
+    }
+    call = services.answers_record(actor=h, call=call, answers=answers, expected_version=call.version)
+    support.advice_record(
+        actor=h, call=call, agencies=call.assessment["suggested_agencies"], method="read_out"
+    )
+    call.refresh_from_db()
+    call = services.closure_request(actor=h, call=call, outcome="advice_given", rationale=WHY)
+    call.refresh_from_db()
+    assert call.status == "closed" and call.risk == "standard"
+    return call
+
+
+def finished_shadow(cast: dict[str, Any], version: str, days: int = 30) -> Any:
+    run = lb.shadow_start(
+        actor=cast["admin"], force=cast["admin"].force, version=version, days=days, run=False
+    )
+    lb.run_to_end("shadow", run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_shadow_run_reports_the_planted_change_with_the_call_as_example(
+    stricter: str, make_call: Any, cast: dict[str, Any]
+) -> None:
+    secret = make_call(SECRECY_NARRATIVE, child_age=13)
+    make_call(BENIGN)
+    run = finished_shadow(cast, stricter)
+    assert run.status == RunStatus.FINISHED and run.done == 2
+    assert run.baseline == default_pack().version and run.candidate_stamp == f"national@{stricter}"
+    assert run.summary["up"] == {"standard->medium": 1} and run.summary["down"] == {}
+    assert run.summary["same"] == 1
+    assert [e["reference"] for e in run.summary["examples"]["up"]] == [secret.reference]
+    # Nothing changed on the call and nothing is in force yet.
+    secret.refresh_from_db()
+    assert secret.risk == "standard" and pack_for(secret.force).version == default_pack().version
+    assert AuditEvent.objects.filter(event_type="guidance.shadow_run").get().after["candidate"] == stricter
+
+
+def test_adopting_needs_a_finished_shadow_run_against_the_guidance_in_force(
+    stricter: str, cast: dict[str, Any]
+) -> None:
+    force = cast["admin"].force
+    with pytest.raises(lb.LookBackError, match="finished shadow run"):
+        lb.adopt(actor=cast["admin"], force=force, version=stricter, rationale=WHY, shadow_run_id="0")
+    other = lb.shadow_start(actor=cast["admin"], force=force, version=stricter, days=30, run=False)
+    with pytest.raises(lb.LookBackError, match="finished shadow run"):  # started, not finished
+        lb.adopt(actor=cast["admin"], force=force, version=stricter, rationale=WHY, shadow_run_id=other.pk)
+    run = finished_shadow(cast, stricter)
+    with pytest.raises(lb.LookBackError, match="rationale"):
+        lb.adopt(actor=cast["admin"], force=force, version=stricter, rationale="  ", shadow_run_id=run.pk)
+    assert pack_for(force).version == default_pack().version
+    assert not Adoption.objects.exists()
+
+
+def test_after_adopting_a_stricter_version_a_closed_standard_call_is_in_the_look_back_queue(
+    stricter: str, make_call: Any, cast: dict[str, Any]
+) -> None:
+    closed = closed_standard_call(make_call, cast)
+    open_call = make_call(SECRECY_NARRATIVE, child_age=13)  # not closed: not the look-back's
+    assessed_before = (closed.assessment, closed.risk, closed.pack_version, closed.version)
+    run = finished_shadow(cast, stricter)
+    adoption = lb.adopt(
+        actor=cast["admin"], force=cast["admin"].force, version=stricter, rationale=WHY, shadow_run_id=run.pk
+    )
+    assert pack_for(cast["admin"].force).version == f"national@{stricter}"
+    assert adoption.previous == default_pack().version
+    look = LookBackRun.objects.get(adoption=adoption)
+    lb.run_to_end("lookback", look.pk)
+    look.refresh_from_db()
+    assert (look.status, look.done, look.found) == (RunStatus.FINISHED, 1, 1)
+    item = queue(cast["safeguarding"]).get()
+    assert item.call_id == closed.pk and item.call_id != open_call.pk
+    assert (item.old_risk, item.new_risk, item.risk_rose) == ("standard", "medium", True)
+    assert "RISK-MED-SECRECY-SYN" in item.reasons
+    closed.refresh_from_db()
+    assert (closed.assessment, closed.risk, closed.pack_version, closed.version) == assessed_before
+    # New assessments use the version adopted.
+    fresh = make_call(SECRECY_NARRATIVE, child_age=13)
+    assert fresh.risk == "medium" and fresh.pack_version == f"national@{stricter}"
+    assert (
+        AuditEvent.objects.filter(event_type="guidance.adopted").get().after["in_force"]
+        == f"national@{stricter}"
+    )
+
+
+def test_a_look_back_stopped_part_way_resumes_after_its_last_chunk_and_queues_no_call_twice(
+    stricter: str, make_call: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = [closed_standard_call(make_call, cast) for _ in range(3)]
+    run = finished_shadow(cast, stricter)
+    lb.adopt(
+        actor=cast["admin"],
+        force=cast["admin"].force,
+        version=stricter,
+        rationale=WHY,
+        shadow_run_id=run.pk,
+        lookback=False,
+    )
+    monkeypatch.setattr(lb, "CHUNK", 2)
+    since = calls[0].updated_at.replace(microsecond=0)
+    look = lb.lookback_start(actor=cast["admin"], force=cast["admin"].force, since=since, run=False)
+    assert lb.lookback_step(look.pk) is True  # the first chunk of two calls, then it stops
+    look.refresh_from_db()
+    assert (look.done, look.found, look.status, look.cursor) == (2, 2, RunStatus.RUNNING, calls[1].pk)
+    again = lb.lookback_start(actor=cast["admin"], force=cast["admin"].force, since=since, run=False)
+    assert again.pk == look.pk  # the same run, resumed
+    lb.run_to_end("lookback", look.pk)
+    look.refresh_from_db()
+    assert (look.done, look.found, look.status) == (3, 3, RunStatus.FINISHED)
+    assert sorted(LookBackItem.objects.values_list("call_id", flat=True)) == sorted(c.pk for c in calls)
+    # A later look-back under the same guidance queues nothing again.
+    later = lb.lookback_start(actor=cast["admin"], force=cast["admin"].force, since=since, run=False)
+    assert later.pk != look.pk
+    lb.run_to_end("lookback", later.pk)
+    later.refresh_from_db()
+    assert (later.done, later.found) == (3, 0)
+
+
+def test_a_safeguarding_officer_records_what_was_done_once_audited_on_the_call(
+    stricter: str, make_call: Any, cast: dict[str, Any]
+) -> None:
+    closed = closed_standard_call(make_call, cast)
+    run = finished_shadow(cast, stricter)
+    lb.adopt(
+        actor=cast["admin"], force=cast["admin"].force, version=stricter, rationale=WHY, shadow_run_id=run.pk
+    )
+    lb.run_to_end("lookback", LookBackRun.objects.get().pk)
+    item = queue(cast["safeguarding"]).get()
+    with pytest.raises(lb.LookBackError, match="note"):
+        lb.lookback_record(actor=cast["safeguarding"], item_id=item.pk, outcome="action_taken", note=" ")
+    done = lb.lookback_record(
+        actor=cast["safeguarding"],
+        item_id=item.pk,
+        outcome="action_taken",
+        note="SYNTHETIC: rang the mother back, checks run on the contact, nothing further known.",
+        expected_version=item.version,
+    )
+    assert done.status == "done" and done.recorded_by == cast["safeguarding"]
+    assert not queue(cast["safeguarding"]).exists()
+    with pytest.raises(lb.LookBackError, match="already recorded") as err:
+        lb.lookback_record(actor=cast["safeguarding"], item_id=item.pk, outcome="referred", note=WHY)
+    assert err.value.status == 409
+    event = AuditEvent.objects.filter(event_type="lookback.recorded").get()
+    assert event.call_id == closed.pk and event.after["outcome"] == "action_taken"
+    # Another force's officer, and a handler, cannot reach it at all.
+    from heed.accounts.access import CallNotFound
+
+    for persona in ("handler", "other_admin", "admin"):
+        with pytest.raises(CallNotFound):
+            access_item(cast[persona], item.pk)
