@@ -2,7 +2,8 @@
 
 The cast (after healthchecks' personas): a handler, a second handler, a supervisor, a second supervisor, a
 safeguarding officer, an auditor, a force administrator and a trainer of force TST, a handler and a force
-administrator of another force (OTH), a national administrator (no force), and anonymous. Every permission
+administrator of another force (OTH), a national administrator and a national guidance owner (no force), and
+anonymous. Every permission
 test is written against this cast. ``sign_in`` signs a persona in as they really are signed in: with a
 verified second factor where their role requires one (MFA is never switched off for tests).
 """
@@ -67,6 +68,7 @@ CAST = {
     "other_handler": ("OTH", "handler"),
     "other_admin": ("OTH", "force_admin"),
     "national": ("", "national_admin"),
+    "owner": ("", "national_owner"),
 }
 
 
@@ -176,17 +178,54 @@ def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
 
 
 @pytest.fixture
-def ids(cast: dict[str, Any]) -> dict[str, int]:
-    """The training records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at
-    the seed case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's."""
+def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
+    """The records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at the seed
+    case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's; {ver} the national
+    version shipped, {shid} a finished shadow run of TST's, {lrid} a look-back of TST's and {lid} a finding
+    of it (on a TST call, SYNTHETIC)."""
     from django.utils import timezone
 
+    from heed.lookback import services as lb
+    from heed.lookback.models import LookBackItem, LookBackRun, RunStatus
+    from heed.packstore.selectors import shipped_version
     from heed.training.models import Certificate
     from heed.training.scenario import LIBRARY_DIR
     from heed.training.services import attempt_start, scenario_save
 
     seed = (LIBRARY_DIR / "seed-case.yaml").read_text(encoding="utf-8")
+    admin = cast["admin"]
+    shadow = lb.shadow_start(actor=admin, force=admin.force, version=shipped_version(), days=30, run=False)
+    lb.run_to_end("shadow", shadow.pk)
+    now = timezone.now()
+    look = LookBackRun.objects.create(
+        force=admin.force,
+        stamp=f"national@{shipped_version()}",
+        since=now,
+        status=RunStatus.FINISHED,
+        total=1,
+        done=1,
+        found=1,
+        started_by=admin,
+        started_by_label=admin.username,
+        started_at=now,
+    )
+    finding = LookBackItem.objects.create(
+        run=look,
+        force=admin.force,
+        call=make_call(),
+        stamp=look.stamp,
+        old_risk="standard",
+        new_risk="high",
+        risk_rose=True,
+        missing=["safeguarding_referral"],
+        reasons=["RISK-HIGH-SEXUAL-NONPEER"],
+        found_at=now,
+    )
     return {
+        "ver": shipped_version(),
+        "shid": int(shadow.pk),
+        "lrid": int(look.pk),
+        "lid": int(finding.pk),
         "aid": int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk),
         "cid": int(
             Certificate.objects.create(

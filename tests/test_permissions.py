@@ -33,13 +33,19 @@ PERSONAS = (
     "other_handler",
     "other_admin",
     "national",
+    "owner",
 )
 # The personas whose role must verify a second factor before reaching anything.
-MFA_PERSONAS = ("supervisor", "safeguarding", "auditor", "admin", "trainer", "national")
+MFA_PERSONAS = ("supervisor", "safeguarding", "auditor", "admin", "trainer", "national", "owner")
 ADMIN = {"admin"}
 # Either force's administrator has a user list and may add users (to their own force).
 ADMINS = {"admin", "other_admin"}
 NATIONAL = {"national"}
+OWNER = {"owner"}
+# Guidance: the force administrator governs it; the look-back queue is the safeguarding officers'; either
+# force's administrator and officers see look-back runs of their own force.
+LOOKBACK = {"safeguarding"}
+LOOKBACK_RUNS = {"safeguarding", "admin"}
 VIEWERS = {"handler", "supervisor", "safeguarding", "auditor"}
 EDITORS = {"handler", "supervisor"}
 TIMELINE = {"supervisor", "auditor"}
@@ -70,7 +76,7 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
         "get",
         "/calls/",
         None,
-        VIEWERS | {"admin", "trainer", "other_handler", "other_admin", "national"},
+        VIEWERS | {"admin", "trainer", "other_handler", "other_admin", "national", "owner"},
         200,
     ),
     ("calls:new", "get", "/calls/new", None, EDITORS | {"other_handler"}, 200),
@@ -155,6 +161,51 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("training_records:authored", "get", "/training/authoring/{sid}/", None, TRAINERS, 200),
     ("training_records:authored_publish", "post", "/training/authoring/{sid}/publish", None, TRAINERS, 302),
     ("training_records:authored_withdraw", "post", "/training/authoring/{sid}/withdraw", None, TRAINERS, 302),
+    # Guidance in force, shadow runs, adoption, local additions; the national owner's page.
+    ("guidance:overview", "get", "/guidance/", None, ADMINS, 200),
+    ("guidance:install", "post", "/guidance/install", None, ADMINS | OWNER, 302),
+    ("guidance:diff", "get", "/guidance/versions/{ver}/diff", None, ADMINS | OWNER, 200),
+    ("guidance:shadow_start", "post", "/guidance/shadow", {"version": "0.0.0", "days": "30"}, ADMINS, 302),
+    ("guidance:shadow", "get", "/guidance/shadow/{shid}", None, ADMIN, 200),
+    ("guidance:adopt", "post", "/guidance/shadow/{shid}/adopt", {"rationale": WHY}, ADMIN, 302),
+    ("guidance:local", "get", "/guidance/local", None, ADMINS, 200),
+    (
+        "guidance:local.post",
+        "post",
+        "/guidance/local",
+        {"file-questions.yaml": "questions: {}\n", "statement": WHY},
+        ADMINS,
+        302,
+    ),
+    (
+        "guidance:local_clear",
+        "post",
+        "/guidance/local/clear",
+        {"file": "agencies.yaml", "section": "agencies", "code": "none"},
+        ADMINS,
+        302,
+    ),
+    ("guidance:national", "get", "/guidance/national", None, OWNER, 200),
+    # The look-back: its queue and findings (safeguarding officers), its runs (and the force administrator).
+    ("lookback:queue", "get", "/lookback/", None, LOOKBACK_RUNS | {"other_admin"}, 200),
+    (
+        "lookback:start",
+        "post",
+        "/lookback/start",
+        {"since": "2026-01-01"},
+        LOOKBACK_RUNS | {"other_admin"},
+        302,
+    ),
+    ("lookback:run", "get", "/lookback/runs/{lrid}", None, LOOKBACK_RUNS, 200),
+    ("lookback:item", "get", "/lookback/{lid}", None, LOOKBACK, 200),
+    (
+        "lookback:item.post",
+        "post",
+        "/lookback/{lid}",
+        {"outcome": "action_taken", "note": WHY},
+        LOOKBACK,
+        302,
+    ),
     # Forces: the national administrator.
     ("forces", "get", "/forces/", None, NATIONAL, 200),
     ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),

@@ -40,6 +40,7 @@ from heed.api import schemas
 from heed.api.api import api as ninja_api
 from heed.calls import forms as call_forms
 from heed.calls.models import Call, Deployment, NoteDraft, NoteEntry, PersonCheck, VulnerabilityFlag
+from heed.lookback import forms as lookback_forms
 from heed.support import forms as support_forms
 from heed.support.models import Referral
 from heed.training import forms as training_forms
@@ -120,6 +121,14 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     "training:finish": None,
     "training_records:authored_publish": None,
     "training_records:authored_withdraw": None,
+    "guidance:shadow_start": lookback_forms.ShadowForm,
+    "guidance:adopt": lookback_forms.AdoptForm,
+    "guidance:local.post": lookback_forms.LocalForm,
+    "guidance:local_clear": lookback_forms.LocalClearForm,
+    "lookback:start": lookback_forms.LookBackStartForm,
+    "lookback:item.post": lookback_forms.RecordForm,
+    # A file upload only (the pack file, checked by its signature).
+    "guidance:install": None,
 }
 
 
@@ -156,7 +165,7 @@ def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
         for p in Path(heed.__file__).parent.glob("*/forms.py")
         if p.parent.name != "accounts"
     ]
-    assert {call_forms, support_forms, training_forms} <= set(modules)
+    assert {call_forms, support_forms, training_forms, lookback_forms} <= set(modules)
     defined = {
         c
         for module in modules
@@ -262,7 +271,7 @@ PAGE_STORED: dict[tuple[str, str], Stored] = {
 
 
 @pytest.fixture
-def world(make_call: Any, cast: dict[str, Any]) -> dict[str, Any]:
+def world(make_call: Any, cast: dict[str, Any], ids: dict[str, Any]) -> dict[str, Any]:
     from heed.training.services import attempt_start
 
     call = make_call()
@@ -271,6 +280,9 @@ def world(make_call: Any, cast: dict[str, Any]) -> dict[str, Any]:
         "aid": attempt.pk,
         "training_call": attempt.call_id,  # the call page a refused question is shown again on
         "trainer": cast["trainer"],
+        "admin": cast["admin"],
+        "safeguarding": cast["safeguarding"],
+        **{k: v for k, v in ids.items() if k in ("shid", "lid")},
         "id": call.pk,
         "call": call,
         "user": cast["supervisor"],
@@ -397,7 +409,10 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
     assert isinstance(field, TextField)
     path, base = PAGE_BODIES[name]
     client = Client()
-    sign_in(client, world["trainer"] if name.startswith("training_records:") else world["user"])
+    persona = {"training_records": "trainer", "guidance": "admin", "lookback": "safeguarding"}.get(
+        name.split(":")[0], "user"
+    )
+    sign_in(client, world[persona])
     call_id = world["training_call"] if name.startswith("training:") else world["id"]
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -411,7 +426,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
         body = urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
         received = QueryDict(body).get(field_name, "")
         response = client.post(
-            path.format(id=world["id"], rid=world["rid"], aid=world["aid"]),
+            path.format(**{k: v for k, v in world.items() if v is None or isinstance(v, int)}),
             body,
             content_type="application/x-www-form-urlencoded",
         )
@@ -429,6 +444,9 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 assert escape(received) in page  # everything typed is on the page again
             elif name in ("calls:draft", "training_records:authoring.post"):
                 assert escape(message) in page
+            elif name.startswith(("guidance:", "lookback:")):
+                # Said on the page the form is on (shown again as typed), or in the banner after a redirect.
+                assert escape(message) in page or any(message in text for text in told)
             elif name == "referral_status":
                 assert message in told
                 # the note box is the one text box on that page; it is shown again as typed

@@ -45,7 +45,7 @@ DATE = 20
 POSTCODE = 10
 AGE = 3
 SCENARIO = 200_000  # a training scenario's YAML (heed.training.scenario)
-GUIDANCE_FILE = 500_000  # one YAML file of a force's local additions to the guidance
+GUIDANCE_FILE = 200_000  # one YAML file of a force's local additions to the guidance (as a scenario)
 CODE = 40  # a choice sent as text: an outcome, a status, an agency, a question id, an answer
 
 # Not a limit on what is kept: how much of a draft (what is being typed, up to NARRATIVE) the live panel reads

@@ -256,7 +256,9 @@ NOT_KEYED_PAGES |= {"training_records:authoring.post"}
 
 
 def _persona(allowed: set[str]) -> str:
-    return next(p for p in ("handler", "supervisor", "safeguarding", "trainer") if p in allowed)
+    return next(
+        p for p in ("handler", "supervisor", "safeguarding", "trainer", "admin", "owner") if p in allowed
+    )
 
 
 @pytest.fixture

@@ -93,6 +93,13 @@ def access_user_by_id(actor: User, user_id: object, *, for_update: bool = False)
     return user
 
 
+def may_publish_guidance(user: Any) -> bool:
+    """Only an active national guidance owner installs national versions for every force to see."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.NATIONAL_OWNER
+    )
+
+
 def may_manage_forces(user: Any) -> bool:
     """Only an active national administrator creates forces."""
     return bool(

@@ -7,7 +7,7 @@ HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk)
 HEED_DB_CONNECTIONS (the production server's size and its database connection budget); the security block's
 HEED_SESSION_ABSOLUTE_HOURS, HEED_HSTS_SECONDS, HEED_HSTS_PRELOAD, HEED_SSL_REDIRECT, HEED_PROXY_SSL_HEADER,
 HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy"); HEED_OIDC_* (optional
-single sign-on: ``heed.config.oidc``).
+single sign-on: ``heed.config.oidc``); HEED_GUIDANCE_KEYS and HEED_LOOKBACK_MONTHS (national guidance).
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ try:
     # The security block's inputs (hardening): see the settings further down for what each does.
     SESSION_ABSOLUTE_HOURS = _env.integer("HEED_SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=7 * 24)
     HEED_TOKEN_DAYS = _env.integer("HEED_TOKEN_DAYS", 90, minimum=1, maximum=366)
+    # National guidance: the file of trusted public keys a pack must be signed by (none: nothing can be
+    # imported), and how far back the look-back reads closed calls after an adoption.
+    HEED_GUIDANCE_KEYS = _env.text("HEED_GUIDANCE_KEYS", "")
+    HEED_LOOKBACK_MONTHS = _env.integer("HEED_LOOKBACK_MONTHS", 12, minimum=1, maximum=120)
     _production = HEED_ENV == "production"
     _hsts_seconds = _env.integer(
         "HEED_HSTS_SECONDS", 31_536_000 if _production else 0, minimum=0, maximum=2 * 31_536_000

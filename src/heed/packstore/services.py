@@ -236,7 +236,7 @@ def overlay_sign(
     with transaction.atomic():
         row = guidance_row_locked(force, expected_version)
         last = ForceOverlay.objects.filter(force=force).order_by("-number").first()
-        if last is not None and last.files == clean:
+        if (last.files if last is not None else {}) == clean:
             raise GuidanceRefused("nothing changed: these are the local additions in force", "files")
         overlay = ForceOverlay.objects.create(
             force=force,

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from heed.accounts.access import may, may_manage_forces
+from heed.accounts.access import may, may_manage_forces, may_publish_guidance
 from heed.accounts.roles import Action
 
 
@@ -24,6 +24,9 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_train": may(user, Action.TRAIN),
         "may_training_team": may(user, Action.TRAINING_TEAM),
         "may_training_author": may(user, Action.TRAINING_AUTHOR),
+        "may_guidance": may(user, Action.GUIDANCE),
+        "may_lookback": may(user, Action.LOOKBACK) or may(user, Action.GUIDANCE),
+        "may_national_guidance": may_publish_guidance(user),
         "mfa_pending": getattr(request, "heed_mfa_pending", False),
         "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
         "sso_label": settings.HEED_OIDC.label if settings.HEED_OIDC is not None else "",
