@@ -155,6 +155,7 @@ class Due:
         return self.minutes <= other.minutes
 
     def words(self) -> str:
+        """This due time as a refusal says it ("15 minutes after it is required")."""
         if self.after == AFTER_CLOSE_REQUEST:
             if self.minutes is None:
                 return "by the close request"
