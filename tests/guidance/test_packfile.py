@@ -157,6 +157,25 @@ def test_the_diff_names_what_changed_in_readable_lines(tmp_path: Path) -> None:
     assert lines == ['agency nspcc: name changed: "NSPCC Helpline" -> "NSPCC Helpline (24 hours)"']
 
 
+def test_the_diff_names_what_joined_or_left_the_national_floor(tmp_path: Path) -> None:
+    copy = next_version(tmp_path, "2099.1.0")
+    floor = copy / "floor.yaml"
+    text = floor.read_text(encoding="utf-8")
+    for line in ("    - ADV-GENERAL ", "    - immediate_danger\n"):
+        assert line in text
+        text = text.replace(line, "    # (left the floor) ")
+    floor.write_text(text, encoding="utf-8")
+    current, nxt = load_pack(), load_pack(national_dir=copy)
+    assert pf.diff(current, nxt) == [
+        "indicator immediate_danger: removed from the national floor (forces may now lower or remove it)",
+        "rule ADV-GENERAL: removed from the national floor (forces may now lower or remove it)",
+    ]
+    assert pf.diff(nxt, current) == [
+        "indicator immediate_danger: added to the national floor (forces may no longer lower or remove it)",
+        "rule ADV-GENERAL: added to the national floor (forces may no longer lower or remove it)",
+    ]
+
+
 def test_the_commands_exit_non_zero_with_one_line_reasons(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

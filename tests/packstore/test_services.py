@@ -213,3 +213,14 @@ def test_a_change_made_on_an_older_view_is_refused(cast: dict[str, Any]) -> None
         )
         == {}
     )
+
+
+def test_local_additions_that_lower_a_national_floor_rule_are_refused_naming_it(cast: dict[str, Any]) -> None:
+    admin = cast["admin"]
+    lowered = "risk_rules:\n  high:\n    - id: RISK-HIGH-COERCION\n      when: {has: meeting}\n"
+    with pytest.raises(
+        GuidanceRefused, match="^refused: rules.yaml: .*RISK-HIGH-COERCION is a national floor rule"
+    ):
+        overlay_sign(force=admin.force, files={"rules.yaml": lowered}, statement="SYNTHETIC", actor=admin)
+    assert pack_for(admin.force).version == default_pack().version
+    assert not AuditEvent.objects.filter(event_type="guidance.overlay_signed").exists()

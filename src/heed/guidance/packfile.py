@@ -381,7 +381,8 @@ def _entries(pack: Any) -> dict[str, dict[str, Any]]:
 
 def diff(old: Any, new: Any) -> list[str]:
     """The changes from one loaded pack to another, in readable lines: added, removed, changed (with the
-    fields that changed), by kind (indicators, questions, rules, agencies and contacts, actions, examples)."""
+    fields that changed), by kind (indicators, questions, rules, agencies and contacts, actions, examples),
+    then what joined or left the national floor (what forces may not lower; floor.yaml)."""
     a, b = _entries(old), _entries(new)
     lines: list[str] = []
     for kind in a:
@@ -395,6 +396,11 @@ def diff(old: Any, new: Any) -> list[str]:
                 was = before[code].get(field)
                 if was != value:
                     lines.append(f"{kind} {code}: {field} changed: {_short(was)} -> {_short(value)}")
+    floor_before, floor_after = old.floor.items(), new.floor.items()
+    for kind, code in sorted(floor_after - floor_before):
+        lines.append(f"{kind} {code}: added to the national floor (forces may no longer lower or remove it)")
+    for kind, code in sorted(floor_before - floor_after):
+        lines.append(f"{kind} {code}: removed from the national floor (forces may now lower or remove it)")
     return lines
 
 

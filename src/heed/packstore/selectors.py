@@ -81,6 +81,14 @@ def _materialise(target: Path, write: Any) -> Path:
     return target
 
 
+def plain(exc: Exception) -> str:
+    """A pack error as a person reads it: the files named as the force's or the national pack's, not by the
+    directory they are unpacked into."""
+    root = re.escape(str(_cache_root()))
+    text = re.sub(root + r"/overlays/[^/\s]+/", "", str(exc))
+    return re.sub(root + r"/packs/[^/\s]+/", "national ", text)
+
+
 def national_dir(row: InstalledPack) -> Path:
     """The installed version's files, unpacked once (after checking the kept file is the one installed)."""
     data = bytes(row.data)

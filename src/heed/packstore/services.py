@@ -27,6 +27,7 @@ from heed.packstore.selectors import (
     load_guidance,
     newest_installed_version,
     overlay_digest,
+    plain,
     shipped_version,
 )
 from heed.risk import GuidancePack, load_pack
@@ -175,7 +176,7 @@ def set_in_force(row: ForceGuidance, *, pack: InstalledPack | None = None, overl
     try:
         load_guidance(row.pack, row.overlay, row.force.code)
     except PackError as exc:
-        raise GuidanceRefused(f"refused: {exc}") from None
+        raise GuidanceRefused(f"refused: {plain(exc)}") from None
     row.version += 1
     row.changed_at = timezone.now()
     row.save(update_fields=["pack", "overlay", "version", "changed_at"])

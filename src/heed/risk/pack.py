@@ -1,9 +1,8 @@
 """The guidance pack: load, validate and overlay the YAML files that hold all guidance as data.
 
 The national pack lives in ``packs/national``. A force pack (``HEED_GUIDANCE``) has the same layout,
-every file
-optional; its entries extend or override the national ones by code or rule id. Everything is validated
-before a
+every file optional; its entries extend or override the national ones by code or rule id, but may not lower
+or remove what the national ``floor.yaml`` marks (``heed.risk.floor``). Everything is validated before a
 ``GuidancePack`` exists, and every regular expression is compiled then, so a bad pack never loads half-way and
 matching never compiles anything at run time.
 """
@@ -11,8 +10,10 @@ matching never compiles anything at run time.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ import yaml
 
 from heed.risk.conditions import RISKS, Facts, check_condition, evaluate
 from heed.risk.errors import PackError
+from heed.risk.floor import FLOOR_FILE, FLOOR_KINDS, Floor, breaches, rule_section
 from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, openings_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
@@ -142,6 +144,24 @@ class Due:
     after: str
     minutes: int | None
 
+    def no_later_than(self, other: Due) -> bool:
+        """Whether this due time is at least as soon as ``other`` (the national floor's test): the same clock
+        with no more minutes on it, or "by the close request itself" for one some minutes after it. A change
+        of clock is never counted as sooner: the two clocks do not compare."""
+        if self.after != other.after:
+            return False
+        if self.minutes is None or other.minutes is None:
+            return self.minutes is None
+        return self.minutes <= other.minutes
+
+    def words(self) -> str:
+        """This due time as a refusal says it ("15 minutes after it is required")."""
+        if self.after == AFTER_CLOSE_REQUEST:
+            if self.minutes is None:
+                return "by the close request"
+            return f"{self.minutes} minutes after the close request"
+        return f"{self.minutes} minutes after it is required"
+
 
 @dataclass(frozen=True)
 class Agency:
@@ -210,6 +230,8 @@ class GuidancePack:
     scope: Mapping[str, Any]
     people: Mapping[str, Any]
     compiled: Mapping[str, Any] = field(repr=False, compare=False)
+    # The national floor (floor.yaml) an overlay was checked against; empty for a pack built without one.
+    floor: Floor = field(default_factory=Floor)
 
     @property
     def grooming_codes(self) -> frozenset[str]:
@@ -276,7 +298,9 @@ def _read_dir(directory: Path, *, required: bool) -> dict[str, tuple[Path, dict[
     if not directory.is_dir():
         raise PackError(f"{directory}: expected a guidance pack directory")
     unknown = sorted(
-        p.name for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in PACK_FILES
+        p.name
+        for p in directory.iterdir()
+        if p.suffix in (".yaml", ".yml") and p.name not in (*PACK_FILES, FLOOR_FILE)
     )
     if unknown:
         raise PackError(f"{directory / unknown[0]}: expected one of the pack files {', '.join(PACK_FILES)}")
@@ -285,6 +309,10 @@ def _read_dir(directory: Path, *, required: bool) -> dict[str, tuple[Path, dict[
         path = directory / name
         if path.exists():
             out[name] = (path, _read_yaml(path))
+            if "floor" in out[name][1]:
+                raise PackError(
+                    f"{path}: floor: expected the national floor in the national {FLOOR_FILE} alone"
+                )
         elif required:
             raise PackError(f"{path}: expected this file in the pack")
     if "pack.yaml" not in out:
@@ -953,18 +981,95 @@ def load_pack(
     (``NO_OVERLAY``: none, whatever the environment says).
     ``national_dir``: a national pack other than the one shipped (a pack file's, unpacked, to compare).
 
-    Raises PackError naming the file, key path and what was expected when any file is invalid.
+    Raises PackError naming the file, key path and what was expected when any file is invalid, and naming the
+    overlay file and the item when an overlay lowers or removes what the national floor marks (floor.yaml).
     """
-    national = _read_dir(Path(national_dir) if national_dir is not None else NATIONAL_DIR, required=True)
+    directory = Path(national_dir) if national_dir is not None else NATIONAL_DIR
+    overlay = path if path is not None else os.environ.get("HEED_GUIDANCE") or None
+    if overlay is None or overlay == NO_OVERLAY:
+        return _load_national(directory)
+    force_dir = Path(overlay)
+    if (force_dir / FLOOR_FILE).exists():
+        raise PackError(
+            f"{force_dir / FLOOR_FILE}: the floor is the national pack's alone: a force overlay may not "
+            f"carry {FLOOR_FILE} (forces may add rules, questions, agencies and actions)"
+        )
+    national = _read_dir(directory, required=True)
+    force = _read_dir(force_dir, required=False)
     merged = _Merged()
     _merge_files(merged, national)
-    sources = [_stamp(national)]
-    overlay = path if path is not None else os.environ.get("HEED_GUIDANCE") or None
-    if overlay is not None and overlay != NO_OVERLAY:
-        force = _read_dir(Path(overlay), required=False)
-        _merge_files(merged, force)
-        sources.append(_stamp(force))
-    return _validate(merged, "+".join(sources), tuple(sources))
+    _merge_files(merged, force)
+    sources = (_stamp(national), _stamp(force))
+    pack = _validate(merged, "+".join(sources), sources)
+    alone = _national_alone(directory)
+    found = breaches(alone.floor, alone, pack, merged.where)
+    if found:
+        more = f" (and {len(found) - 1} more below the floor)" if len(found) > 1 else ""
+        raise PackError(found[0] + more)
+    return dataclasses.replace(pack, floor=alone.floor)
+
+
+def _load_national(directory: Path) -> GuidancePack:
+    files = _read_dir(directory, required=True)
+    merged = _Merged()
+    _merge_files(merged, files)
+    stamp = _stamp(files)
+    pack = _validate(merged, stamp, (stamp,))
+    return dataclasses.replace(pack, floor=_read_floor(directory / FLOOR_FILE, pack))
+
+
+def _national_alone(directory: Path) -> GuidancePack:
+    """The national pack alone, to compare an overlaid one with: cached by the digest of its files, since an
+    overlay would otherwise validate (and compile) the national pack twice on every load."""
+    digest = hashlib.sha256()
+    for p in sorted(directory.iterdir()):
+        if p.is_file() and p.suffix in (".yaml", ".yml"):
+            digest.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return _national_cached(directory, digest.hexdigest())
+
+
+@functools.lru_cache(maxsize=4)
+def _national_cached(directory: Path, digest: str) -> GuidancePack:
+    return _load_national(directory)
+
+
+def _read_floor(path: Path, national: GuidancePack) -> Floor:
+    """The national floor in ``path``: lists of the national pack's own rule ids, action codes, agency codes,
+    question ids and indicator codes. A national pack without the file has no floor (one built before there
+    was a floor); the shipped pack has one (tests/risk/test_floor.py)."""
+    if not path.exists():
+        return Floor()
+    data = _read_yaml(path)
+    if set(data) != {"floor"} or not isinstance(data["floor"], dict):
+        raise PackError(f"{path}: expected one mapping, floor:, of {', '.join(FLOOR_KINDS)}")
+    raw = data["floor"]
+    extra = sorted(str(k) for k in set(raw) - set(FLOOR_KINDS))
+    if extra:
+        raise PackError(f"{path}: floor: expected only {', '.join(FLOOR_KINDS)}, got {extra}")
+    known: dict[str, Any] = {
+        "actions": national.actions,
+        "agencies": national.agencies,
+        "questions": national.questions,
+        "indicators": national.indicators,
+    }
+    lists: dict[str, tuple[str, ...]] = {}
+    for kind in FLOOR_KINDS:
+        codes = raw.get(kind) or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise PackError(f"{path}: floor.{kind}: expected a list of codes, got {codes!r}")
+        for code in codes:
+            if kind == "rules":
+                sections = rule_section(national, code)
+                if len(sections) != 1:
+                    where = f"in {', '.join(sections)}" if sections else "not in the pack"
+                    raise PackError(
+                        f"{path}: floor.rules: expected the id of one rule of the national pack (risk, "
+                        f"raise, response, action or advice), got {code!r} ({where})"
+                    )
+            elif code not in known[kind]:
+                raise PackError(f"{path}: floor.{kind}: expected a code of the national pack, got {code!r}")
+        lists[kind] = tuple(dict.fromkeys(codes))
+    return Floor(**lists)
 
 
 def _stamp(files: Mapping[str, tuple[Path, dict[str, Any]]]) -> str:
