@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -48,7 +49,7 @@ class Keys:
 
 def pack_dir(tmp: Path, version: str, edit: Callable[[Path], Any] | None = None) -> Path:
     """The shipped pack as a new ``version`` (``edit(dir)`` may change its files)."""
-    copy = tmp / f"pack-{version}"
+    copy = Path(tempfile.mkdtemp(dir=tmp, prefix=f"pack-{version}-")) / "pack"
     shutil.copytree(NATIONAL_DIR, copy)
     meta = copy / "pack.yaml"
     meta.write_text(

@@ -155,7 +155,11 @@ def _add(summary: dict[str, Any], change: Any) -> None:
 def shadow_step(run_id: int) -> bool:
     """Read the next chunk of a shadow run; True while there is more to read."""
     with transaction.atomic():
-        run = ShadowRun.objects.select_for_update().select_related("force", "candidate").get(pk=run_id)
+        run = (
+            ShadowRun.objects.select_for_update(of=("self",))
+            .select_related("force", "candidate")
+            .get(pk=run_id)
+        )
         if run.status == RunStatus.FINISHED:
             return False
         in_force = pack_for(run.force)
@@ -328,7 +332,7 @@ def lookback_start(
 def lookback_step(run_id: int) -> bool:
     """Judge the next chunk of a look-back's calls; True while there is more to read."""
     with transaction.atomic():
-        lb = LookBackRun.objects.select_for_update().select_related("force").get(pk=run_id)
+        lb = LookBackRun.objects.select_for_update(of=("self",)).select_related("force").get(pk=run_id)
         if lb.status == RunStatus.FINISHED:
             return False
         from heed.packstore.selectors import kept_version

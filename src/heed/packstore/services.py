@@ -152,7 +152,9 @@ def guidance_row_locked(force: Force, expected_version: object) -> ForceGuidance
     person saw; None from the command line) is not its version now."""
     ForceGuidance.objects.get_or_create(force=force, defaults={"changed_at": timezone.now()})
     row = (
-        ForceGuidance.objects.select_for_update().select_related("pack", "overlay", "force").get(force=force)
+        ForceGuidance.objects.select_for_update(of=("self",))
+        .select_related("pack", "overlay", "force")
+        .get(force=force)
     )
     if expected_version is not None and str(expected_version) != str(row.version):
         raise StaleGuidance(
