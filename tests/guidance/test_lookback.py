@@ -25,6 +25,7 @@ def record(**kw: object) -> CallRecord:
         risk="standard",
         pack_version="national@2026.1.0",
         done=frozenset(),
+        advised=frozenset(default_pack().agencies),  # told of every agency, unless a test says otherwise
     )
     return replace(base, **kw)  # type: ignore[arg-type]
 
@@ -68,3 +69,24 @@ def test_a_record_survives_its_export_row() -> None:
         answers={"contact_age": "adult"}, child_age=12, done=frozenset({"person_check", "specialist_advice"})
     )
     assert CallRecord.from_row(r.to_row()) == r
+
+
+def test_advice_is_missing_when_an_agency_now_required_was_never_named_to_the_caller() -> None:
+    pack = default_pack()
+    everything = frozenset({"person_check", "identifier_check", "specialist_advice", "safeguarding_referral"})
+    from heed.guidance.lookback import read_call
+
+    reading = read_call(record(risk="high"), pack)
+    assert reading is not None and reading.required_agencies  # the pack requires some for a parent
+    told_all = judge(record(risk="high", done=everything, advised=frozenset(reading.required_agencies)), pack)
+    assert told_all is None
+    told_none = judge(record(risk="high", done=everything, advised=frozenset()), pack)
+    assert told_none is not None and told_none.missing == ("specialist_advice",)
+
+
+def test_an_answer_value_the_pack_does_not_offer_is_left_out_and_the_rest_still_counts() -> None:
+    found = judge(
+        record(text=PLAIN_TEXT, answers={"whereabouts_now": "on_way_to_meet", "threats": "maybe"}),
+        default_pack(),
+    )
+    assert found is not None and found.new_risk == "high"  # the known answer (immediate danger) still counts

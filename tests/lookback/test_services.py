@@ -199,3 +199,94 @@ def test_a_safeguarding_officer_records_what_was_done_once_audited_on_the_call(
     for persona in ("handler", "other_admin", "admin"):
         with pytest.raises(CallNotFound):
             access_item(cast[persona], item.pk)
+
+
+def test_a_refused_import_after_an_adoption_leaves_the_adopted_version_in_force(
+    stricter: str, cast: dict[str, Any], tmp_path: Path
+) -> None:
+    from heed.packstore.services import GuidanceRefused
+
+    run = finished_shadow(cast, stricter)
+    lb.adopt(
+        actor=cast["admin"],
+        force=cast["admin"].force,
+        version=stricter,
+        rationale=WHY,
+        shadow_run_id=run.pk,
+        lookback=False,
+    )
+    stranger = Keys(tmp_path / "stranger")
+    with pytest.raises(GuidanceRefused, match="not trusted"):
+        install_pack(
+            data=signed(tmp_path, stranger, bump(stricter)),
+            trusted=Keys(tmp_path / "k").trusted,
+            actor=cast["admin"],
+        )
+    assert pack_for(cast["admin"].force).version == f"national@{stricter}"
+
+
+def test_a_question_cleared_from_local_guidance_leaves_open_calls_working(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    from heed.packstore.services import overlay_clear, overlay_sign
+
+    admin, h = cast["admin"], cast["handler"]
+    question = (
+        "questions:\n  syn_local_q:\n    text: SYNTHETIC local question - did the school see the messages?\n"
+        '    informs: secrecy\n    ask_when: [any_grooming]\n    answers: {"yes": {}, "no": {}}\n'
+    )
+    overlay_sign(force=admin.force, files={"questions.yaml": question}, statement=WHY, actor=admin)
+    call = make_call(SECRECY_NARRATIVE, child_age=13)
+    call = services.answers_record(
+        actor=h, call=call, answers={"syn_local_q": "yes"}, expected_version=call.version
+    )
+    overlay_clear(
+        force=admin.force, file="questions.yaml", section="questions", code="syn_local_q", actor=admin
+    )
+    call.refresh_from_db()
+    services.note_add(actor=h, call=call, text="SYNTHETIC: mum adds he sent a gift card.")
+    call.refresh_from_db()
+    assert call.answers["syn_local_q"] == "yes"  # kept as given
+    assert "gifts" in [i["code"] for i in call.assessment["indicators"]]
+
+
+def test_with_heed_guidance_set_a_force_of_no_guidance_of_its_own_still_looks_back(
+    make_call: Any, cast: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "pack.yaml").write_text('name: syn-local\nversion: "1"\n', encoding="utf-8")
+    monkeypatch.setenv("HEED_GUIDANCE", str(local))
+    closed = closed_standard_call(make_call, cast)
+    look = lb.lookback_start(
+        actor=cast["admin"], force=cast["admin"].force, since=closed.created_at, run=False
+    )
+    assert look.stamp.endswith("+syn-local@1")
+    lb.run_to_end("lookback", look.pk)
+    look.refresh_from_db()
+    assert (look.status, look.done) == (RunStatus.FINISHED, 1)
+
+
+def test_signing_other_local_additions_does_not_queue_a_dealt_with_call_again(
+    stricter: str, make_call: Any, cast: dict[str, Any]
+) -> None:
+    from heed.packstore.services import overlay_sign
+    from tests.packstore.test_services import LOCAL_AGENCY
+
+    closed = closed_standard_call(make_call, cast)
+    run = finished_shadow(cast, stricter)
+    lb.adopt(
+        actor=cast["admin"], force=cast["admin"].force, version=stricter, rationale=WHY, shadow_run_id=run.pk
+    )
+    lb.run_to_end("lookback", LookBackRun.objects.get().pk)
+    assert LookBackItem.objects.get().call_id == closed.pk
+    overlay_sign(
+        force=cast["admin"].force, files={"agencies.yaml": LOCAL_AGENCY}, statement=WHY, actor=cast["admin"]
+    )
+    again = lb.lookback_start(
+        actor=cast["admin"], force=cast["admin"].force, since=closed.created_at, run=False
+    )
+    assert again.stamp.endswith("+force-tst@1")
+    lb.run_to_end("lookback", again.pk)
+    again.refresh_from_db()
+    assert (again.done, again.found) == (1, 0) and LookBackItem.objects.count() == 1

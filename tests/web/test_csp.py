@@ -82,7 +82,9 @@ def test_the_policy_forbids_inline_script_style_and_framing(cast: dict[str, Any]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["handler", "supervisor", "safeguarding", "auditor", "admin", "national"])
+@pytest.mark.parametrize(
+    "persona", ["handler", "supervisor", "safeguarding", "auditor", "admin", "national", "owner"]
+)
 def test_every_page_has_the_policy_and_no_inline_script(
     persona: str, cast: dict[str, Any], make_call: Any, ids: Any
 ) -> None:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from heed.risk import GuidancePack, InputError, assess
-from heed.risk.grading import RISK_ORDER, caller_audience
+from heed.risk import GuidancePack, assess
+from heed.risk.grading import RISK_ORDER, caller_audience, known_answers
 
 # What the look-back looks for beyond a higher grade: a check, advice or referral the pack would now require
 # and the call did not have (done, or recorded as not applicable with a reason).
@@ -36,6 +36,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("risk", "string"),
     ("pack_version", "string"),
     ("done", "string"),
+    ("advised", "string"),
 )
 
 # The findings' columns (what the Spark job writes and the single-process look-back keeps).
@@ -68,6 +69,7 @@ class CallRecord:
     risk: str
     pack_version: str
     done: frozenset[str]
+    advised: frozenset[str] = frozenset()  # agencies the caller was told of (advice records)
 
     def to_row(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,7 @@ class CallRecord:
             "risk": self.risk,
             "pack_version": self.pack_version,
             "done": ",".join(sorted(self.done)),
+            "advised": ",".join(sorted(self.advised)),
         }
 
     @classmethod
@@ -102,6 +105,7 @@ class CallRecord:
             risk=str(row.get("risk") or ""),
             pack_version=str(row.get("pack_version") or ""),
             done=frozenset(c for c in str(row.get("done") or "").split(",") if c),
+            advised=frozenset(c for c in str(row.get("advised") or "").split(",") if c),
         )
 
 
@@ -143,6 +147,7 @@ class Reading:
     risk: str
     actions: tuple[str, ...]
     agencies: tuple[str, ...]
+    required_agencies: tuple[str, ...]
     reasons: tuple[str, ...]
     pack_version: str
 
@@ -152,12 +157,7 @@ def read_call(record: CallRecord, pack: GuidancePack) -> Reading | None:
     text = record.text if record.text.strip() else ("." if record.answers else "")
     if not text:
         return None
-    answers = {k: v for k, v in record.answers.items() if k in pack.questions}
-    try:
-        result = assess(text, answers, pack=pack, child_age=record.child_age)
-    except InputError:
-        # An answer value the pack does not offer (a retired one): read the text alone rather than skip it.
-        result = assess(text, None, pack=pack, child_age=record.child_age)
+    result = assess(text, known_answers(record.answers, pack), pack=pack, child_age=record.child_age)
     required = list(result.required_actions)
     # Advice is required where the pack marks an agency required for this caller (as the live call does).
     advice = pack.advice_for(list(result.indicators), result.risk, caller_audience(record.caller_relation))
@@ -167,6 +167,7 @@ def read_call(record: CallRecord, pack: GuidancePack) -> Reading | None:
         risk=result.risk,
         actions=tuple(required),
         agencies=tuple(code for code, _ in advice),
+        required_agencies=tuple(code for code, req in advice if req),
         reasons=tuple(dict.fromkeys(r.rule for r in result.reasons)),
         pack_version=result.pack_version,
     )
@@ -225,7 +226,14 @@ def judge(record: CallRecord, pack: GuidancePack) -> Finding | None:
     if reading is None:
         return None
     required = reading.actions
-    missing = tuple(a for a in LOOKBACK_ACTIONS if a in required and a not in record.done)
+    # Advice counts as not done when an agency the pack now requires for this caller was never named to them,
+    # even if the call's advice action was done (for the agencies of its day).
+    unadvised = [a for a in reading.required_agencies if a not in record.advised]
+    missing = tuple(
+        a
+        for a in LOOKBACK_ACTIONS
+        if a in required and (a not in record.done or (a == "specialist_advice" and unadvised))
+    )
     rose = _rank(reading.risk) > _rank(record.risk)
     if not rose and not missing:
         return None

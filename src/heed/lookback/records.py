@@ -13,6 +13,7 @@ from heed.accounts.models import Force
 from heed.calls.models import ActionStatus, Call, CallStatus, NoteEntry, RequiredAction
 from heed.calls.selectors import ENTRY_SEPARATOR
 from heed.guidance.lookback import CallRecord
+from heed.support.models import AdviceRecord
 from heed.textclean import for_engine
 
 
@@ -60,6 +61,11 @@ def _record(call: Call) -> CallRecord:
         risk=call.risk,
         pack_version=call.pack_version,
         done=done,
+        advised=frozenset(
+            str(code)
+            for r in call.advice_for_lookback  # type: ignore[attr-defined]
+            for code in (r.agencies or [])
+        ),
     )
 
 
@@ -76,6 +82,9 @@ def call_records(calls: QuerySet[Call], *, chunk: int = 500) -> Iterator[CallRec
                 ),
                 Prefetch(
                     "required_actions", queryset=RequiredAction.objects.all(), to_attr="actions_for_lookback"
+                ),
+                Prefetch(
+                    "advice_records", queryset=AdviceRecord.objects.all(), to_attr="advice_for_lookback"
                 ),
             )[:chunk]
         )

@@ -32,6 +32,7 @@ from heed.packstore.services import (
     set_in_force,
     shipped_pack,
 )
+from heed.risk.grading import RISK_ORDER
 
 CHUNK = 200
 EXAMPLES = 5  # calls shown for each kind of change in a shadow run's report
@@ -337,7 +338,10 @@ def lookback_step(run_id: int) -> bool:
             return False
         from heed.packstore.selectors import kept_version
 
-        pack = kept_version(lb.stamp).guidance()
+        # The guidance in force when the run's stamp is still it (HEED_GUIDANCE's overlay, for a force with
+        # no guidance of its own, is not kept here); else the kept version the run was started under.
+        in_force = pack_for(lb.force)
+        pack = in_force if in_force.version == lb.stamp else kept_version(lb.stamp).guidance()
         batch = list(
             islice(
                 call_records(closed_calls(lb.force, lb.since, after_id=int(lb.cursor)), chunk=CHUNK), CHUNK
@@ -363,12 +367,21 @@ def lookback_step(run_id: int) -> bool:
                         found_at=now,
                     )
                 )
-        already = set(
-            LookBackItem.objects.filter(call_id__in=[i.call_id for i in items], stamp=lb.stamp).values_list(
-                "call_id", flat=True
+        # A call is not queued again for what it was queued for before (under this stamp or another: a later
+        # wording change re-reads it alike): only a higher grade, or something more missing, is news.
+        earlier: dict[int, list[tuple[str, set[str]]]] = {}
+        for call_id, new_risk, missing in LookBackItem.objects.filter(
+            call_id__in=[i.call_id for i in items]
+        ).values_list("call_id", "new_risk", "missing"):
+            earlier.setdefault(call_id, []).append((new_risk, set(missing or [])))
+        fresh = [
+            i
+            for i in items
+            if not any(
+                RISK_ORDER.get(risk, 0) >= RISK_ORDER.get(i.new_risk, 0) and set(i.missing) <= missing
+                for risk, missing in earlier.get(i.call_id, [])
             )
-        )
-        fresh = [i for i in items if i.call_id not in already]
+        ]
         LookBackItem.objects.bulk_create(fresh)
         lb.found += len(fresh)
         lb.done += len(batch)

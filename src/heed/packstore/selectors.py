@@ -97,14 +97,23 @@ def national_dir(row: InstalledPack) -> Path:
             f"installed pack {row.version}: the kept file is not the one installed (digest differs)"
         )
 
-    def write(tmp: Path) -> None:
-        pack = pf.read(data)
-        for path, body in pack.files.items():
-            if hashlib.sha256(body).hexdigest() != pack.manifest["files"].get(path):
-                raise PackError(f"installed pack {row.version}: {path} is not the file installed")
-        pf.unpack(pack, tmp)
+    pack = pf.read(data)
+    for path, body in pack.files.items():
+        if hashlib.sha256(body).hexdigest() != pack.manifest["files"].get(path):
+            raise PackError(f"installed pack {row.version}: {path} is not the file installed")
+    target = _materialise(_cache_root() / "packs" / row.digest, lambda tmp: pf.unpack(pack, tmp))
+    if target not in _VERIFIED:
+        # The unpacked copy is checked against the manifest once per process (it outlives processes).
+        for path, digest in pack.manifest["files"].items():
+            if hashlib.sha256((target / path).read_bytes()).hexdigest() != digest:
+                raise PackError(
+                    f"installed pack {row.version}: the unpacked {path} is not the file installed"
+                )
+        _VERIFIED.add(target)
+    return target
 
-    return _materialise(_cache_root() / "packs" / row.digest, write)
+
+_VERIFIED: set[Path] = set()
 
 
 def overlay_dir(force_code: str, number: int, files: dict[str, str]) -> Path:
@@ -155,8 +164,25 @@ def pack_for(force: Force | int | None) -> GuidancePack:
     try:
         return load_guidance(row.pack, row.overlay, row.force.code)
     except (PackError, pf.PackFileRefused, OSError) as exc:
+        # Never HEED_GUIDANCE here (it no longer applies to this force): the shipped national pack with the
+        # force's own additions if they load over it, else the shipped pack alone. The guidance page says so.
         log.error("guidance of force %s cannot be loaded, the shipped pack is used: %s", row.force.code, exc)
-        return default_pack()
+        try:
+            return load_guidance(None, row.overlay, row.force.code)
+        except (PackError, OSError):
+            return _load(None, NO_OVERLAY)
+
+
+def guidance_problem(force: Force) -> str:
+    """Why the force's guidance in force cannot be loaded as adopted (empty when it can)."""
+    row = in_force(force)
+    if row is None or (row.pack is None and row.overlay is None):
+        return ""
+    try:
+        load_guidance(row.pack, row.overlay, row.force.code)
+    except (PackError, pf.PackFileRefused, OSError) as exc:
+        return plain(exc)
+    return ""
 
 
 def pack_for_call(call: Any) -> GuidancePack:
@@ -164,7 +190,12 @@ def pack_for_call(call: Any) -> GuidancePack:
     was checked against (so an attempt is scored against the key it was written for)."""
     if getattr(call, "training", False):
         return default_pack()
-    return pack_for(call.force_id)
+    # Read once per call as loaded (a page asks several times); a service that locks the call loads it
+    # afresh, and so reads what is in force at that moment.
+    cached = call.__dict__.get("_guidance_in_force")
+    if cached is None:
+        cached = call.__dict__["_guidance_in_force"] = pack_for(call.force_id)
+    return cached
 
 
 _STAMP = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)@(?P<version>[^+@\s]+)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,12 @@ def install_pack(
                 pack = pf.verify(data, trusted, today=today, installed_version=newest_installed_version())
             except pf.PackFileRefused as exc:
                 raise GuidanceRefused(f"refused: {exc}") from None
-            _check_loads(pack)
+            loaded = _check_loads(pack)
+            if loaded.version != f"{pack.name}@{pack.version}":
+                raise GuidanceRefused(
+                    f"refused: its manifest says {pack.name} {pack.version} but its pack.yaml says "
+                    f"{loaded.version}"
+                )
             digest = hashlib.sha256(data).hexdigest()
             if InstalledPack.objects.filter(digest=digest).exists():
                 raise GuidanceRefused(f"refused: {pack.name} {pack.version} is installed already")
@@ -150,7 +155,8 @@ def install_pack(
 def guidance_row_locked(force: Force, expected_version: object) -> ForceGuidance:
     """The force's guidance row, made if missing and locked; StaleGuidance when ``expected_version`` (what the
     person saw; None from the command line) is not its version now."""
-    ForceGuidance.objects.get_or_create(force=force, defaults={"changed_at": timezone.now()})
+    # A force with no row yet is at version 0 (as the pages show it); its first change makes it 1.
+    ForceGuidance.objects.get_or_create(force=force, defaults={"changed_at": timezone.now(), "version": 0})
     row = (
         ForceGuidance.objects.select_for_update(of=("self",))
         .select_related("pack", "overlay", "force")
@@ -218,16 +224,18 @@ def _clean_files(files: Mapping[str, str]) -> dict[str, str]:
 def overlay_sign(
     *,
     force: Force,
-    files: Mapping[str, str],
+    files: Mapping[str, str] | None = None,
     statement: str,
     actor: User | None,
     actor_label: str = "command line",
     expected_version: object = None,
+    change: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> ForceOverlay:
-    """Sign the force's local additions as its next version: the files (those left out: none), checked to load
-    over the national version in force and against its floor, and the signer's statement of what changed. In
-    force at once, for new assessments; audited with the files' digest."""
-    clean = _clean_files(files)
+    """Sign the force's local additions as its next version: the files (those left out: none), or ``change``
+    applied to the files in force under the lock, checked to load over the national version in force and
+    against its floor, with the signer's statement of what changed. In force at once, for new assessments;
+    audited with the files' digest."""
+    clean = _clean_files(files) if files is not None else None
     try:
         said = tc.clean_text(statement, tc.TextRule(tc.RATIONALE))
     except tc.TextRefused as exc:
@@ -239,7 +247,11 @@ def overlay_sign(
     with transaction.atomic():
         row = guidance_row_locked(force, expected_version)
         last = ForceOverlay.objects.filter(force=force).order_by("-number").first()
-        if (last.files if last is not None else {}) == clean:
+        current = dict(row.overlay.files) if row.overlay is not None else {}
+        if clean is None:
+            assert change is not None
+            clean = _clean_files(change(current))
+        if current == clean:
             raise GuidanceRefused("nothing changed: these are the local additions in force", "files")
         overlay = ForceOverlay.objects.create(
             force=force,
@@ -296,39 +308,41 @@ def overlay_clear(
     expected_version: object = None,
 ) -> ForceOverlay:
     """Clear one local entry (the national value applies again): signed as the next version of the force's
-    local additions, with a statement saying what was cleared."""
-    row = in_force(force)
-    if row is None or row.overlay is None:
-        raise GuidanceRefused("the force has no local additions to clear")
-    files = dict(row.overlay.files)
-    data = yaml.safe_load(files.get(file, "")) or {}
-    value = data.get(section)
-    if isinstance(value, dict) and code in {str(k) for k in value}:
-        value.pop(next(k for k in value if str(k) == code))
-        if not value:
+    local additions, with a statement saying what was cleared. The entry is taken out of the additions in
+    force under the lock, so two clears at once each clear their own entry."""
+
+    def without(files: dict[str, str]) -> dict[str, str]:
+        data = yaml.safe_load(files.get(file, "")) or {}
+        value = data.get(section) if isinstance(data, dict) else None
+        if isinstance(value, dict) and code in {str(k) for k in value}:
+            value.pop(next(k for k in value if str(k) == code))
+            if not value:
+                data.pop(section)
+        elif isinstance(value, list) and code != "(all)":
+            kept = [x for x in value if not (isinstance(x, dict) and str(x.get("id")) == code)]
+            if len(kept) == len(value):
+                raise GuidanceRefused(f"{file}: {section}: no local entry {code}")
+            data[section] = kept
+            if not kept:
+                data.pop(section)
+        elif value is not None and code == "(all)":
             data.pop(section)
-    elif isinstance(value, list) and code != "(all)":
-        kept = [x for x in value if not (isinstance(x, dict) and str(x.get("id")) == code)]
-        if len(kept) == len(value):
+        else:
             raise GuidanceRefused(f"{file}: {section}: no local entry {code}")
-        data[section] = kept
-        if not kept:
-            data.pop(section)
-    elif value is not None and code == "(all)":
-        data.pop(section)
-    else:
-        raise GuidanceRefused(f"{file}: {section}: no local entry {code}")
-    if data:
-        files[file] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    else:
-        files.pop(file, None)
+        out = dict(files)
+        if data:
+            out[file] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        else:
+            out.pop(file, None)
+        return out
+
     return overlay_sign(
         force=force,
-        files=files,
         statement=f"Cleared the local {section} entry {code} in {file}: the national value applies again.",
         actor=actor,
         actor_label=actor_label,
         expected_version=expected_version,
+        change=without,
     )
 
 

@@ -81,3 +81,9 @@ def effective_risk(engine: str, current: str, decision: tuple[str, str] | None) 
 def caller_audience(relation: str) -> str:
     """Whom the advice is for: the child, a professional, or (by default) a parent or other adult."""
     return AUDIENCE_OF.get(relation, "parent")
+
+
+def known_answers(answers: Mapping[str, str], pack: GuidancePack) -> dict[str, str]:
+    """The answers ``pack`` can read: a question or answer value it no longer has (local guidance cleared, a
+    new version adopted) is left out rather than stopping the engine; the call keeps the answers as given."""
+    return {q: v for q, v in answers.items() if q in pack.questions and v in pack.questions[q].answers}

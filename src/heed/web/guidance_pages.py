@@ -108,6 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "web/guidance/overview.html",
         {
             "in_force": _in_force(force),
+            "problem": ps.guidance_problem(force),
             "current": current,
             "versions": ps.installed_versions(),
             "shadow_runs": lbs.shadow_runs_of(user)[:20],

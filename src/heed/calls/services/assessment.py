@@ -27,7 +27,7 @@ from heed.calls.services.base import (
     touch,
 )
 from heed.risk import Assessment, GuidancePack, InputError, assess
-from heed.risk.grading import caller_audience, effective_risk, regrade
+from heed.risk.grading import caller_audience, effective_risk, known_answers, regrade
 
 
 def answers_record(
@@ -67,7 +67,8 @@ def live_assessment(
     if not text.strip():
         return None, segments
     try:
-        return assess(text, call.answers, pack=guidance(call), child_age=call.child_age), segments
+        pack = guidance(call)
+        return assess(text, known_answers(call.answers, pack), pack=pack, child_age=call.child_age), segments
     except InputError:
         return None, segments
 
@@ -84,11 +85,12 @@ def read_log(call: Call, adding: str = "") -> Assessment | None:
     text, _ = call_text(call, adding)
     pack = guidance(call)
     # The child's age on the call's record counts beside any age in the log (under 13 raises the grade).
+    answers = known_answers(call.answers, pack)
     if text.strip():
-        return assess(text, call.answers, pack=pack, child_age=call.child_age)
-    if call.answers:
+        return assess(text, answers, pack=pack, child_age=call.child_age)
+    if answers:
         # Answers alone still count; the engine needs some text to read, so it reads none of substance.
-        return assess(".", call.answers, pack=pack, child_age=call.child_age)
+        return assess(".", answers, pack=pack, child_age=call.child_age)
     return None
 
 
@@ -110,7 +112,7 @@ def reassess(call: Call, actor: User, result: Assessment | None = None) -> None:
     response = result.response
     required = list(result.required_actions)
     if risk != result.risk:
-        graded = regrade(pack, result, call.answers, risk)
+        graded = regrade(pack, result, known_answers(call.answers, pack), risk)
         response = graded.response
         required = list(dict.fromkeys([*required, *graded.actions]))
         data["reasons"] = [
