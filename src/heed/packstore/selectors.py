@@ -192,7 +192,7 @@ def pack_for_call(call: Any) -> GuidancePack:
         return default_pack()
     # Read once per call as loaded (a page asks several times); a service that locks the call loads it
     # afresh, and so reads what is in force at that moment.
-    cached = call.__dict__.get("_guidance_in_force")
+    cached: GuidancePack | None = call.__dict__.get("_guidance_in_force")
     if cached is None:
         cached = call.__dict__["_guidance_in_force"] = pack_for(call.force_id)
     return cached
