@@ -62,6 +62,11 @@ class PackSource:
         pack fails the job, as any executor arriving at another version does)."""
         if pack is not None and keys is None:
             raise JobRefused("--pack needs --keys (the public keys trusted to sign pack files)")
+        if keys is not None:
+            try:
+                pf.load_trusted_keys(keys)  # refused here, naming the file given, not an executor's copy
+            except pf.PackFileRefused as exc:
+                raise JobRefused(str(exc)) from None
         overlay = overlay or (Path(os.environ["HEED_GUIDANCE"]) if os.environ.get("HEED_GUIDANCE") else None)
         try:
             files: tuple[tuple[str, bytes], ...] = ()
@@ -148,13 +153,30 @@ def _schema(columns: tuple[tuple[str, str], ...]) -> StructType:
     return StructType([StructField(name, kinds[kind], nullable=True) for name, kind in columns])
 
 
+def _exists(spark: SparkSession, path: str) -> bool:
+    """Whether ``path`` exists where the cluster writes (local disk, HDFS, object store): asked before hours
+    of judging, not after."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    return bool(fs.exists(hadoop_path))
+
+
 def run(
     spark: SparkSession, input: str, output: str, pack_source: PackSource, *, partitions: int = 0
 ) -> JobSummary:
     """Judge every call of the export at ``input``; write the findings to ``output`` (a Parquet directory,
     which must not exist). ``partitions``: how many pieces to judge in parallel (0: chosen by size)."""
+    from pyspark.errors import AnalysisException
+
     version = pack_source.load().version  # verified here first, so a refused pack stops the job at once
-    calls = spark.read.parquet(input)
+    if _exists(spark, output):
+        raise JobRefused(f"{output} exists already: findings are never written over")
+    try:
+        calls = spark.read.parquet(input)
+    except AnalysisException as exc:
+        raise JobRefused(f"{input}: cannot be read ({exc.getCondition() or exc})") from None
     missing = [name for name, _ in EXPORT_COLUMNS if name not in calls.columns]
     if missing:
         raise JobRefused(f"{input}: not a look-back export (no {', '.join(missing)})")
@@ -162,8 +184,8 @@ def run(
     count = calls.count()  # from the Parquet footers: no call is read for it
     cores = spark.sparkContext.defaultParallelism
     # An export is often one file of a few row groups: spread it so every core has calls to judge (four
-    # pieces a core evens out slow narratives), but not into pieces of a handful of calls.
-    wanted = partitions or min(4 * cores, max(cores, -(-count // 2000)))
+    # pieces a core even out slow narratives and a core that finishes early), in pieces of 250 calls or more.
+    wanted = partitions or min(4 * cores, max(cores, -(-count // 250)))
     if calls.rdd.getNumPartitions() < wanted:
         calls = calls.repartition(wanted)
     findings = calls.rdd.mapPartitions(functools.partial(judge_partition, pack_source, version))
@@ -188,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         source = PackSource.from_paths(args.pack, keys if args.pack else None, args.overlay)
+        source.load()  # a refused pack stops the job here, before Spark is started
         spark = SparkSession.builder.appName("heed-lookback").getOrCreate()
         try:
             summary = run(spark, args.input, args.output, source, partitions=args.partitions)
