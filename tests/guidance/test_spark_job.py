@@ -1,7 +1,8 @@
 """The look-back on Spark (issue 12): a force's closed calls exported to Parquet (`heed guidance export`) and
 judged by the PySpark job on ``local[2]`` give the same findings, row for row, as the single-process look-back
 (``call_records`` from the database and ``judge`` in one process, as `heed rescreen` does); under the shipped
-pack and under a signed pack file that travels with the job. Calls and narratives are SYNTHETIC."""
+pack and under a signed pack file that travels with the job. Calls and narratives are SYNTHETIC. The tests
+that read the database run again on PostgreSQL (django_db); the refusals need none."""
 
 from __future__ import annotations
 
@@ -98,7 +99,7 @@ def closed_call(
 
 
 @pytest.fixture
-def planted(db: Any) -> dict[str, set[int]]:
+def planted() -> dict[str, set[int]]:
     """SYNTHETIC closed calls of TST that the look-back must find, must not find, and must not export."""
     found = {
         closed_call(1, [(1, 1, HIGH)], risk="standard").pk,
@@ -146,6 +147,7 @@ def spark_findings(spark: Any, export: Path, out: Path, source: PackSource) -> l
 
 
 @pytest.mark.slow
+@pytest.mark.django_db
 def test_the_spark_job_and_the_single_process_look_back_agree_row_for_row(
     spark: Any, planted: dict[str, set[int]], tmp_path: Path
 ) -> None:
@@ -160,6 +162,7 @@ def test_the_spark_job_and_the_single_process_look_back_agree_row_for_row(
 
 
 @pytest.mark.slow
+@pytest.mark.django_db
 def test_a_signed_pack_file_travels_with_the_job_and_is_verified_on_the_executors(
     spark: Any, planted: dict[str, set[int]], tmp_path: Path
 ) -> None:
@@ -195,6 +198,7 @@ def test_a_tampered_pack_file_stops_the_job_before_any_call_is_read(tmp_path: Pa
         source.load()
 
 
+@pytest.mark.django_db
 def test_the_export_holds_the_export_columns_and_only_the_forces_closed_live_calls(
     planted: dict[str, set[int]], tmp_path: Path
 ) -> None:
@@ -207,6 +211,7 @@ def test_the_export_holds_the_export_columns_and_only_the_forces_closed_live_cal
     assert export.stat().st_mode & 0o077 == 0  # narrative text: readable by its owner only
 
 
+@pytest.mark.django_db
 def test_an_export_is_never_written_over(
     planted: dict[str, set[int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -218,8 +223,9 @@ def test_an_export_is_never_written_over(
     assert err == f"heed: error: {export} exists already: an export is never written over\n"
 
 
+@pytest.mark.django_db
 def test_without_the_spark_extra_the_export_says_so_in_one_line(
-    db: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, "heed.guidance.export", None)  # as if pyarrow were not installed
     out = tmp_path / "export.parquet"
