@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -84,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000, help="how many SYNTHETIC closed calls")
     parser.add_argument("--partitions", type=int, default=0, help="the Spark job's pieces (0: its choice)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database, export and findings")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="heed-bench-rescreen-"))
     os.environ.update({"HEED_VAR_DIR": str(scratch), "HEED_INDEX_DIR": str(scratch / "index")})
@@ -160,6 +162,8 @@ def main() -> int:
     print(f"{'Spark local[2], run again warm':<34}{summary.calls:>9}{warm_s:>10.1f}{warm:>10.1f}")
     print(f"(Spark session start, not counted above: {start_s:.1f} s; load average {_load()})")
     print(f"findings agree row for row: {'yes' if agree else 'NO'}")
+    if not args.keep:
+        shutil.rmtree(scratch)  # about 100 MB at 100,000 calls
     return 0 if agree else 1
 
 
