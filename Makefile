@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK := $(VENV)/.spark-installed
 
 VENDOR := src/heed/web/static/vendor
 ASSETS := $(VENDOR)/.built
@@ -11,7 +12,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # One test database per checkout, so two clones (CI and a developer) never drop each other's.
 PG_TEST_DB ?= test_heed_$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: install assets browser run test lint typecheck migrations-check unit unit-pg eval bench bench-web bench-load golden bench-checks heads static-table clean
+.PHONY: install assets browser spark spark-dist run test lint typecheck migrations-check unit unit-pg eval bench bench-web bench-load bench-rescreen golden bench-checks heads static-table clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,25 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+## The look-back on Spark (docs/adr/0020): the `spark` extra (pyspark, pyarrow) and a Java runtime for Spark,
+## from Debian's packages when there is no `java` on the PATH.
+$(SPARK): $(STAMP) pyproject.toml
+	@command -v java >/dev/null || { \
+		command -v apt-get >/dev/null || { echo "java is missing and apt-get is not available" >&2; exit 1; }; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@touch $(SPARK)
+
+spark: $(SPARK)
+
+## The wheel to `pip install` on every node of a Spark cluster (heed with its pack data and learned tables):
+## dist/heed-<version>-py3-none-any.whl. See docs/adr/0020.
+spark-dist: $(STAMP)
+	rm -rf build dist/heed-*.whl
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/heed-*.whl
+
 install: $(STAMP) $(ASSETS)
 
 ## The main job: the call handler's web application with SYNTHETIC demo data at http://127.0.0.1:8000, served by
@@ -63,11 +83,11 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	HEED_VAR_DIR=$$(mktemp -d) $(BIN)/heed manage makemigrations --check --dry-run
 
-unit: $(STAMP) $(ASSETS) $(CHROMIUM)
+unit: $(STAMP) $(SPARK) $(ASSETS) $(CHROMIUM)
 	$(BIN)/pytest -q
 
 ## The Django tests again on PostgreSQL (the server at 127.0.0.1:5432); the pure packages need no database.
-unit-pg: $(STAMP) $(ASSETS) $(CHROMIUM)
+unit-pg: $(STAMP) $(SPARK) $(ASSETS) $(CHROMIUM)
 	HEED_DATABASE_URL=$(PG_URL) HEED_TEST_DATABASE_NAME=$(PG_TEST_DB) $(BIN)/pytest -q -m "django_db or pg"
 
 eval: $(STAMP)
@@ -86,6 +106,12 @@ bench-web: $(STAMP) $(ASSETS)
 BENCH_LOAD_ARGS ?=
 bench-load: $(STAMP) $(ASSETS)
 	$(BIN)/python benchmarks/bench_load.py --pg-url $(PG_URL) $(BENCH_LOAD_ARGS)
+
+## The look-back one process against Spark local[2] on the same SYNTHETIC calls (BENCH_CALLS, default 100000:
+## the single process alone takes a quarter of an hour or more); prints both throughputs and that they agree.
+BENCH_CALLS ?= 100000
+bench-rescreen: $(SPARK)
+	$(BIN)/python benchmarks/bench_rescreen.py --calls $(BENCH_CALLS)
 
 ## The learned layer (docs/adr/0006): build the heads from the labelled development data and the pack's
 ## examples (cross-validated thresholds, printed), stamped with the pack version. Run after editing
@@ -117,4 +143,4 @@ bench-checks: $(STAMP)
 		--reference-queries $(CHECKS_REF_QUERIES) --pg-dsn $(CHECKS_PG_DSN)
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(VENDOR) frontend/node_modules
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(VENDOR) frontend/node_modules

@@ -90,3 +90,12 @@ def test_an_answer_value_the_pack_does_not_offer_is_left_out_and_the_rest_still_
         default_pack(),
     )
     assert found is not None and found.new_risk == "high"  # the known answer (immediate danger) still counts
+
+
+def test_a_log_longer_than_the_engine_reads_is_read_up_to_its_limit_not_dropped() -> None:
+    from heed.risk.engine import MAX_TEXT_BYTES
+
+    filler = "\n\n".join(["SYNTHETIC. Mum talked about the weather and the school run. " * 700] * 30)
+    assert len(filler.encode()) > MAX_TEXT_BYTES
+    found = judge(record(text=HIGH_TEXT + "\n\n" + filler), default_pack())
+    assert found is not None and found.new_risk == "high"

@@ -1,17 +1,18 @@
 """``heed guidance keygen|build|sign|verify|diff``: national guidance pack files, signed and checked (no
-database needed); ``import|status|show|shadow|adopt|local`` and ``heed rescreen`` are in guidance_db. Each
-exits non-zero with a one-line reason on refusal."""
+database needed); ``heed guidance export``: a force's closed calls as Parquet for the look-back on Spark (the
+database; the ``spark`` extra); ``import|status|show|shadow|adopt|local`` and ``heed rescreen`` are in
+guidance_db. Each exits non-zero with a one-line reason on refusal."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import tempfile
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError, guidance_db
+from heed.commands import CommandError, django_setup, guidance_db
 from heed.guidance import packfile as pf
 from heed.risk import load_pack
 from heed.risk.errors import PackError
@@ -47,6 +48,13 @@ def register(subparsers: Any) -> None:
     diff.add_argument("old", type=Path, metavar="OLD")
     diff.add_argument("new", type=Path, metavar="NEW")
     diff.set_defaults(func=_diff)
+    export = act.add_parser(
+        "export", help="a force's closed calls as Parquet for the look-back on Spark (holds narrative text)"
+    )
+    export.add_argument("--force", required=True, metavar="CODE", help="the force whose calls to export")
+    export.add_argument("--since", required=True, type=_date, metavar="YYYY-MM-DD", help="closed on or after")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.parquet")
+    export.set_defaults(func=_export)
     # What a force does with them, in its database: import, status, show, shadow, adopt, local additions.
     guidance_db.register(act)
     guidance_db.register_rescreen(subparsers)
@@ -141,3 +149,35 @@ def _diff(args: argparse.Namespace) -> int:
     for line in lines:
         print(f"  {line}")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        from heed.guidance.export import write_export
+    except ImportError:
+        raise CommandError("the export needs the spark extra: pip install 'heed[spark]'") from None
+    django_setup("guidance-export")
+    from heed.accounts.models import Force
+    from heed.lookback.records import call_records, closed_calls
+
+    force = Force.objects.filter(code=args.force).first()
+    if force is None:
+        raise CommandError(f"no force {args.force!r}")
+    try:
+        count = write_export(call_records(closed_calls(force, since_midnight(args.since))), args.output)
+    except FileExistsError:
+        raise CommandError(f"{args.output} exists already: an export is never written over") from None
+    except OSError as exc:
+        raise CommandError(f"{args.output}: cannot be written ({exc.strerror})") from None
+    print(
+        f"exported {count} closed calls of {force.code} since {args.since} to {args.output} "
+        "(narrative text: the force's own data, readable by its owner only)"
+    )
+    return 0
+
+
+def since_midnight(day: date) -> datetime:
+    """The start of ``day`` where the forces are (the project's time zone), as an aware datetime."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
