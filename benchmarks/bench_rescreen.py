@@ -122,6 +122,15 @@ def main() -> int:
         f.to_row() for r in call_records(closed_calls(force, since)) if (f := judge(r, pack)) is not None
     ]
     one_s = time.perf_counter() - t
+    # And `heed rescreen` itself: the same reading, a chunk of calls per transaction, the queue written.
+    from heed.lookback.models import LookBackItem
+    from heed.lookback.services import lookback_start, run_to_end
+
+    t = time.perf_counter()
+    look = lookback_start(actor=None, force=force, since=since, actor_label="bench", run=False)
+    run_to_end("lookback", look.pk)
+    rescreen_s = time.perf_counter() - t
+    queued = set(LookBackItem.objects.filter(run=look).values_list("call_id", flat=True))
 
     os.environ["PYSPARK_PYTHON"] = sys.executable  # the executors' Python: heed installed, as on a node
     from pyspark.sql import SparkSession
@@ -148,11 +157,15 @@ def main() -> int:
     warm_s = time.perf_counter() - t
     spark.stop()
 
-    agree = sorted(alone, key=_id) == on_spark
+    agree = sorted(alone, key=_id) == on_spark and queued == {_id(r) for r in on_spark}
     print(f"pack {pack.version}; machine: {os.cpu_count()} cores")
     print(f"{'':<34}{'calls':>9}{'seconds':>10}{'calls/s':>10}{'findings':>10}")
     print(
         f"{'one process (DB, judge)':<34}{exported:>9}{one_s:>10.1f}{exported / one_s:>10.1f}{len(alone):>10}"
+    )
+    print(
+        f"{'heed rescreen (queue written)':<34}{exported:>9}{rescreen_s:>10.1f}"
+        f"{exported / rescreen_s:>10.1f}{len(queued):>10}"
     )
     print(
         f"{'Spark local[2] (export, same judge)':<34}{summary.calls:>9}{spark_s:>10.1f}"

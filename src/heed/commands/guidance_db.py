@@ -286,14 +286,16 @@ def _adopt(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     print(f"{force.code}: {adoption.pack.version} in force for new assessments (was {adoption.previous})")
     if not args.no_lookback:
-        from django.utils import timezone
+        from heed.lookback.services import lookback_since, lookback_start
 
-        from heed.lookback.services import lookback_months, lookback_start
-
-        since = timezone.now() - dt.timedelta(days=round(lookback_months() * 365.25 / 12))
         with request_context(rid):
             run = lookback_start(
-                actor=None, force=force, since=since, adoption=adoption, actor_label=_label(), run=False
+                actor=None,
+                force=force,
+                since=lookback_since(),
+                adoption=adoption,
+                actor_label=_label(),
+                run=False,
             )
             run_to_end("lookback", run.pk, _progress(False))
         sys.stderr.write("\n")

@@ -55,6 +55,11 @@ def lookback_months() -> int:
     return int(getattr(settings, "HEED_LOOKBACK_MONTHS", 12))
 
 
+def lookback_since() -> dt.datetime:
+    """Where the look-back after an adoption starts: ``HEED_LOOKBACK_MONTHS`` ago."""
+    return timezone.now() - dt.timedelta(days=round(lookback_months() * 365.25 / 12))
+
+
 def _enqueue(kind: str, run_id: int) -> None:
     from heed.lookback.tasks import run_continue
 
@@ -276,8 +281,9 @@ def adopt(
             after={"in_force": pack_for(force).version, "shadow_run": shadow.pk, "rationale": said},
         )
     if lookback:
-        since = timezone.now() - dt.timedelta(days=round(lookback_months() * 365.25 / 12))
-        lookback_start(actor=actor, force=force, since=since, adoption=adoption, actor_label=actor_label)
+        lookback_start(
+            actor=actor, force=force, since=lookback_since(), adoption=adoption, actor_label=actor_label
+        )
     return adoption
 
 
