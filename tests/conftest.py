@@ -182,7 +182,7 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
     """The records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at the seed
     case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's; {ver} the national
     version shipped, {shid} a finished shadow run of TST's, {lrid} a look-back of TST's and {lid} a finding
-    of it (on a TST call, SYNTHETIC)."""
+    of it (on a TST call, SYNTHETIC); {nid} a national lessons notice."""
     from django.utils import timezone
 
     from heed.lookback import services as lb
@@ -221,7 +221,18 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
         reasons=["RISK-HIGH-SEXUAL-NONPEER"],
         found_at=now,
     )
+    from heed.notices.services import notice_publish
+
+    notice = notice_publish(
+        actor=cast["owner"],
+        title="SYNTHETIC lesson",
+        what_happened="SYNTHETIC.",
+        what_must_change="SYNTHETIC.",
+        forces_must="SYNTHETIC.",
+        due=timezone.localdate(),
+    )
     return {
+        "nid": int(notice.pk),
         "ver": shipped_version(),
         "shid": int(shadow.pk),
         "lrid": int(look.pk),

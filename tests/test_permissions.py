@@ -206,6 +206,32 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
         LOOKBACK,
         302,
     ),
+    # Lessons notices: the national owner publishes national ones; force administrators respond and assign.
+    ("notices:list", "get", "/notices/", None, ADMINS | OWNER, 200),
+    (
+        "notices:list.post",
+        "post",
+        "/notices/",
+        {
+            "title": "SYNTHETIC",
+            "what_happened": WHY,
+            "what_must_change": WHY,
+            "forces_must": WHY,
+            "due": "2099-12-31",
+        },
+        ADMINS | OWNER,
+        302,
+    ),
+    ("notices:detail", "get", "/notices/{nid}/", None, ADMINS | OWNER, 200),
+    ("notices:respond", "post", "/notices/{nid}/respond", {"acknowledge": "1"}, ADMINS, 302),
+    (
+        "notices:assign",
+        "post",
+        "/notices/{nid}/assign",
+        {"role": "handler", "scenario": "seed-case", "due": "2099-12-31"},
+        ADMINS,
+        302,
+    ),
     # Forces: the national administrator.
     ("forces", "get", "/forces/", None, NATIONAL, 200),
     ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),

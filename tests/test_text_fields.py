@@ -41,6 +41,7 @@ from heed.api.api import api as ninja_api
 from heed.calls import forms as call_forms
 from heed.calls.models import Call, Deployment, NoteDraft, NoteEntry, PersonCheck, VulnerabilityFlag
 from heed.lookback import forms as lookback_forms
+from heed.notices import forms as notice_forms
 from heed.support import forms as support_forms
 from heed.support.models import Referral
 from heed.training import forms as training_forms
@@ -127,6 +128,9 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     "guidance:local_clear": lookback_forms.LocalClearForm,
     "lookback:start": lookback_forms.LookBackStartForm,
     "lookback:item.post": lookback_forms.RecordForm,
+    "notices:list.post": notice_forms.NoticeForm,
+    "notices:respond": notice_forms.RespondForm,
+    "notices:assign": notice_forms.AssignForm,
     # A file upload only (the pack file, checked by its signature).
     "guidance:install": None,
 }
@@ -165,7 +169,7 @@ def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
         for p in Path(heed.__file__).parent.glob("*/forms.py")
         if p.parent.name != "accounts"
     ]
-    assert {call_forms, support_forms, training_forms, lookback_forms} <= set(modules)
+    assert {call_forms, support_forms, training_forms, lookback_forms, notice_forms} <= set(modules)
     defined = {
         c
         for module in modules
@@ -282,7 +286,7 @@ def world(make_call: Any, cast: dict[str, Any], ids: dict[str, Any]) -> dict[str
         "trainer": cast["trainer"],
         "admin": cast["admin"],
         "safeguarding": cast["safeguarding"],
-        **{k: v for k, v in ids.items() if k in ("shid", "lid")},
+        **{k: v for k, v in ids.items() if k in ("shid", "lid", "nid")},
         "id": call.pk,
         "call": call,
         "user": cast["supervisor"],
@@ -409,9 +413,12 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
     assert isinstance(field, TextField)
     path, base = PAGE_BODIES[name]
     client = Client()
-    persona = {"training_records": "trainer", "guidance": "admin", "lookback": "safeguarding"}.get(
-        name.split(":")[0], "user"
-    )
+    persona = {
+        "training_records": "trainer",
+        "guidance": "admin",
+        "lookback": "safeguarding",
+        "notices": "admin",
+    }.get(name.split(":")[0], "user")
     sign_in(client, world[persona])
     call_id = world["training_call"] if name.startswith("training:") else world["id"]
 
@@ -444,7 +451,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 assert escape(received) in page  # everything typed is on the page again
             elif name in ("calls:draft", "training_records:authoring.post"):
                 assert escape(message) in page
-            elif name.startswith(("guidance:", "lookback:")):
+            elif name.startswith(("guidance:", "lookback:", "notices:")):
                 # Said on the page the form is on (shown again as typed), or in the banner after a redirect.
                 assert escape(message) in page or any(message in text for text in told)
             elif name == "referral_status":

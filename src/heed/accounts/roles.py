@@ -60,6 +60,7 @@ class Action(models.TextChoices):
         "lookback",
         "Work the look-back queue (closed calls the guidance in force now reads differently)",
     )
+    NOTICES = "notices", "Acknowledge lessons notices, record the force's actions, assign training"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -78,6 +79,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Action.GUIDANCE: frozenset({Role.FORCE_ADMIN}),
     # Safeguarding officers work the queue; a force administrator sees its progress (and starts a look-back).
     Action.LOOKBACK: frozenset({Role.SAFEGUARDING_OFFICER}),
+    Action.NOTICES: frozenset({Role.FORCE_ADMIN}),
 }
 
 

@@ -72,6 +72,9 @@ class EventType(models.TextChoices):
     LOOKBACK_STARTED = "lookback.started", "Look-back at closed calls started"
     LOOKBACK_FINISHED = "lookback.finished", "Look-back at closed calls finished"
     LOOKBACK_RECORDED = "lookback.recorded", "What was done about a look-back finding recorded"
+    NOTICE_PUBLISHED = "notice.published", "Lessons notice published"
+    NOTICE_RESPONDED = "notice.responded", "Lessons notice acknowledged or its actions recorded"
+    TRAINING_ASSIGNED = "training.assigned", "Training assigned because of a lessons notice"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

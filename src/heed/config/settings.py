@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "heed.support",
     "heed.training",
     "heed.lookback",
+    "heed.notices",
     "heed.security",
     "heed.web",
 ]

@@ -27,6 +27,7 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_guidance": may(user, Action.GUIDANCE),
         "may_lookback": may(user, Action.LOOKBACK) or may(user, Action.GUIDANCE),
         "may_national_guidance": may_publish_guidance(user),
+        "may_notices": may_publish_guidance(user) or may(user, Action.NOTICES),
         "mfa_pending": getattr(request, "heed_mfa_pending", False),
         "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
         "sso_label": settings.HEED_OIDC.label if settings.HEED_OIDC is not None else "",

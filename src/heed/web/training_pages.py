@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from heed.accounts.access import actor_of, may
 from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
+from heed.notices.selectors import assigned_to
 from heed.risk import default_pack
 from heed.security.idempotency import idempotent
 from heed.training import services
@@ -54,6 +55,8 @@ def _library_context(request: HttpRequest, errors: dict[str, str] | None = None)
         "attempts": list(attempts_of(user)[:50]),
         "start_errors": errors or {},
         "chosen": request.POST.get("scenario", "") if request.method == "POST" else "",
+        # Training the force assigned to the user's role because of a lessons notice, not yet passed.
+        "assigned": assigned_to(user),
     }
 
 
