@@ -72,6 +72,9 @@ class EventType(models.TextChoices):
     LOOKBACK_STARTED = "lookback.started", "Look-back at closed calls started"
     LOOKBACK_FINISHED = "lookback.finished", "Look-back at closed calls finished"
     LOOKBACK_RECORDED = "lookback.recorded", "What was done about a look-back finding recorded"
+    # Compliance: the monthly dip sample drawn for quality review, and a sampled call's review.
+    DIP_DRAWN = "dip.drawn", "Dip sample drawn for quality review"
+    DIP_REVIEWED = "dip.reviewed", "Dip-sampled call reviewed"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "heed.support",
     "heed.training",
     "heed.lookback",
+    "heed.compliance",
     "heed.security",
     "heed.web",
 ]
