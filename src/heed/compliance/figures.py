@@ -221,7 +221,7 @@ def _figures(facts: list[CallFacts], ids: set[int], now: datetime) -> Figures:
     refused_outstanding: dict[str, int] = defaultdict(int)
     refused_calls = []
     for cid, after in refusals:
-        if not isinstance(after, dict) or after.get("reason") != "outstanding":
+        if cid is None or not isinstance(after, dict) or after.get("reason") != "outstanding":
             continue
         refused_calls.append(int(cid))
         for code in after.get("outstanding") or []:

@@ -279,11 +279,12 @@ WORK: dict[str, Callable[[User, list[User], _Clock, random.Random], Call]] = {
 def _older_closed(handler: User, at: datetime, *, outcome: str, risk: str, approvals: list[User]) -> Call:
     """A call closed by an older version of Heed, written straight into the tables (today's services would
     refuse it): a person check still outstanding, or 'no further action' at high risk on one approval."""
-    force_code = handler.force.code if handler.force else "X"
+    force = handler.force
+    assert force is not None
     with transaction.atomic():
         call = Call.objects.create(
-            force=handler.force,
-            reference=f"SYN-{force_code}-{at:%Y%m%d}-{Call.objects.count() + 1}",
+            force=force,
+            reference=f"SYN-{force.code}-{at:%Y%m%d}-{Call.objects.count() + 1}",
             status="closed",
             created_by=handler,
             created_at=at,
@@ -356,6 +357,7 @@ def _finding(force: Force, call: Call, at: datetime) -> LookBackItem:
 
 def _training_call(handler: User, at: datetime) -> Call:
     """A training call in the month, closed with work outstanding: it must count nowhere."""
+    assert handler.force is not None
     call = Call.objects.create(
         force=handler.force,
         reference=f"TRN-SYN-{at:%Y%m%d%H%M%S}-{Call.objects.count() + 1}",

@@ -26,6 +26,7 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_training_author": may(user, Action.TRAINING_AUTHOR),
         "may_guidance": may(user, Action.GUIDANCE),
         "may_lookback": may(user, Action.LOOKBACK) or may(user, Action.GUIDANCE),
+        "may_compliance": may(user, Action.COMPLIANCE),
         "may_national_guidance": may_publish_guidance(user),
         "mfa_pending": getattr(request, "heed_mfa_pending", False),
         "mfa_verified": bool(getattr(user, "is_verified", lambda: False)()),
