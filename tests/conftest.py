@@ -10,6 +10,7 @@ verified second factor where their role requires one (MFA is never switched off 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -182,7 +183,8 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
     """The records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at the seed
     case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's; {ver} the national
     version shipped, {shid} a finished shadow run of TST's, {lrid} a look-back of TST's and {lid} a finding
-    of it (on a TST call, SYNTHETIC); {nid} a national lessons notice."""
+    of it (on a TST call, SYNTHETIC); {nid} a national lessons notice; {dsid} a dip-sampled call of TST's
+    handler (last month, closed)."""
     from django.utils import timezone
 
     from heed.lookback import services as lb
@@ -221,6 +223,19 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
         reasons=["RISK-HIGH-SEXUAL-NONPEER"],
         found_at=now,
     )
+    from heed.compliance.figures import add_months, month_start
+    from heed.compliance.services import dip_draw
+    from heed.compliance.synthetic import _older_closed
+
+    last_month = add_months(month_start(timezone.localdate()), -1)
+    _older_closed(
+        cast["handler"],
+        timezone.make_aware(dt.datetime.combine(last_month, dt.time(12))),
+        outcome="advice_given",
+        risk="standard",
+        approvals=[],
+    )
+    (sample,) = dip_draw(actor=cast["supervisor"], month=last_month)
     from heed.notices.services import notice_publish
 
     notice = notice_publish(
@@ -233,6 +248,7 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
     )
     return {
         "nid": int(notice.pk),
+        "dsid": int(sample.pk),
         "ver": shipped_version(),
         "shid": int(shadow.pk),
         "lrid": int(look.pk),

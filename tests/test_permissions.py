@@ -66,6 +66,12 @@ TRAINEES = {
 TRAINEE = {"handler"}
 TRAINING_TEAM = {"supervisor", "trainer"}
 TRAINERS = {"trainer"}
+# Compliance: supervisors and auditors see the figures and the dip sample; only supervisors draw and review.
+COMPLIANCE = {"supervisor", "auditor"}
+DIP = {"supervisor"}
+DIP_YES = dict.fromkeys(
+    ("signs_recognised", "checks_done", "advice_recorded", "grade_right", "rationale_adequate"), "yes"
+)
 WHY = "SYNTHETIC reason long enough to be a real reason."
 
 # (name, method, path template, body, who may, status when allowed). The other force's handler may take
@@ -161,6 +167,20 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("training_records:authored", "get", "/training/authoring/{sid}/", None, TRAINERS, 200),
     ("training_records:authored_publish", "post", "/training/authoring/{sid}/publish", None, TRAINERS, 302),
     ("training_records:authored_withdraw", "post", "/training/authoring/{sid}/withdraw", None, TRAINERS, 302),
+    ("compliance:dashboard", "get", "/compliance/", None, COMPLIANCE, 200),
+    ("compliance:calls", "get", "/compliance/calls?figure=calls", None, COMPLIANCE, 200),
+    ("compliance_csv", "get", "/compliance.csv", None, COMPLIANCE, 200),
+    ("compliance:dip", "get", "/compliance/dip/", None, COMPLIANCE, 200),
+    ("compliance:dip_draw", "post", "/compliance/dip/draw", {"month": "2026-09"}, DIP, 302),
+    ("compliance:dip_sample", "get", "/compliance/dip/{dsid}", None, COMPLIANCE, 200),
+    (
+        "compliance:dip_sample.post",
+        "post",
+        "/compliance/dip/{dsid}",
+        {**DIP_YES, "note": WHY, "expected_version": "0"},
+        DIP,
+        302,
+    ),
     # Guidance in force, shadow runs, adoption, local additions; the national owner's page.
     ("guidance:overview", "get", "/guidance/", None, ADMINS, 200),
     ("guidance:install", "post", "/guidance/install", None, ADMINS | OWNER, 302),

@@ -40,6 +40,7 @@ from heed.api import schemas
 from heed.api.api import api as ninja_api
 from heed.calls import forms as call_forms
 from heed.calls.models import Call, Deployment, NoteDraft, NoteEntry, PersonCheck, VulnerabilityFlag
+from heed.compliance import forms as compliance_forms
 from heed.lookback import forms as lookback_forms
 from heed.notices import forms as notice_forms
 from heed.support import forms as support_forms
@@ -122,6 +123,9 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     "training:finish": None,
     "training_records:authored_publish": None,
     "training_records:authored_withdraw": None,
+    "compliance:dip_draw": compliance_forms.DrawForm,
+    # The checklist's answers are choices (checked by the service); the note and version are typed.
+    "compliance:dip_sample.post": compliance_forms.ReviewForm,
     "guidance:shadow_start": lookback_forms.ShadowForm,
     "guidance:adopt": lookback_forms.AdoptForm,
     "guidance:local.post": lookback_forms.LocalForm,
@@ -169,7 +173,9 @@ def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:
         for p in Path(heed.__file__).parent.glob("*/forms.py")
         if p.parent.name != "accounts"
     ]
-    assert {call_forms, support_forms, training_forms, lookback_forms, notice_forms} <= set(modules)
+    assert {call_forms, support_forms, training_forms, lookback_forms, notice_forms, compliance_forms} <= set(
+        modules
+    )
     defined = {
         c
         for module in modules
@@ -286,7 +292,7 @@ def world(make_call: Any, cast: dict[str, Any], ids: dict[str, Any]) -> dict[str
         "trainer": cast["trainer"],
         "admin": cast["admin"],
         "safeguarding": cast["safeguarding"],
-        **{k: v for k, v in ids.items() if k in ("shid", "lid", "nid")},
+        **{k: v for k, v in ids.items() if k in ("shid", "lid", "nid", "dsid")},
         "id": call.pk,
         "call": call,
         "user": cast["supervisor"],
@@ -451,7 +457,7 @@ def test_page_text_field(world: dict[str, Any], name: str, field_name: str) -> N
                 assert escape(received) in page  # everything typed is on the page again
             elif name in ("calls:draft", "training_records:authoring.post"):
                 assert escape(message) in page
-            elif name.startswith(("guidance:", "lookback:", "notices:")):
+            elif name.startswith(("guidance:", "lookback:", "notices:", "compliance:")):
                 # Said on the page the form is on (shown again as typed), or in the banner after a redirect.
                 assert escape(message) in page or any(message in text for text in told)
             elif name == "referral_status":

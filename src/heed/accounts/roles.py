@@ -61,6 +61,8 @@ class Action(models.TextChoices):
         "Work the look-back queue (closed calls the guidance in force now reads differently)",
     )
     NOTICES = "notices", "Acknowledge lessons notices, record the force's actions, assign training"
+    COMPLIANCE = "compliance", "See the force's compliance figures and its dip sample"
+    DIP_SAMPLE = "dip_sample", "Draw the monthly dip sample and review the calls drawn"
 
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -80,6 +82,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Safeguarding officers work the queue; a force administrator sees its progress (and starts a look-back).
     Action.LOOKBACK: frozenset({Role.SAFEGUARDING_OFFICER}),
     Action.NOTICES: frozenset({Role.FORCE_ADMIN}),
+    # Supervisors answer for their handlers' work; auditors inspect it. A force administrator manages
+    # accounts, not calls, so sees neither the figures nor the calls behind them.
+    Action.COMPLIANCE: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
+    Action.DIP_SAMPLE: frozenset({Role.SUPERVISOR}),
 }
 
 

@@ -75,6 +75,9 @@ class EventType(models.TextChoices):
     NOTICE_PUBLISHED = "notice.published", "Lessons notice published"
     NOTICE_RESPONDED = "notice.responded", "Lessons notice acknowledged or its actions recorded"
     TRAINING_ASSIGNED = "training.assigned", "Training assigned because of a lessons notice"
+    # Compliance: the monthly dip sample drawn for quality review, and a sampled call's review.
+    DIP_DRAWN = "dip.drawn", "Dip sample drawn for quality review"
+    DIP_REVIEWED = "dip.reviewed", "Dip-sampled call reviewed"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

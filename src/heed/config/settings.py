@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "heed.training",
     "heed.lookback",
     "heed.notices",
+    "heed.compliance",
     "heed.security",
     "heed.web",
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from heed.api.api import api
-from heed.web import account_pages, decision_pages, support_pages
+from heed.web import account_pages, compliance_pages, decision_pages, support_pages
 from heed.web import views as web
 from heed.web.account_urls import mfa_patterns, user_patterns
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("guidance/", include("heed.web.guidance_urls")),
     path("lookback/", include("heed.web.lookback_urls")),
     path("notices/", include("heed.web.notice_urls")),
+    path("compliance/", include("heed.web.compliance_urls")),
+    path("compliance.csv", compliance_pages.dashboard_csv, name="compliance_csv"),
     path("queue", decision_pages.queue, name="queue"),
     path("referrals/", support_pages.referrals, name="referrals"),
     path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),

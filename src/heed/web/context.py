@@ -26,6 +26,7 @@ def heed(request: HttpRequest) -> dict[str, Any]:
         "may_training_author": may(user, Action.TRAINING_AUTHOR),
         "may_guidance": may(user, Action.GUIDANCE),
         "may_lookback": may(user, Action.LOOKBACK) or may(user, Action.GUIDANCE),
+        "may_compliance": may(user, Action.COMPLIANCE),
         "may_national_guidance": may_publish_guidance(user),
         "may_notices": may_publish_guidance(user) or may(user, Action.NOTICES),
         "mfa_pending": getattr(request, "heed_mfa_pending", False),
