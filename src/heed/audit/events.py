@@ -72,6 +72,10 @@ class EventType(models.TextChoices):
     LOOKBACK_STARTED = "lookback.started", "Look-back at closed calls started"
     LOOKBACK_FINISHED = "lookback.finished", "Look-back at closed calls finished"
     LOOKBACK_RECORDED = "lookback.recorded", "What was done about a look-back finding recorded"
+    # National statistics: a force's export goes into its chain; an import (or its refusal), the national's.
+    STATS_EXPORTED = "stats.exported", "Force statistics file exported"
+    STATS_IMPORTED = "stats.imported", "Force statistics file imported"
+    STATS_REFUSED = "stats.refused", "Force statistics file refused"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

@@ -21,6 +21,7 @@ urlpatterns = [
     path("training/", include("heed.web.training_record_urls")),
     path("guidance/", include("heed.web.guidance_urls")),
     path("lookback/", include("heed.web.lookback_urls")),
+    path("stats/", include("heed.web.stats_urls")),
     path("queue", decision_pages.queue, name="queue"),
     path("referrals/", support_pages.referrals, name="referrals"),
     path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),
