@@ -129,6 +129,8 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     "lookback:item.post": lookback_forms.RecordForm,
     # A file upload only (the pack file, checked by its signature).
     "guidance:install": None,
+    # A file upload only (a force's statistics file, checked by its signature and its allow-list).
+    "stats:upload": None,
 }
 
 
