@@ -252,6 +252,9 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
         ADMINS,
         302,
     ),
+    # National statistics: the national owner alone (the figures of every force, and importing them).
+    ("stats:national", "get", "/stats/", None, OWNER, 200),
+    ("stats:upload", "post", "/stats/import", None, OWNER, 302),
     # Forces: the national administrator.
     ("forces", "get", "/forces/", None, NATIONAL, 200),
     ("forces.post", "post", "/forces/", {"code": "NEW", "name": "New force (SYNTHETIC)"}, NATIONAL, 302),

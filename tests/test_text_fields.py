@@ -137,6 +137,8 @@ PAGE_FORMS: dict[str, type[forms.Form] | None] = {
     "notices:assign": notice_forms.AssignForm,
     # A file upload only (the pack file, checked by its signature).
     "guidance:install": None,
+    # A file upload only (a force's statistics file, checked by its signature and its allow-list).
+    "stats:upload": None,
 }
 
 

@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from heed.commands import CommandError, assess, audit, check, forces, guidance, records, train, web
+from heed.commands import CommandError, assess, audit, check, forces, guidance, records, stats, train, web
 
 # Each module registers its own sub-commands; the list is the only place that knows them all. (The modules
 # import only the standard library and heed's pure packages at load time, so ``heed assess`` starts fast.)
-COMMAND_MODULES = (assess, records, check, web, audit, forces, train, guidance)
+COMMAND_MODULES = (assess, records, check, web, audit, forces, train, guidance, stats)
 
 
 def build_parser() -> argparse.ArgumentParser:

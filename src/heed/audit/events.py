@@ -78,6 +78,10 @@ class EventType(models.TextChoices):
     # Compliance: the monthly dip sample drawn for quality review, and a sampled call's review.
     DIP_DRAWN = "dip.drawn", "Dip sample drawn for quality review"
     DIP_REVIEWED = "dip.reviewed", "Dip-sampled call reviewed"
+    # National statistics: a force's export goes into its chain; an import (or its refusal), the national's.
+    STATS_EXPORTED = "stats.exported", "Force statistics file exported"
+    STATS_IMPORTED = "stats.imported", "Force statistics file imported"
+    STATS_REFUSED = "stats.refused", "Force statistics file refused"
 
 
 # Reading and signing in: each force's go into its access chain, so a GET never waits for the force's writes

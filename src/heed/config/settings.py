@@ -7,7 +7,8 @@ HEED_LOCKOUT_MINUTES, HEED_TEST_DATABASE_NAME, HEED_GUIDANCE (read by heed.risk)
 HEED_DB_CONNECTIONS (the production server's size and its database connection budget); the security block's
 HEED_SESSION_ABSOLUTE_HOURS, HEED_HSTS_SECONDS, HEED_HSTS_PRELOAD, HEED_SSL_REDIRECT, HEED_PROXY_SSL_HEADER,
 HEED_PROXY_COUNT and HEED_TOKEN_DAYS (see the README's "Running behind a proxy"); HEED_OIDC_* (optional
-single sign-on: ``heed.config.oidc``); HEED_GUIDANCE_KEYS and HEED_LOOKBACK_MONTHS (national guidance).
+single sign-on: ``heed.config.oidc``); HEED_GUIDANCE_KEYS and HEED_LOOKBACK_MONTHS (national guidance);
+HEED_STATS_KEYS (forces' statistics files).
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ try:
     # National guidance: the file of trusted public keys a pack must be signed by (none: nothing can be
     # imported), and how far back the look-back reads closed calls after an adoption.
     HEED_GUIDANCE_KEYS = _env.text("HEED_GUIDANCE_KEYS", "")
+    # The forces' public keys their statistics files are signed with (the national owner's install).
+    HEED_STATS_KEYS = _env.text("HEED_STATS_KEYS", "")
     HEED_LOOKBACK_MONTHS = _env.integer("HEED_LOOKBACK_MONTHS", 12, minimum=1, maximum=120)
     _production = HEED_ENV == "production"
     _hsts_seconds = _env.integer(
@@ -112,6 +115,7 @@ INSTALLED_APPS = [
     "heed.lookback",
     "heed.notices",
     "heed.compliance",
+    "heed.stats",
     "heed.security",
     "heed.web",
 ]

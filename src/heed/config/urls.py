@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/", include("heed.web.notice_urls")),
     path("compliance/", include("heed.web.compliance_urls")),
     path("compliance.csv", compliance_pages.dashboard_csv, name="compliance_csv"),
+    path("stats/", include("heed.web.stats_urls")),
     path("queue", decision_pages.queue, name="queue"),
     path("referrals/", support_pages.referrals, name="referrals"),
     path("referrals/<int:referral_id>/status", support_pages.referral_status, name="referral_status"),

@@ -207,14 +207,46 @@ def _write(manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def sign_document(document: Mapping[str, Any], private: Ed25519PrivateKey) -> dict[str, Any]:
+    """``document`` (a JSON object with a ``signatures`` list, or none yet) with a signature by ``private``
+    over its canonical JSON added (a key signs once). Shared by pack manifests and statistics files."""
+    kid = key_id(private.public_key())
+    signatures = [s for s in document.get("signatures", []) if s.get("key_id") != kid]
+    signature = base64.b64encode(private.sign(canonical(document))).decode("ascii")
+    return {**document, "signatures": [*signatures, {"key_id": kid, "signature": signature}]}
+
+
+def verified_signers(document: Mapping[str, Any], trusted: Mapping[str, Ed25519PublicKey]) -> list[str]:
+    """The trusted keys whose signatures on ``document`` verify; PackFileRefused (one line) when it is
+    unsigned, when a trusted key's signature does not match (tampered), or when no trusted key signed it."""
+    signatures = document.get("signatures") or []
+    if not isinstance(signatures, list) or not signatures:
+        raise PackFileRefused("unsigned: no signature on it")
+    payload = canonical(document)
+    valid_by: list[str] = []
+    for s in signatures:
+        if not isinstance(s, dict):
+            raise PackFileRefused("its signatures cannot be read")
+        key = trusted.get(str(s.get("key_id")))
+        if key is None:
+            continue
+        try:
+            key.verify(base64.b64decode(str(s.get("signature", ""))), payload)
+        except (InvalidSignature, ValueError):
+            raise PackFileRefused(
+                f"tampered: the signature by key {s.get('key_id')} does not match"
+            ) from None
+        valid_by.append(str(s["key_id"]))
+    if not valid_by:
+        ids = ", ".join(str(s.get("key_id")) for s in signatures)
+        raise PackFileRefused(f"signed by a key that is not trusted here ({ids})")
+    return valid_by
+
+
 def sign(data: bytes, private: Ed25519PrivateKey) -> bytes:
     """``data`` (a pack file) with a signature by ``private`` added (a key signs once)."""
     pack = read(data)
-    kid = key_id(private.public_key())
-    signatures = [s for s in pack.manifest.get("signatures", []) if s.get("key_id") != kid]
-    signature = base64.b64encode(private.sign(canonical(pack.manifest))).decode("ascii")
-    manifest = {**pack.manifest, "signatures": [*signatures, {"key_id": kid, "signature": signature}]}
-    return _write(manifest, pack.files)
+    return _write(sign_document(pack.manifest, private), pack.files)
 
 
 # ------------------------------------------------------------------------------------------ read and verify
@@ -293,25 +325,7 @@ def verify(
     for path, data_ in pack.files.items():
         if hashlib.sha256(data_).hexdigest() != listed[path]:
             raise PackFileRefused(f"tampered: {path} is not the file that was signed")
-    signatures = m.get("signatures") or []
-    if not signatures:
-        raise PackFileRefused("unsigned: no signature on it")
-    payload = canonical(m)
-    valid_by: list[str] = []
-    for s in signatures:
-        key = trusted.get(str(s.get("key_id")))
-        if key is None:
-            continue
-        try:
-            key.verify(base64.b64decode(str(s.get("signature", ""))), payload)
-        except (InvalidSignature, ValueError):
-            raise PackFileRefused(
-                f"tampered: the signature by key {s.get('key_id')} does not match"
-            ) from None
-        valid_by.append(str(s["key_id"]))
-    if not valid_by:
-        ids = ", ".join(str(s.get("key_id")) for s in signatures)
-        raise PackFileRefused(f"signed by a key that is not trusted here ({ids})")
+    verified_signers(m, trusted)
     today = today or datetime.now(UTC).date()
     try:
         start, end = date.fromisoformat(str(m["not_before"])), date.fromisoformat(str(m["expires"]))

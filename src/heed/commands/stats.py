@@ -1,0 +1,111 @@
+"""``heed stats keygen|export|import``: a force's anonymised monthly figures, signed (export), and the
+national owner's import of them (verified against HEED_STATS_KEYS). Thin: parse, call one service, print;
+each refusal is one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from heed.commands import CommandError
+
+
+def register(subparsers: Any) -> None:
+    stats = subparsers.add_parser(
+        "stats", help="anonymised national statistics: a force's signed monthly figures"
+    )
+    act = stats.add_subparsers(dest="stats_command", metavar="ACTION")
+    act.required = True
+    keygen = act.add_parser(
+        "keygen", help="a new Ed25519 key pair for signing: DIR/private.pem, DIR/public.pem"
+    )
+    keygen.add_argument("--out", required=True, type=Path, metavar="DIR")
+    keygen.set_defaults(func=_keygen)
+    export = act.add_parser("export", help="a force's figures for a month, small numbers suppressed, signed")
+    export.add_argument("--period", required=True, type=_period, metavar="YYYY-MM")
+    export.add_argument("--force", required=True, metavar="CODE")
+    export.add_argument("--key", required=True, type=Path, metavar="PRIVATE.pem")
+    export.add_argument("-o", "--out", required=True, type=Path, metavar="FILE")
+    export.set_defaults(func=_export)
+    imp = act.add_parser("import", help="verify a force's statistics file and keep it (the national owner)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--keys", type=Path, metavar="TRUSTED.pem", help="the forces' public keys (HEED_STATS_KEYS)"
+    )
+    imp.set_defaults(func=_import)
+
+
+def _period(text: str) -> str:
+    if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (YYYY-MM)")
+    return text
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from heed.guidance import packfile as pf
+
+    try:
+        kid = pf.keygen(args.out)
+    except pf.PackFileRefused as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"key {kid}: {args.out / 'private.pem'} (keep it secret), "
+        f"{args.out / 'public.pem'} (for the national owner)"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from heed.commands.guidance_db import _force, _label, _setup
+    from heed.guidance import packfile as pf
+
+    if args.out.exists():
+        raise CommandError(f"{args.out} exists already: choose another file")
+    try:
+        private = pf.load_private_key(args.key)
+    except pf.PackFileRefused as exc:
+        raise CommandError(str(exc)) from None
+    rid = _setup("stats-export")
+    from heed.audit.context import request_context
+    from heed.stats.services import stats_export
+
+    force = _force(args.force)
+    with request_context(rid):
+        data = stats_export(force=force, period=args.period, private=private, actor_label=_label())
+    args.out.write_bytes(data)
+    print(f"wrote {args.out}: {force.code} {args.period}, signed by key {pf.key_id(private.public_key())}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from heed.commands.guidance_db import _label, _setup
+    from heed.guidance import packfile as pf
+
+    keys_path = args.keys or (
+        Path(os.environ["HEED_STATS_KEYS"]) if os.environ.get("HEED_STATS_KEYS") else None
+    )
+    if keys_path is None:
+        raise CommandError(
+            "no trusted keys: set HEED_STATS_KEYS to a file of the forces' public keys, or --keys"
+        )
+    try:
+        data = args.file.read_bytes()
+        trusted = pf.load_trusted_keys(keys_path)
+    except OSError as exc:
+        raise CommandError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
+    except pf.PackFileRefused as exc:
+        raise CommandError(str(exc)) from None
+    rid = _setup("stats-import")
+    from heed.audit.context import request_context
+    from heed.stats.services import StatsRefused, stats_import
+
+    try:
+        with request_context(rid):
+            row = stats_import(data=data, trusted=trusted, actor=None, actor_label=_label())
+    except StatsRefused as exc:
+        raise CommandError(f"{args.file}: {exc}") from None
+    print(f"imported {row.force_code} {row.period} (signed by {', '.join(row.signed_by)})")
+    return 0
