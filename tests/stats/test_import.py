@@ -40,7 +40,7 @@ def doc(force: str = "TST", period: str = "2026-11", *, hour: int = 2, **counts:
             "platform": platforms,
             "indicator": {"gifts": 9, "secrecy": 11},
         },
-        compliance={"checks_before_close": {"all_done": 9, "not_all_done": 1}},
+        compliance={"checks_before_close": {"yes": 9, "no": 1}},
     )
 
 

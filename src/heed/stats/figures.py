@@ -1,7 +1,7 @@
 """A force's raw figures for one month, counted from its live calls (never a training call): the calls
 opened in the month, by indicator, grade, response, outcome (as it stands), platform and the child's age
-band, and a few compliance figures. Only counts leave here; every label is mapped into its table's fixed
-vocabulary (``heed.stats.fileformat``), so nothing typed on a call can become a label."""
+band, and the compliance dashboard's figures. Only counts leave here; every label is mapped into its
+table's fixed vocabulary (``heed.stats.fileformat``), so nothing typed on a call can become a label."""
 
 from __future__ import annotations
 
@@ -11,26 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heed.accounts.models import Force
-from heed.audit.events import EventType
-from heed.audit.models import AuditEvent
 from heed.calls.models import (
-    ActionStatus,
     Call,
     CallStatus,
     ClosureRequest,
     IdentifierCheck,
     IdentifierSighting,
-    RequiredAction,
     ReviewDecision,
 )
 from heed.calls.workflow import OUTCOMES
+from heed.compliance.figures import dashboard, month_period
 from heed.packstore import selectors as ps
 from heed.risk.pack import RESPONSES
 from heed.stats import fileformat as ff
-from heed.support.models import AdviceRecord
-
-CHECK_ACTIONS = ("person_check", "identifier_check")
-ADVICE_ACTION = "specialist_advice"
 
 
 @dataclass
@@ -104,10 +97,6 @@ def force_figures(force: Force, period: str) -> Figures:
     reviews: dict[int, list[ReviewDecision]] = {}
     for d in ReviewDecision.objects.filter(call_id__in=ids, decision=ReviewDecision.Decision.APPROVE):
         reviews.setdefault(d.call_id, []).append(d)
-    actions: dict[int, list[RequiredAction]] = {}
-    for a in RequiredAction.objects.filter(call_id__in=ids, code__in=(*CHECK_ACTIONS, ADVICE_ACTION)):
-        actions.setdefault(a.call_id, []).append(a)
-    advised = set(AdviceRecord.objects.filter(call_id__in=ids).values_list("call_id", flat=True))
     seen_on: dict[int, set[str]] = {}
     for model in (IdentifierSighting, IdentifierCheck):
         for call_id, platform in (
@@ -121,11 +110,6 @@ def force_figures(force: Force, period: str) -> Figures:
     for name in ("grade", "response", "outcome", "age_band"):
         for label in ff.vocabulary(ff.TABLES[name]):
             t[name][label] = 0
-    c = f.compliance = {name: Counter() for name in ff.COMPLIANCE}
-    for label in ("all_done", "not_all_done"):
-        c["checks_before_close"][label] = 0
-    for label in ("recorded", "not_recorded"):
-        c["advice_where_needed"][label] = 0
     for call in calls:
         if call.pack_version:
             f.packs.add(call.pack_version)
@@ -146,25 +130,30 @@ def force_figures(force: Force, period: str) -> Figures:
         for platform in seen_on.get(call.pk, ()):
             t["platform"][platform] += 1
         t["age_band"][age_band(call.child_age)] += 1
-        if closed_at is None:
-            continue
-        mine = {a.code: a for a in actions.get(call.pk, [])}
-        checks = [mine[code] for code in CHECK_ACTIONS if code in mine]
-        if checks:
-            done = all(
-                a.status == ActionStatus.DONE and a.done_at is not None and a.done_at <= closed_at
-                for a in checks
-            )
-            c["checks_before_close"]["all_done" if done else "not_all_done"] += 1
-        if ADVICE_ACTION in mine:
-            c["advice_where_needed"]["recorded" if call.pk in advised else "not_recorded"] += 1
-    refusals = AuditEvent.objects.filter(event_type=EventType.CLOSURE_REFUSED, call_id__in=ids).values_list(
-        "after", flat=True
-    )
-    for after in refusals:
-        reason = str((after or {}).get("reason", "")) if isinstance(after, dict) else ""
-        c["closure_refusals"][reason if ff.CODE.fullmatch(reason) else ff.OTHER] += 1
+    f.compliance = compliance_counts(force, period)
     return f
+
+
+def compliance_counts(force: Force, period: str) -> dict[str, Counter[str]]:
+    """The compliance dashboard's own figures for the month (``heed.compliance.figures``: one definition of
+    each, shown to the force and sent to the nation), as counts: each figure "yes" (the calls it counts) and
+    "no" (the rest of its base), and the close requests refused by what was outstanding."""
+    start, _ = month_bounds(period)
+    d = dashboard(force, month_period(start.date()))
+    figs = d.force_figures.figures
+    calls = figs["calls"].count
+    out: dict[str, Counter[str]] = {}
+    for name in ff.COMPLIANCE_FIGURES:
+        fig = figs[name]
+        base = fig.total if fig.total is not None else calls
+        out[name] = Counter({"yes": fig.count, "no": max(base - fig.count, 0)})
+    out["closure_refusals"] = Counter(
+        {
+            code if ff.CODE.fullmatch(code) else ff.OTHER: n
+            for code, n in d.force_figures.refused_outstanding.items()
+        }
+    )
+    return out
 
 
 def document(force: Force, period: str, *, now: dt.datetime) -> dict[str, Any]:

@@ -10,7 +10,7 @@ The file is one JSON object::
      "calls": 37,
      "tables": {"grade": {"cells": {"high": 9, "medium": "<5", ...}, "total": 37}, ...},
      "compliance": {"checks_before_close":
-                    {"cells": {"all_done": 12, "not_all_done": "*"}, "total": 14}, ...},
+                    {"cells": {"yes": 12, "no": "*"}, "total": 14}, ...},
      "signatures": [{"key_id": "...", "signature": "..."}]}
 
 Every count is 0, 5 or more, ``"<5"`` (1 to 4) or ``"*"`` (withheld so a small number cannot be worked out).
@@ -76,10 +76,25 @@ TABLES: dict[str, frozenset[str] | re.Pattern[str]] = {
 # Tables whose total is the number of calls (every call in exactly one cell): their totals and ``calls`` are
 # one number, published alike or withheld alike.
 CALL_TABLES = ("grade", "response", "outcome", "age_band")
+# The compliance dashboard's figures (heed.compliance.figures, where each is defined), each as the calls it
+# counts ("yes") and the rest of its base ("no"); and close requests refused, by the action outstanding.
+COMPLIANCE_FIGURES = (
+    "needed_checks",
+    "checks_before_close",
+    "advice_recorded",
+    "closed_outstanding",
+    "closure_refused",
+    "risk_lowered",
+    "referrals_overdue",
+    "nfa_two_supervisors",
+    "nfa_one_supervisor",
+    "returned",
+    "lookback",
+    "lookback_open",
+)
 COMPLIANCE: dict[str, frozenset[str] | re.Pattern[str]] = {
-    "checks_before_close": _fixed("all_done", "not_all_done"),
-    "advice_where_needed": _fixed("recorded", "not_recorded"),
-    "closure_refusals": CODE,  # by the refusal's reason code
+    **{name: _fixed("yes", "no") for name in COMPLIANCE_FIGURES},
+    "closure_refusals": CODE,  # by the action that was outstanding
 }
 _FORCE = re.compile(r"[A-Z0-9]{2,10}")
 _PERIOD = re.compile(r"20\d\d-(0[1-9]|1[0-2])")
