@@ -6,13 +6,12 @@ guidance_db. Each exits non-zero with a one-line reason on refusal."""
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError, django_setup, guidance_db
+from heed.commands import CommandError, django_setup, guidance_db, trusted_keys
 from heed.guidance import packfile as pf
 from heed.risk import load_pack
 from heed.risk.errors import PackError
@@ -122,15 +121,9 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    keys_path = args.keys or (
-        Path(os.environ["HEED_GUIDANCE_KEYS"]) if os.environ.get("HEED_GUIDANCE_KEYS") else None
-    )
-    if keys_path is None:
-        raise CommandError(
-            "no trusted keys: set HEED_GUIDANCE_KEYS to a file of trusted public keys, or --keys"
-        )
+    trusted = trusted_keys(args.keys, "HEED_GUIDANCE_KEYS", "trusted")
     try:
-        pack = pf.verify(_read(args.file), pf.load_trusted_keys(keys_path), installed_version=args.installed)
+        pack = pf.verify(_read(args.file), trusted, installed_version=args.installed)
         _check_loads(pack)
     except pf.PackFileRefused as exc:
         raise CommandError(f"{args.file}: refused: {exc}") from None

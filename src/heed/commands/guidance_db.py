@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError, database_ready, django_setup
-
-
-def _label() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"command line ({who})"
+from heed.commands import CommandError, command_actor, database_job, force_by_code, trusted_keys
 
 
 def register(act: Any) -> None:
@@ -83,44 +73,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _setup(job: str) -> str:
-    rid = django_setup(job)
-    database_ready()
-    return rid
-
-
-def _force(code: str) -> Any:
-    from heed.accounts.models import Force
-
-    force = Force.objects.filter(code=code.strip().upper()).first()
-    if force is None:
-        raise CommandError(f"no force with code {code!r}")
-    return force
-
-
 def _import(args: argparse.Namespace) -> int:
-    rid = _setup("guidance-import")
+    rid = database_job("guidance-import")
     from heed.audit.context import request_context
-    from heed.guidance import packfile as pf
     from heed.packstore.services import GuidanceRefused, install_pack
 
-    keys_path = args.keys or (
-        Path(os.environ["HEED_GUIDANCE_KEYS"]) if os.environ.get("HEED_GUIDANCE_KEYS") else None
-    )
-    if keys_path is None:
-        raise CommandError(
-            "no trusted keys: set HEED_GUIDANCE_KEYS to a file of trusted public keys, or --keys"
-        )
+    trusted = trusted_keys(args.keys, "HEED_GUIDANCE_KEYS", "trusted")
     try:
         data = args.file.read_bytes()
-        trusted = pf.load_trusted_keys(keys_path)
     except OSError as exc:
         raise CommandError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
-    except pf.PackFileRefused as exc:
-        raise CommandError(str(exc)) from None
     try:
         with request_context(rid):
-            row = install_pack(data=data, trusted=trusted, actor=None, actor_label=_label())
+            row = install_pack(data=data, trusted=trusted, actor=None, actor_label=command_actor())
     except GuidanceRefused as exc:
         raise CommandError(f"{args.file}: {exc}; the guidance in force is unchanged") from None
     print(
@@ -131,7 +96,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    _setup("guidance-status")
+    database_job("guidance-status")
     from heed.accounts.models import Force
     from heed.packstore.selectors import in_force, installed_versions, shipped_version
     from heed.packstore.services import shipped_pack
@@ -162,7 +127,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    _setup("guidance-show")
+    database_job("guidance-show")
     from heed.guidance import packfile as pf
     from heed.packstore.selectors import GuidanceUnavailable, kept_version, national_dir, shipped_version
     from heed.packstore.services import shipped_pack
@@ -228,15 +193,20 @@ def _progress(quiet: bool) -> Any:
 
 
 def _shadow(args: argparse.Namespace) -> int:
-    rid = _setup("guidance-shadow")
+    rid = database_job("guidance-shadow")
     from heed.audit.context import request_context
     from heed.lookback.services import LookBackError, run_to_end, shadow_start
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     try:
         with request_context(rid):
             run = shadow_start(
-                actor=None, force=force, version=args.version, days=args.days, actor_label=_label(), run=False
+                actor=None,
+                force=force,
+                version=args.version,
+                days=args.days,
+                actor_label=command_actor(),
+                run=False,
             )
             run_to_end("shadow", run.pk, _progress(False))
     except LookBackError as exc:
@@ -266,11 +236,11 @@ def _shadow(args: argparse.Namespace) -> int:
 
 
 def _adopt(args: argparse.Namespace) -> int:
-    rid = _setup("guidance-adopt")
+    rid = database_job("guidance-adopt")
     from heed.audit.context import request_context
     from heed.lookback.services import LookBackError, adopt, run_to_end
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     try:
         with request_context(rid):
             adoption = adopt(
@@ -279,7 +249,7 @@ def _adopt(args: argparse.Namespace) -> int:
                 version=args.version,
                 rationale=args.rationale,
                 shadow_run_id=args.shadow_run,
-                actor_label=_label(),
+                actor_label=command_actor(),
                 lookback=False,
             )
     except LookBackError as exc:
@@ -294,7 +264,7 @@ def _adopt(args: argparse.Namespace) -> int:
                 force=force,
                 since=lookback_since(),
                 adoption=adoption,
-                actor_label=_label(),
+                actor_label=command_actor(),
                 run=False,
             )
             run_to_end("lookback", run.pk, _progress(False))
@@ -305,12 +275,12 @@ def _adopt(args: argparse.Namespace) -> int:
 
 
 def _local_sign(args: argparse.Namespace) -> int:
-    rid = _setup("guidance-local")
+    rid = database_job("guidance-local")
     from heed.audit.context import request_context
     from heed.packstore.selectors import OVERLAY_FILES
     from heed.packstore.services import GuidanceRefused, overlay_sign
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     if not args.directory.is_dir():
         raise CommandError(f"{args.directory}: not a directory")
     files = {}
@@ -323,7 +293,7 @@ def _local_sign(args: argparse.Namespace) -> int:
     try:
         with request_context(rid):
             o = overlay_sign(
-                force=force, files=files, statement=args.statement, actor=None, actor_label=_label()
+                force=force, files=files, statement=args.statement, actor=None, actor_label=command_actor()
             )
     except GuidanceRefused as exc:
         raise CommandError(f"refused: {exc}; the guidance in force is unchanged") from None
@@ -332,11 +302,11 @@ def _local_sign(args: argparse.Namespace) -> int:
 
 
 def _local_clear(args: argparse.Namespace) -> int:
-    rid = _setup("guidance-local")
+    rid = database_job("guidance-local")
     from heed.audit.context import request_context
     from heed.packstore.services import GuidanceRefused, overlay_clear
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     try:
         with request_context(rid):
             o = overlay_clear(
@@ -345,7 +315,7 @@ def _local_clear(args: argparse.Namespace) -> int:
                 section=args.section,
                 code=args.code,
                 actor=None,
-                actor_label=_label(),
+                actor_label=command_actor(),
             )
     except GuidanceRefused as exc:
         raise CommandError(f"refused: {exc}") from None
@@ -357,18 +327,18 @@ def _local_clear(args: argparse.Namespace) -> int:
 
 
 def _rescreen(args: argparse.Namespace) -> int:
-    rid = _setup("rescreen")
+    rid = database_job("rescreen")
     from django.utils import timezone
 
     from heed.audit.context import request_context
     from heed.lookback.services import lookback_start, run_to_end
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     since = dt.datetime.combine(args.since, dt.time.min, tzinfo=dt.UTC)
     if since > timezone.now():
         raise CommandError(f"--since {args.since} is in the future")
     with request_context(rid):
-        run = lookback_start(actor=None, force=force, since=since, actor_label=_label(), run=False)
+        run = lookback_start(actor=None, force=force, since=since, actor_label=command_actor(), run=False)
         resumed = run.done > 0
         if resumed:
             print(f"resuming look-back {run.pk} after {run.done:,} calls", file=sys.stderr)

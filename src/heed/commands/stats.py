@@ -5,12 +5,11 @@ each refusal is one line and a non-zero exit."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError
+from heed.commands import CommandError, command_actor, database_job, force_by_code, trusted_keys
 
 
 def register(subparsers: Any) -> None:
@@ -59,7 +58,6 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from heed.commands.guidance_db import _force, _label, _setup
     from heed.guidance import packfile as pf
 
     if args.out.exists():
@@ -68,43 +66,31 @@ def _export(args: argparse.Namespace) -> int:
         private = pf.load_private_key(args.key)
     except pf.PackFileRefused as exc:
         raise CommandError(str(exc)) from None
-    rid = _setup("stats-export")
+    rid = database_job("stats-export")
     from heed.audit.context import request_context
     from heed.stats.services import stats_export
 
-    force = _force(args.force)
+    force = force_by_code(args.force)
     with request_context(rid):
-        data = stats_export(force=force, period=args.period, private=private, actor_label=_label())
+        data = stats_export(force=force, period=args.period, private=private, actor_label=command_actor())
     args.out.write_bytes(data)
     print(f"wrote {args.out}: {force.code} {args.period}, signed by key {pf.key_id(private.public_key())}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from heed.commands.guidance_db import _label, _setup
-    from heed.guidance import packfile as pf
-
-    keys_path = args.keys or (
-        Path(os.environ["HEED_STATS_KEYS"]) if os.environ.get("HEED_STATS_KEYS") else None
-    )
-    if keys_path is None:
-        raise CommandError(
-            "no trusted keys: set HEED_STATS_KEYS to a file of the forces' public keys, or --keys"
-        )
+    trusted = trusted_keys(args.keys, "HEED_STATS_KEYS", "the forces'")
     try:
         data = args.file.read_bytes()
-        trusted = pf.load_trusted_keys(keys_path)
     except OSError as exc:
         raise CommandError(f"{exc.filename}: cannot be read ({exc.strerror})") from None
-    except pf.PackFileRefused as exc:
-        raise CommandError(str(exc)) from None
-    rid = _setup("stats-import")
+    rid = database_job("stats-import")
     from heed.audit.context import request_context
     from heed.stats.services import StatsRefused, stats_import
 
     try:
         with request_context(rid):
-            row = stats_import(data=data, trusted=trusted, actor=None, actor_label=_label())
+            row = stats_import(data=data, trusted=trusted, actor=None, actor_label=command_actor())
     except StatsRefused as exc:
         raise CommandError(f"{args.file}: {exc}") from None
     print(f"imported {row.force_code} {row.period} (signed by {', '.join(row.signed_by)})")
