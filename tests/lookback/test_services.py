@@ -290,3 +290,24 @@ def test_signing_other_local_additions_does_not_queue_a_dealt_with_call_again(
     lb.run_to_end("lookback", again.pk)
     again.refresh_from_db()
     assert (again.done, again.found) == (1, 0) and LookBackItem.objects.count() == 1
+
+
+def test_a_call_whose_log_grew_past_the_engine_s_limit_is_still_read_not_refused(
+    make_call: Any, cast: dict[str, Any]
+) -> None:
+    """SYNTHETIC: a long call typed word for word, entry after entry (each under the entry limit)."""
+    from heed.calls.models import NoteEntry
+
+    call = make_call(SECRECY_NARRATIVE, child_age=13)
+    long_entry = "SYNTHETIC. Mum went through the messages one by one and read them out. " * 650  # ~47k chars
+    rows = [
+        NoteEntry(call=call, entry_no=n, text=long_entry, author=cast["handler"], created_at=call.created_at)
+        for n in range(2, 25)
+    ]
+    NoteEntry.objects.bulk_create(rows)  # past 1 MB in all, without reading it 23 times on the way
+    call.refresh_from_db()
+    services.note_add(
+        actor=cast["handler"], call=call, text="SYNTHETIC: he has asked her to meet him tonight."
+    )
+    call.refresh_from_db()
+    assert "secrecy" in [i["code"] for i in call.assessment["indicators"]]  # the start is still read

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heed.risk import GuidancePack, assess
-from heed.risk.engine import MAX_TEXT_BYTES
+from heed.risk.engine import readable_part
 from heed.risk.grading import RISK_ORDER, caller_audience, known_answers
 
 # What the look-back looks for beyond a higher grade: a check, advice or referral the pack would now require
@@ -158,7 +158,7 @@ def read_call(record: CallRecord, pack: GuidancePack) -> Reading | None:
     text = record.text if record.text.strip() else ("." if record.answers else "")
     if not text:
         return None
-    text = _readable(text)
+    text = readable_part(text)
     result = assess(text, known_answers(record.answers, pack), pack=pack, child_age=record.child_age)
     required = list(result.required_actions)
     # Advice is required where the pack marks an agency required for this caller (as the live call does).
@@ -212,17 +212,6 @@ def compare(record: CallRecord, in_force: GuidancePack, candidate: GuidancePack)
     ):
         return None
     return change
-
-
-def _readable(text: str) -> str:
-    """The text as far as the engine reads it: a call's log longer than the engine's limit (many long entries)
-    is read up to the last whole entry within it, rather than stopping a look-back of thousands of calls."""
-    data = text.encode("utf-8", errors="surrogatepass")
-    if len(data) <= MAX_TEXT_BYTES:
-        return text
-    head = data[:MAX_TEXT_BYTES].decode("utf-8", errors="ignore")
-    cut = head.rfind("\n\n")
-    return head[:cut] if cut > 0 else head
 
 
 def _rank(risk: str) -> int:

@@ -117,6 +117,18 @@ class Assessment:
         }
 
 
+def readable_part(text: str) -> str:
+    """As much of ``text`` as the engine reads: all of it up to MAX_TEXT_BYTES; past that, up to the last
+    blank line (a call log's entry break) within the limit, so a call whose log grew past the limit is read,
+    not refused. A prefix: evidence offsets still index the whole text."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    if len(data) <= MAX_TEXT_BYTES:
+        return text
+    head = data[:MAX_TEXT_BYTES].decode("utf-8", errors="ignore")
+    cut = head.rfind("\n\n")
+    return head[:cut] if cut > 0 else head
+
+
 def check_text(text: object) -> str:
     """Return ``text`` if the engine can use it, else raise InputError saying what is wrong."""
     if not isinstance(text, str):

@@ -27,6 +27,7 @@ from heed.calls.services.base import (
     touch,
 )
 from heed.risk import Assessment, GuidancePack, InputError, assess
+from heed.risk.engine import readable_part
 from heed.risk.grading import caller_audience, effective_risk, known_answers, regrade
 
 
@@ -64,6 +65,7 @@ def live_assessment(
     """What the engine says of the log plus the unsent draft (not stored), and the segments it read: for the
     live panel, on every pause in typing."""
     text, segments = call_text(call, draft, history)
+    text = readable_part(text)
     if not text.strip():
         return None, segments
     try:
@@ -83,6 +85,7 @@ def read_log(call: Call, adding: str = "") -> Assessment | None:
     as the log's last entry), or None when there is nothing to read. Writes nothing: a service runs it before
     its first audit event, so the force's audit chain is not held while the engine reads."""
     text, _ = call_text(call, adding)
+    text = readable_part(text)  # a log grown past the engine's limit is read up to it, never refused
     pack = guidance(call)
     # The child's age on the call's record counts beside any age in the log (under 13 raises the grade).
     answers = known_answers(call.answers, pack)
