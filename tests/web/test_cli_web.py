@@ -39,7 +39,7 @@ def test_demo_seed_prints_demo_users_and_is_idempotent(var: Path) -> None:
     assert "(0 SYNTHETIC record(s) loaded this time)" in again.stdout
     with sqlite3.connect(var / "heed.sqlite3") as db:
         assert (
-            db.execute("SELECT count(*) FROM accounts_user WHERE username LIKE 'demo.%'").fetchone()[0] == 9
+            db.execute("SELECT count(*) FROM accounts_user WHERE username LIKE 'demo.%'").fetchone()[0] == 10
         )
         assert db.execute("SELECT count(*) FROM calls_call").fetchone()[0] == 1
 
