@@ -178,83 +178,125 @@ def clears_audit(cast: dict[str, Any]) -> Iterator[None]:
             cur.execute(sql)
 
 
+class Records(dict[str, Any]):
+    """The records a path names, each made the first time a path asks for it: most permission tests name
+    one record or none, and making all of them (a shadow run, a dip draw, a notice...) for each of ~1,400
+    tests was most of the suite's time. Paths are filled with
+    ``path.format_map(ids.with_(id=..., rid=...))``, which asks only for the names the path holds."""
+
+    def __init__(self, makers: dict[str, Any], **known: Any) -> None:
+        super().__init__(known)
+        self._makers = makers
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._makers:
+            raise KeyError(key)
+        value = self._makers[key]()
+        self[key] = value
+        return value
+
+    def with_(self, **known: Any) -> Records:
+        """The same records (made once, shared) with these names added for one path."""
+        return Records({k: (lambda k=k: self[k]) for k in self._makers}, **self, **known)
+
+
 @pytest.fixture
-def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
+def ids(cast: dict[str, Any], make_call: Any) -> Records:
     """The records the permission matrix's paths name: {aid} the TST handler's unassisted attempt at the seed
     case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's; {ver} the national
     version shipped, {shid} a finished shadow run of TST's, {lrid} a look-back of TST's and {lid} a finding
     of it (on a TST call, SYNTHETIC); {nid} a national lessons notice; {dsid} a dip-sampled call of TST's
-    handler (last month, closed)."""
+    handler (last month, closed). Each is made only when a path names it."""
     from django.utils import timezone
 
-    from heed.lookback import services as lb
-    from heed.lookback.models import LookBackItem, LookBackRun, RunStatus
     from heed.packstore.selectors import shipped_version
-    from heed.training.models import Certificate
-    from heed.training.scenario import LIBRARY_DIR
-    from heed.training.services import attempt_start, scenario_save
 
-    seed = (LIBRARY_DIR / "seed-case.yaml").read_text(encoding="utf-8")
     admin = cast["admin"]
-    shadow = lb.shadow_start(actor=admin, force=admin.force, version=shipped_version(), days=30, run=False)
-    lb.run_to_end("shadow", shadow.pk)
-    now = timezone.now()
-    look = LookBackRun.objects.create(
-        force=admin.force,
-        stamp=f"national@{shipped_version()}",
-        since=now,
-        status=RunStatus.FINISHED,
-        total=1,
-        done=1,
-        found=1,
-        started_by=admin,
-        started_by_label=admin.username,
-        started_at=now,
-    )
-    finding = LookBackItem.objects.create(
-        run=look,
-        force=admin.force,
-        call=make_call(),
-        stamp=look.stamp,
-        old_risk="standard",
-        new_risk="high",
-        risk_rose=True,
-        missing=["safeguarding_referral"],
-        reasons=["RISK-HIGH-SEXUAL-NONPEER"],
-        found_at=now,
-    )
-    from heed.compliance.figures import add_months, month_start
-    from heed.compliance.services import dip_draw
-    from heed.compliance.synthetic import _older_closed
 
-    last_month = add_months(month_start(timezone.localdate()), -1)
-    _older_closed(
-        cast["handler"],
-        timezone.make_aware(dt.datetime.combine(last_month, dt.time(12))),
-        outcome="advice_given",
-        risk="standard",
-        approvals=[],
-    )
-    (sample,) = dip_draw(actor=cast["supervisor"], month=last_month)
-    from heed.notices.services import notice_publish
+    def shadow() -> int:
+        from heed.lookback import services as lb
 
-    notice = notice_publish(
-        actor=cast["owner"],
-        title="SYNTHETIC lesson",
-        what_happened="SYNTHETIC.",
-        what_must_change="SYNTHETIC.",
-        forces_must="SYNTHETIC.",
-        due=timezone.localdate(),
-    )
-    return {
-        "nid": int(notice.pk),
-        "dsid": int(sample.pk),
-        "ver": shipped_version(),
-        "shid": int(shadow.pk),
-        "lrid": int(look.pk),
-        "lid": int(finding.pk),
-        "aid": int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk),
-        "cid": int(
+        run = lb.shadow_start(actor=admin, force=admin.force, version=shipped_version(), days=30, run=False)
+        lb.run_to_end("shadow", run.pk)
+        return int(run.pk)
+
+    def look() -> int:
+        from heed.lookback.models import LookBackRun, RunStatus
+
+        now = timezone.now()
+        return int(
+            LookBackRun.objects.create(
+                force=admin.force,
+                stamp=f"national@{shipped_version()}",
+                since=now,
+                status=RunStatus.FINISHED,
+                total=1,
+                done=1,
+                found=1,
+                started_by=admin,
+                started_by_label=admin.username,
+                started_at=now,
+            ).pk
+        )
+
+    def finding() -> int:
+        from heed.lookback.models import LookBackItem, LookBackRun
+
+        run = LookBackRun.objects.get(pk=records["lrid"])
+        return int(
+            LookBackItem.objects.create(
+                run=run,
+                force=admin.force,
+                call=make_call(),
+                stamp=run.stamp,
+                old_risk="standard",
+                new_risk="high",
+                risk_rose=True,
+                missing=["safeguarding_referral"],
+                reasons=["RISK-HIGH-SEXUAL-NONPEER"],
+                found_at=run.started_at,
+            ).pk
+        )
+
+    def dip() -> int:
+        from heed.compliance.figures import add_months, month_start
+        from heed.compliance.services import dip_draw
+        from heed.compliance.synthetic import _older_closed
+
+        last_month = add_months(month_start(timezone.localdate()), -1)
+        _older_closed(
+            cast["handler"],
+            timezone.make_aware(dt.datetime.combine(last_month, dt.time(12))),
+            outcome="advice_given",
+            risk="standard",
+            approvals=[],
+        )
+        (sample,) = dip_draw(actor=cast["supervisor"], month=last_month)
+        return int(sample.pk)
+
+    def notice() -> int:
+        from heed.notices.services import notice_publish
+
+        return int(
+            notice_publish(
+                actor=cast["owner"],
+                title="SYNTHETIC lesson",
+                what_happened="SYNTHETIC.",
+                what_must_change="SYNTHETIC.",
+                forces_must="SYNTHETIC.",
+                due=timezone.localdate(),
+            ).pk
+        )
+
+    def attempt() -> int:
+        from heed.training.services import attempt_start
+
+        return int(attempt_start(actor=cast["handler"], scenario="seed-case", mode="unassisted").pk)
+
+    def certificate() -> int:
+        from heed.training.models import Certificate
+
+        return int(
             Certificate.objects.create(
                 user=cast["handler"],
                 curriculum="seed-foundation",
@@ -262,8 +304,26 @@ def ids(cast: dict[str, Any], make_call: Any) -> dict[str, Any]:
                 issued_at=timezone.now(),
                 attempts=[],
             ).pk
-        ),
-        "sid": int(
-            scenario_save(actor=cast["trainer"], text=seed.replace("id: seed-case", "id: tst-own")).pk
-        ),
-    }
+        )
+
+    def scenario() -> int:
+        from heed.training.scenario import LIBRARY_DIR
+        from heed.training.services import scenario_save
+
+        seed = (LIBRARY_DIR / "seed-case.yaml").read_text(encoding="utf-8")
+        return int(scenario_save(actor=cast["trainer"], text=seed.replace("id: seed-case", "id: tst-own")).pk)
+
+    records = Records(
+        {
+            "nid": notice,
+            "dsid": dip,
+            "ver": shipped_version,
+            "shid": shadow,
+            "lrid": look,
+            "lid": finding,
+            "aid": attempt,
+            "cid": certificate,
+            "sid": scenario,
+        }
+    )
+    return records

@@ -385,7 +385,7 @@ def test_pages(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int
     client = Client()
     if persona != "anonymous":
         sign_in(client, cast[persona])
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, **ids), body or {})
+    response = getattr(client, method)(path.format_map(ids.with_(id=call.pk, rid=rid, uid=uid)), body or {})
     if persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login")
     elif persona in allowed:
@@ -422,7 +422,7 @@ def test_every_page_waits_for_the_second_factor(
     second-factor page, and nothing of the page is shown or changed."""
     name, method, path, body, allowed, ok = row
     client = sign_in(Client(), cast[persona], verified=False)
-    response = getattr(client, method)(path.format(id=call.pk, rid=rid, uid=uid, **ids), body or {})
+    response = getattr(client, method)(path.format_map(ids.with_(id=call.pk, rid=rid, uid=uid)), body or {})
     assert response.status_code == 302
     assert response["Location"].startswith("/mfa/verify")
     assert response.content == b""
@@ -436,7 +436,7 @@ def test_api(row: Any, persona: str, cast: dict[str, Any], call: Any, rid: int, 
     if persona != "anonymous":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token_create(user=cast[persona])}"
     client = Client()
-    url = path.format(id=call.pk, rid=rid, **ids)
+    url = path.format_map(ids.with_(id=call.pk, rid=rid))
     if method == "get":
         response = client.get(url, **headers)
     else:

@@ -294,7 +294,7 @@ def world(make_call: Any, cast: dict[str, Any], ids: dict[str, Any]) -> dict[str
         "trainer": cast["trainer"],
         "admin": cast["admin"],
         "safeguarding": cast["safeguarding"],
-        **{k: v for k, v in ids.items() if k in ("shid", "lid", "nid", "dsid")},
+        **{k: ids[k] for k in ("shid", "lid", "nid", "dsid")},
         "id": call.pk,
         "call": call,
         "user": cast["supervisor"],

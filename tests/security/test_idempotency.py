@@ -279,7 +279,7 @@ def test_every_api_post_replays_a_retry(
 ) -> None:
     name, _, path, body, allowed, ok = row
     call = make_call()
-    url = path.format(id=call.pk, rid=referral_id(call), **ids).removeprefix("/api/v1")
+    url = path.format_map(ids.with_(id=call.pk, rid=referral_id(call))).removeprefix("/api/v1")
     token = token_create(user=cast[_persona(allowed)])
     first = _api(token, url, body, f"matrix-{name}")
     again = _api(token, url, body, f"matrix-{name}")
@@ -294,7 +294,7 @@ def test_the_note_and_decision_forms_replay_a_retry(
 ) -> None:
     name, _, path, body, allowed, ok = row
     call = make_call()
-    url = path.format(id=call.pk, rid=referral_id(call), **ids)
+    url = path.format_map(ids.with_(id=call.pk, rid=referral_id(call)))
     client = sign_in(Client(), cast[_persona(allowed)])
     form = {**(body or {}), FIELD: f"matrix-{name}"}
     first = client.post(url, form)

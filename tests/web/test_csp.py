@@ -96,7 +96,7 @@ def test_every_page_has_the_policy_and_no_inline_script(
     client = sign_in(Client(), cast[persona])
     uid = cast["supervisor2"].pk
     pages = [
-        p.format(id=call.pk, rid=rid, uid=uid, **ids)
+        p.format_map(ids.with_(id=call.pk, rid=rid, uid=uid))
         for _, m, p, _, who, _ in PAGES
         if m == "get" and persona in who
     ]
