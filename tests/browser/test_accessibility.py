@@ -137,3 +137,62 @@ def test_the_training_pages_have_no_accessibility_problems(axe_page: Any, server
     with page.expect_navigation():
         page.get_by_role("button", name="Finish and see my score").click()
     assert _violations(page) == []  # the result
+
+
+def test_the_national_guidance_owner_pages_have_no_accessibility_problems(axe_page: Any, server: str) -> None:
+    """The guidance owner's national pages: the versions, a refused notice (error summary linked to its
+    field, what was typed kept), the published notice with each force's standing, and the statistics."""
+    page = axe_page
+    sign_in(page, server, "demo.guidance", landing=r"/$")
+    for path in ("/guidance/national", "/stats/"):
+        page.goto(server + path)
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        assert _violations(page) == [], path
+    page.goto(server + "/notices/")
+    assert _violations(page) == []
+    page.get_by_label("Title").fill("SYNTHETIC lesson: the caller's words")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("alert").first.wait_for()
+    assert page.get_by_label("Title").input_value() == "SYNTHETIC lesson: the caller's words"
+    assert _violations(page) == []
+    page.get_by_label("What happened").fill("SYNTHETIC: a sign in the caller's words was not recognised.")
+    page.get_by_label("What must change").fill("SYNTHETIC: ask the decisive questions on every call.")
+    page.get_by_label("What each force must do").fill("SYNTHETIC: every handler passes seed-case.")
+    page.get_by_label("Due (YYYY-MM-DD)").fill("2027-03-01")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").click()
+    assert "/notices/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
+    assert _violations(page) == []
+
+
+def test_the_force_administrator_guidance_and_notice_pages_have_no_accessibility_problems(
+    axe_page: Any, server: str
+) -> None:
+    page = axe_page
+    sign_in(page, server, "demo.admin", landing=r"/$")
+    for path in ("/guidance/", "/guidance/local", "/notices/"):
+        page.goto(server + path)
+        assert page.get_by_role("heading", level=1).count() == 1, path
+        assert _violations(page) == [], path
+
+
+def test_the_compliance_and_look_back_pages_have_no_accessibility_problems(
+    axe_page: Any, server: str
+) -> None:
+    """The supervisor's dashboard (figures, trend charts with their tables), the calls behind a figure, the
+    dip sample page; the safeguarding officer's look-back queue."""
+    page = axe_page
+    _sign_in(page, server, "demo.supervisor")
+    page.goto(server + "/compliance/")
+    assert page.locator("svg").count() >= 1  # a trend chart is on the page being checked
+    assert _violations(page) == []
+    page.locator("main a[href*='/compliance/calls']").first.click()
+    page.wait_for_url("**/compliance/calls**")
+    assert _violations(page) == []
+    page.goto(server + "/compliance/dip/")
+    assert _violations(page) == []
+    page.context.clear_cookies()
+    sign_in(page, server, "demo.safeguarding", landing=r"/")
+    page.goto(server + "/lookback/")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert _violations(page) == []
