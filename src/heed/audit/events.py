@@ -62,6 +62,10 @@ class EventType(models.TextChoices):
     SCENARIO_SAVED = "scenario.saved", "Training scenario saved"
     SCENARIO_PUBLISHED = "scenario.published", "Training scenario published"
     SCENARIO_WITHDRAWN = "scenario.withdrawn", "Training scenario withdrawn"
+    TRAINING_COHORT_EXPORTED = (
+        "training.cohort_exported",
+        "Training cohort figures downloaded (CSV, staff named)",
+    )
     # National guidance: installing a version is recorded in the installer's chain (the national chain for the
     # national owner); what a force decides about its guidance, in the force's.
     GUIDANCE_INSTALLED = "guidance.installed", "Guidance version installed"
@@ -103,5 +107,6 @@ ACCESS_EVENTS: frozenset[str] = frozenset(
         EventType.MFA_RECOVERY_USED,
         # A download of figures is a read, like viewing a call.
         EventType.COMPLIANCE_EXPORTED,
+        EventType.TRAINING_COHORT_EXPORTED,
     }
 )
