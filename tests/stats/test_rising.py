@@ -107,6 +107,7 @@ def test_the_shipped_rules_are_read_from_the_yaml() -> None:
         ("previous_months: 3\nratio: 1.5\nat_least_more: ten\ntables: []\n", "at_least_more"),
         ("previous_months: 2.5\nratio: 1.5\nat_least_more: 10\ntables: []\n", "whole number"),
         ("previous_months: 3\nratio: 1.5\nat_least_more: 10\n", "tables"),
+        ("previous_months: 3\nratio: 1.5\nat_least_more: 10\ntables: [platfrom]\n", "platfrom"),
         ("- a list\n", "mapping"),
     ],
 )

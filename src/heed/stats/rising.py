@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from heed.stats.fileformat import TABLES
+
 RULES_FILE = Path(__file__).with_name("rising.yaml")
 
 RISING = "rising"
@@ -56,6 +58,9 @@ def load_rules(path: Path = RULES_FILE) -> Rules:
     tables = data.get("tables")
     if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
         raise ValueError(f"{path}: tables must be a list of table names")
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown:
+        raise ValueError(f"{path}: tables: not tables of the statistics file: {', '.join(unknown)}")
     return Rules(
         previous_months=number("previous_months", int, 1),
         ratio=number("ratio", float, 1),
