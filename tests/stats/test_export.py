@@ -4,6 +4,7 @@ its bytes; the figures are the calls' (live calls only); the export is audited."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,9 @@ def test_age_bands(age: int | None, band: str) -> None:
     assert age_band(age) == band
 
 
-def test_the_command_writes_a_signed_file(calls: list[Any], tmp_path: Path, settings: Any) -> None:
+def test_the_command_writes_a_signed_file(
+    calls: list[Any], tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     from heed.cli import main
     from heed.guidance import packfile as pf
 
@@ -207,7 +210,50 @@ def test_the_command_writes_a_signed_file(calls: list[Any], tmp_path: Path, sett
     assert main([*argv, "-o", str(out)]) == 0
     doc, signers = ff.verify(out.read_bytes(), pf.load_trusted_keys(tmp_path / "keys/public.pem"))
     assert signers == [kid] and doc["force"] == "TST"
+    said = capsys.readouterr().out
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert f"wrote {out.resolve()}: TST" in said and digest in said and "no personal data" in said
+    event = AuditEvent.objects.get(event_type="stats.exported")
+    assert event.after["digest"] == digest and event.after["file"] == str(out.resolve())
+    assert event.actor_label.startswith("command line")
     assert main([*argv, "-o", str(out)]) == 2  # never overwrites
     with pytest.raises(SystemExit):
         main([*argv[:3], "2026-13", *argv[4:], "-o", str(tmp_path / "x.json")])
     assert CommandError
+
+
+def test_a_file_that_cannot_be_written_leaves_no_record(cast: dict[str, Any], tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        stats_export(
+            force=cast["handler"].force,
+            period=_period(),
+            private=Ed25519PrivateKey.generate(),
+            out=tmp_path / "no such folder" / "tst.json",
+        )
+    assert not AuditEvent.objects.filter(event_type="stats.exported").exists()
+
+
+def test_a_record_that_cannot_be_committed_leaves_no_file(
+    cast: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from heed.stats import services
+
+    @contextmanager
+    def failing_commit() -> Any:
+        with transaction.atomic():
+            yield
+            raise RuntimeError("the commit failed (SYNTHETIC)")  # after the body: the file is written
+
+    monkeypatch.setattr(services, "transaction", SimpleNamespace(atomic=failing_commit))
+    out = tmp_path / "tst.json"
+    with pytest.raises(RuntimeError, match="commit failed"):
+        stats_export(
+            force=cast["handler"].force, period=_period(), private=Ed25519PrivateKey.generate(), out=out
+        )
+    assert not out.exists()
+    assert not AuditEvent.objects.filter(event_type="stats.exported").exists()

@@ -1,5 +1,7 @@
-"""The statistics file's own rules (heed.stats.fileformat, pure): the number of calls is withheld
-everywhere once any table of calls has to withhold it, and a document is checked before it is signed."""
+"""The statistics file's own rules (heed.stats.fileformat, pure): the file is suppressed as one system, so
+an entry shared by several tables (the number of calls, a mirrored figure) is published alike or withheld
+alike and nothing hidden can be worked out from the tables together; a document is checked before it is
+signed."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heed.stats import fileformat as ff
-from heed.stats.suppress import PRIMARY, SECONDARY
+from heed.stats.suppress import PRIMARY, SECONDARY, determined, disclosed
 
 
 def build(**kwargs: Any) -> dict[str, Any]:
@@ -57,3 +61,100 @@ def test_a_small_month_is_less_than_five() -> None:
 def test_a_document_not_of_its_form_is_refused_before_it_is_signed(change: dict[str, Any], says: str) -> None:
     with pytest.raises(ff.StatsFileRefused, match=says):
         build(**change)
+
+
+def test_bounds_across_tables_are_closed_too() -> None:
+    # The four "<5" grades say at most 16 calls; the age bands' one published cell of 16 would say at least
+    # 16, pinning every grade to 4. So that cell is withheld as well as the number of calls.
+    doc = build(
+        tables={
+            "grade": {"high": 4, "medium": 4, "standard": 4, "not_graded": 4},
+            "age_band": {"13-15": 16},
+            "response": {"none": 16},
+            "outcome": {"open": 16},
+        },
+        compliance={name: {"yes": 6, "no": 10} for name in ff.CALL_COMPLIANCE},
+    )
+    assert doc["tables"]["age_band"]["cells"]["13-15"] == SECONDARY
+    assert all(doc["compliance"][n]["total"] == SECONDARY for n in ff.CALL_COMPLIANCE)
+    entries, lines = ff.published_system(doc)
+    assert disclosed(lines, entries) == set()
+
+
+def test_a_compliance_figure_over_every_call_cannot_give_the_number_of_calls_back() -> None:
+    doc = build(
+        tables={"grade": {"high": 4, "medium": 4, "standard": 4, "not_graded": 4}},
+        compliance={"needed_checks": {"yes": 16, "no": 0}},
+    )
+    assert doc["calls"] == SECONDARY
+    assert doc["compliance"]["needed_checks"]["total"] == SECONDARY
+    assert SECONDARY in doc["compliance"]["needed_checks"]["cells"].values()
+
+
+def test_mirrored_figures_are_published_alike() -> None:
+    # nfa_one_supervisor is nfa_two_supervisors seen from the other side: a "<5" in one is a "<5" in the
+    # other, and what one withholds the other withholds.
+    doc = build(
+        compliance={
+            "nfa_two_supervisors": {"yes": 9, "no": 3},
+            "nfa_one_supervisor": {"yes": 3, "no": 9},
+        }
+    )
+    two, one = doc["compliance"]["nfa_two_supervisors"], doc["compliance"]["nfa_one_supervisor"]
+    assert two["cells"]["no"] == one["cells"]["yes"] == PRIMARY
+    assert two["cells"]["yes"] == one["cells"]["no"] == SECONDARY
+    assert two["total"] == one["total"]
+
+
+def _split(draw: Any, n: int, labels: tuple[str, ...] | list[str]) -> dict[str, int]:
+    cuts = sorted(draw(st.lists(st.integers(0, n), min_size=len(labels) - 1, max_size=len(labels) - 1)))
+    edges = [0, *cuts, n]
+    return {label: edges[i + 1] - edges[i] for i, label in enumerate(labels)}
+
+
+small = st.integers(0, 12) | st.integers(0, 60)
+
+
+@st.composite
+def months(draw: Any) -> dict[str, Any]:
+    """Raw counts that keep every relation the definitions make (the shapes figures.py produces)."""
+    n = draw(small)
+    tables = {name: _split(draw, n, ff.vocabulary(ff.TABLES[name])) for name in ff.CALL_TABLES}
+    tables["indicator"] = draw(st.dictionaries(st.sampled_from(["aa", "bb", "cc", "local"]), small))
+    tables["platform"] = draw(st.dictionaries(st.sampled_from(["snapchat", "roblox", "other"]), small))
+    closed = n - tables["outcome"]["open"]
+    compliance = {name: _split(draw, n, ["yes", "no"]) for name in ff.CALL_COMPLIANCE}
+    compliance["closed_outstanding"] = _split(draw, closed, ["yes", "no"])
+    two = _split(draw, draw(small), ["yes", "no"])
+    compliance["nfa_two_supervisors"] = two
+    compliance["nfa_one_supervisor"] = {"yes": two["no"], "no": two["yes"]}
+    for name in ("checks_before_close", "advice_recorded"):
+        compliance[name] = _split(draw, draw(small), ["yes", "no"])
+    compliance["closure_refusals"] = draw(st.dictionaries(st.sampled_from(["person_check", "advice"]), small))
+    return {"calls": n, "tables": tables, "compliance": compliance}
+
+
+def _wholly_hidden_around(key: Any, lines: list[Any], entries: dict[Any, Any]) -> bool:
+    """Whether every entry tied to ``key`` through lines is hidden (nothing left that could be withheld)."""
+    seen, todo = {key}, [key]
+    while todo:
+        k = todo.pop()
+        for cells, total in lines:
+            if k in (*cells, total):
+                for other in (*cells, total):
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+    return all(entries[k] in (PRIMARY, SECONDARY) for k in seen)
+
+
+@settings(max_examples=150, deadline=None)
+@given(months())
+def test_no_hidden_entry_of_a_file_can_be_worked_out(month: dict[str, Any]) -> None:
+    doc = build(**month)
+    entries, lines = ff.published_system(doc)
+    for value in entries.values():
+        assert value in (PRIMARY, SECONDARY) or (isinstance(value, int) and (value == 0 or value >= 5))
+    assert determined(lines, [k for k, v in entries.items() if v in (PRIMARY, SECONDARY)]) == set()
+    for key in disclosed(lines, entries):
+        assert _wholly_hidden_around(key, lines, entries), key

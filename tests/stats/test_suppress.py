@@ -1,4 +1,5 @@
-"""Small-number suppression (heed.stats.suppress): table-driven cases, then properties over random tables."""
+"""Small-number suppression (heed.stats.suppress): table-driven cases, the checker (``disclosed``: exact
+linear algebra, and bounds carried from line to line), then properties over random tables."""
 
 from __future__ import annotations
 
@@ -12,9 +13,15 @@ from heed.stats.suppress import (
     MARKERS,
     PRIMARY,
     SECONDARY,
+    Line,
+    Published,
+    determined,
+    disclosed,
     exposed,
     suppress_counts,
     suppress_table,
+    table_entries,
+    table_lines,
 )
 
 
@@ -50,6 +57,82 @@ def test_two_way_case() -> None:
     assert t.cells["r2"]["y"] in MARKERS or (t.row_totals["r2"] in MARKERS)
 
 
+def _grid(rows: int, cols: int, hidden: set[tuple[int, int]]) -> dict[Any, Published]:
+    """A published table of 7s with every margin published and the cells ``hidden`` withheld."""
+    entries: dict[Any, Published] = {
+        ("cell", f"r{i}", f"c{j}"): SECONDARY if (i, j) in hidden else 7
+        for i in range(1, rows + 1)
+        for j in range(1, cols + 1)
+    }
+    entries.update({("row", f"r{i}", ""): 7 * cols for i in range(1, rows + 1)})
+    entries.update({("col", "", f"c{j}"): 7 * rows for j in range(1, cols + 1)})
+    entries[("total", "", "")] = 7 * rows * cols
+    return entries
+
+
+def _lines(rows: int, cols: int) -> list[Line[Any]]:
+    return table_lines([f"r{i}" for i in range(1, rows + 1)], [f"c{j}" for j in range(1, cols + 1)])
+
+
+def test_a_hidden_cell_on_no_cycle_is_determined_though_every_line_hides_two() -> None:
+    # Two 2x2 blocks of hidden cells joined by one hidden cell (r2, c3): each row and column hides at least
+    # two entries, so no line alone gives anything away, but rows 1-2 less columns 1-2 leave (r2, c3) alone.
+    hidden = {(1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (3, 3), (3, 4), (4, 3), (4, 4)}
+    entries = _grid(4, 4, hidden)
+    lines = _lines(4, 4)
+    assert not any(exposed([entries[c] for c in cells], entries[t]) for cells, t in lines)
+    assert disclosed(lines, entries) == {("cell", "r2", "c3")}
+    # Hiding one more cell that closes a cycle through it (r1, c3 with r3, c1) protects it.
+    assert disclosed(lines, {**_grid(4, 4, hidden | {(1, 3), (3, 1)})}) == set()
+
+
+@pytest.mark.parametrize(
+    ("hidden", "found"),
+    [
+        ({(1, 1)}, {(1, 1)}),  # a lone hidden cell: its row total less the others
+        ({(1, 1), (1, 2)}, {(1, 1), (1, 2)}),  # a row hides two, but each column hides one
+        ({(1, 1), (1, 2), (2, 1), (2, 2)}, set()),  # a cycle of four: nothing determined
+        ({(1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 1)}, set()),  # a cycle of six
+        ({(1, 1), (1, 2), (2, 1), (2, 2), (3, 3)}, {(3, 3)}),  # a cycle and a lone cell
+    ],
+)
+def test_determined_cells_are_those_on_no_cycle(hidden: set[tuple[int, int]], found: set[Any]) -> None:
+    entries = _grid(3, 3, hidden)
+    keys = [k for k, v in entries.items() if v in MARKERS]
+    assert determined(_lines(3, 3), keys) == {("cell", f"r{i}", f"c{j}") for i, j in found}
+
+
+def test_line_by_line_suppression_was_not_enough() -> None:
+    # Found by the property below against the line-by-line rule this module had before: it published
+    # (r3, c1) as 0, and then rows r0 and r2 less columns c1 give r1's "<5" in c2 (it is 2).
+    counts = {
+        "r0": {"c0": 7, "c1": 3, "c2": 5},
+        "r1": {"c0": 2, "c1": 5, "c2": 2},
+        "r2": {"c0": 6, "c1": 5, "c2": 3},
+        "r3": {"c0": 2, "c1": 0, "c2": 0},
+    }
+    lines = table_lines(list(counts), ["c0", "c1", "c2"])
+    line_by_line = table_entries(suppress_table(counts, ["c0", "c1", "c2"]))
+    line_by_line[("cell", "r3", "c1")] = 0
+    assert disclosed(lines, line_by_line) == {("cell", "r1", "c2")}
+    t = suppress_table(counts, ["c0", "c1", "c2"])
+    assert t.cells["r3"]["c1"] == SECONDARY  # a zero: the cheapest cell that closes the cycle
+    assert disclosed(lines, table_entries(t)) == set()
+
+
+def test_bounds_carried_from_line_to_line_are_checked() -> None:
+    # Each "<5" is at most 4, so row r1 (two "<5" and a published total of 8) pins both to 4 only through
+    # the bounds; the checker says so, and suppression withholds the total rather than publish it.
+    entries: dict[Any, Published] = {("a",): PRIMARY, ("b",): PRIMARY, ("t",): 8}
+    assert disclosed([([("a",), ("b",)], ("t",))], entries) == {("a",), ("b",)}
+    assert suppress_counts({"a": 4, "b": 4}).total == SECONDARY
+
+
+def test_lines_that_contradict_the_entries_are_refused() -> None:
+    with pytest.raises(ValueError, match="contradict"):
+        disclosed([([("a",)], ("t",))], {("a",): PRIMARY, ("t",): 9})
+
+
 def _published_ok(value: Any) -> bool:
     return value in MARKERS or (isinstance(value, int) and (value == 0 or value >= 5))
 
@@ -81,6 +164,9 @@ def test_one_way_properties(table: dict[str, int]) -> None:
     # No hidden entry is pinned to one value, unless nothing published is left to hide.
     if exposed(cells, out.total):
         assert all(v in MARKERS for v in values)
+    line = [([("cell", label) for label in table], ("total",))]
+    entries = {("cell", label): v for label, v in out.cells.items()} | {("total",): out.total}
+    assert disclosed(line, entries) == set() or all(v in MARKERS for v in values)
 
 
 @settings(max_examples=300, deadline=None)
@@ -116,3 +202,9 @@ def test_two_way_properties(rows: dict[str, list[int]]) -> None:
         assert not _recoverable_by_subtraction(cells, total)
         if exposed(cells, total):
             assert all(v in MARKERS for v in [*cells, total])
+    # Solved together: no hidden entry is fixed by the equations, nor (unless every entry of the table is
+    # hidden, when nothing is left to withhold) pinned by the bounds carried from line to line.
+    published = table_entries(t)
+    system = table_lines(list(rows), columns)
+    assert determined(system, [k for k, v in published.items() if v in MARKERS]) == set()
+    assert disclosed(system, published) == set() or all(v in MARKERS for v in published.values())

@@ -62,6 +62,10 @@ class EventType(models.TextChoices):
     SCENARIO_SAVED = "scenario.saved", "Training scenario saved"
     SCENARIO_PUBLISHED = "scenario.published", "Training scenario published"
     SCENARIO_WITHDRAWN = "scenario.withdrawn", "Training scenario withdrawn"
+    TRAINING_COHORT_EXPORTED = (
+        "training.cohort_exported",
+        "Training cohort figures downloaded (CSV, staff named)",
+    )
     # National guidance: installing a version is recorded in the installer's chain (the national chain for the
     # national owner); what a force decides about its guidance, in the force's.
     GUIDANCE_INSTALLED = "guidance.installed", "Guidance version installed"
@@ -78,6 +82,9 @@ class EventType(models.TextChoices):
     # Compliance: the monthly dip sample drawn for quality review, and a sampled call's review.
     DIP_DRAWN = "dip.drawn", "Dip sample drawn for quality review"
     DIP_REVIEWED = "dip.reviewed", "Dip-sampled call reviewed"
+    COMPLIANCE_EXPORTED = "compliance.exported", "Compliance figures downloaded (CSV, handlers named)"
+    # The look-back's export of closed calls (narrative text included) for Spark: the force's chain.
+    LOOKBACK_EXPORTED = "lookback.exported", "Closed calls exported for the look-back (Parquet)"
     # National statistics: a force's export goes into its chain; an import (or its refusal), the national's.
     STATS_EXPORTED = "stats.exported", "Force statistics file exported"
     STATS_IMPORTED = "stats.imported", "Force statistics file imported"
@@ -98,5 +105,8 @@ ACCESS_EVENTS: frozenset[str] = frozenset(
         EventType.MFA_VERIFIED,
         EventType.MFA_FAILED,
         EventType.MFA_RECOVERY_USED,
+        # A download of figures is a read, like viewing a call.
+        EventType.COMPLIANCE_EXPORTED,
+        EventType.TRAINING_COHORT_EXPORTED,
     }
 )

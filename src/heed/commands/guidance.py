@@ -11,7 +11,14 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from heed.commands import CommandError, django_setup, guidance_db, trusted_keys
+from heed.commands import (
+    CommandError,
+    command_actor,
+    database_job,
+    force_by_code,
+    guidance_db,
+    trusted_keys,
+)
 from heed.guidance import packfile as pf
 from heed.risk import load_pack
 from heed.risk.errors import PackError
@@ -149,22 +156,29 @@ def _export(args: argparse.Namespace) -> int:
         from heed.guidance.export import write_export
     except ImportError:
         raise CommandError("the export needs the spark extra: pip install 'heed[spark]'") from None
-    django_setup("guidance-export")
-    from heed.accounts.models import Force
-    from heed.lookback.records import call_records, closed_calls
+    rid = database_job("guidance-export")
+    from heed.audit.context import request_context
+    from heed.lookback.exports import lookback_export
 
-    force = Force.objects.filter(code=args.force).first()
-    if force is None:
-        raise CommandError(f"no force {args.force!r}")
+    force = force_by_code(args.force)
     try:
-        count = write_export(call_records(closed_calls(force, since_midnight(args.since))), args.output)
+        with request_context(rid):
+            done = lookback_export(
+                force=force,
+                since=since_midnight(args.since),
+                path=args.output,
+                write=write_export,
+                actor_label=command_actor(),
+            )
     except FileExistsError:
         raise CommandError(f"{args.output} exists already: an export is never written over") from None
     except OSError as exc:
         raise CommandError(f"{args.output}: cannot be written ({exc.strerror})") from None
     print(
-        f"exported {count} closed calls of {force.code} since {args.since} to {args.output} "
-        "(narrative text: the force's own data, readable by its owner only)"
+        f"exported {done.calls} closed calls of {force.code} since {args.since} to {done.path.resolve()} "
+        f"(sha256 {done.digest}; recorded in the force's audit chain)\n"
+        "it holds PERSONAL DATA (the calls' narrative text): readable by its owner only; delete it once the "
+        "look-back has read it"
     )
     return 0
 

@@ -5,6 +5,7 @@ each refusal is one line and a non-zero exit."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,20 @@ def _export(args: argparse.Namespace) -> int:
     from heed.stats.services import stats_export
 
     force = force_by_code(args.force)
-    with request_context(rid):
-        data = stats_export(force=force, period=args.period, private=private, actor_label=command_actor())
-    args.out.write_bytes(data)
-    print(f"wrote {args.out}: {force.code} {args.period}, signed by key {pf.key_id(private.public_key())}")
+    try:
+        with request_context(rid):
+            data = stats_export(
+                force=force, period=args.period, private=private, actor_label=command_actor(), out=args.out
+            )
+    except FileExistsError:
+        raise CommandError(f"{args.out} exists already: choose another file") from None
+    except OSError as exc:
+        raise CommandError(f"{args.out}: cannot be written ({exc.strerror})") from None
+    print(
+        f"wrote {args.out.resolve()}: {force.code} {args.period}, signed by key "
+        f"{pf.key_id(private.public_key())} (sha256 {hashlib.sha256(data).hexdigest()}; recorded in the "
+        "force's audit chain)\nit holds counts only, small numbers suppressed: no personal data"
+    )
     return 0
 
 

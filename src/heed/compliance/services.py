@@ -1,8 +1,12 @@
 """Drawing a force's monthly dip sample and recording a review of a sampled call: each one locked
-transaction with its audit event."""
+transaction with its audit event. The dashboard's CSV, which names handlers (personal data), is made here
+so that every download is audited with what it held."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import random
 from collections import defaultdict
 from datetime import date
@@ -17,11 +21,13 @@ from heed.accounts.access import may
 from heed.accounts.models import Force, User
 from heed.accounts.roles import Action
 from heed.audit.events import EventType
-from heed.audit.services import audit_record
+from heed.audit.services import audit_record, audit_record_now
 from heed.calls.models import CallStatus
 from heed.calls.services.base import clean_rationale
+from heed.compliance import figures as cf
 from heed.compliance.figures import month_period, month_start, period_calls
 from heed.compliance.models import CHECKLIST, Answer, DipDraw, DipReview, DipSample
+from heed.training.dashboard import Period
 
 # Three calls per handler a month, unless the settings say otherwise (HEED_DIP_PER_HANDLER).
 DEFAULT_PER_HANDLER = 3
@@ -169,3 +175,34 @@ def dip_review(
             after={**given, "note": text, "version": review.version, "call": row.call_id},
         )
     return review
+
+
+def compliance_csv(*, actor: User, period: Period) -> tuple[str, bytes]:
+    """The force's compliance figures for ``period`` as CSV (a file name and its bytes), recorded in the
+    force's access chain with the period, its digest and how many handlers it names: it holds each
+    handler's user name beside their figures, personal data about staff. Nothing is kept on disk."""
+    assert actor.force is not None
+    d = cf.dashboard(actor.force, period)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(cf.CSV_COLUMNS)
+    rows = cf.csv_rows(d)
+    writer.writerows(rows)
+    data = out.getvalue().encode("utf-8")
+    name = f"compliance-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    audit_record_now(
+        event_type=EventType.COMPLIANCE_EXPORTED,
+        actor=actor,
+        force_code=actor.force.code,
+        object_type="compliance.csv",
+        object_id=f"{period.start.isoformat()}/{period.end.isoformat()}",
+        after={
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+            "digest": hashlib.sha256(data).hexdigest(),
+            "rows": len(rows),
+            "handlers": len(d.handlers),
+            "file": name,
+        },
+    )
+    return name, data

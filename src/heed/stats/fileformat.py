@@ -32,7 +32,7 @@ from heed.calls.workflow import OUTCOMES
 from heed.checks.data_files import platform_table
 from heed.guidance import packfile as pf
 from heed.risk.pack import RESPONSES
-from heed.stats.suppress import MARKERS, SECONDARY, THRESHOLD, Published, suppress_counts
+from heed.stats.suppress import MARKERS, THRESHOLD, Line, Published, suppress_lines
 
 FORMAT = "heed-force-stats/1"
 MAX_BYTES = 2_000_000
@@ -92,6 +92,18 @@ COMPLIANCE_FIGURES = (
     "lookback",
     "lookback_open",
 )
+# The figures whose base is every call of the month: their totals are the number of calls too.
+CALL_COMPLIANCE = (
+    "needed_checks",
+    "closure_refused",
+    "risk_lowered",
+    "referrals_overdue",
+    "returned",
+    "lookback",
+    "lookback_open",
+)
+# Two figures that are one split of one base, seen from either side ("yes" of one is "no" of the other).
+MIRRORED = ("nfa_two_supervisors", "nfa_one_supervisor")
 COMPLIANCE: dict[str, frozenset[str] | re.Pattern[str]] = {
     **{name: _fixed("yes", "no") for name in COMPLIANCE_FIGURES},
     "closure_refusals": CODE,  # by the action that was outstanding
@@ -105,13 +117,55 @@ class StatsFileRefused(ValueError):
     """A statistics file that must not be trusted or cannot be read; the message is one line saying why."""
 
 
-def _table(counts: Mapping[str, int]) -> dict[str, Any]:
-    out = suppress_counts(counts)
-    return {"cells": out.cells, "total": out.total}
+Key = tuple[str, ...]
 
 
-def _one(n: int) -> Published:
-    return suppress_counts({"n": n}).total
+def _cell(section: str, name: str, label: str) -> Key:
+    return (section, name, "cell", label)
+
+
+def _total(section: str, name: str) -> Key:
+    return (section, name, "total")
+
+
+CALLS: Key = ("calls",)
+
+
+def _system(
+    calls: int,
+    tables: Mapping[str, Mapping[str, int]],
+    compliance: Mapping[str, Mapping[str, int]],
+) -> tuple[dict[Key, int], list[Line[Key]]]:
+    """Every count of the file and every equation a reader knows between them: each table's cells add up to
+    its total, and the relations between tables that the definitions make (each holds for these counts,
+    else a reader could not use it): the totals of the tables of calls and of the compliance figures over
+    every call are the number of calls; the mirrored figures are one split seen from either side; the
+    outcomes other than "open" are the closed calls that ``closed_outstanding`` splits."""
+    values: dict[Key, int] = {CALLS: calls}
+    lines: list[Line[Key]] = []
+    for section, spec, given in (("tables", TABLES, tables), ("compliance", COMPLIANCE, compliance)):
+        for name in spec:
+            counts = given.get(name, {})
+            cells = [_cell(section, name, label) for label in counts]
+            values.update({_cell(section, name, label): n for label, n in counts.items()})
+            values[_total(section, name)] = sum(counts.values())
+            lines.append((cells, _total(section, name)))
+
+    def relate(cells: list[Key], total: Key) -> None:
+        if all(c in values for c in cells) and sum(values[c] for c in cells) == values.get(total):
+            lines.append((cells, total))
+
+    for name in CALL_TABLES:
+        relate([_total("tables", name)], CALLS)
+    for name in CALL_COMPLIANCE:
+        relate([_total("compliance", name)], CALLS)
+    one, other = (("compliance", name) for name in MIRRORED)
+    relate([_total(*one)], _total(*other))
+    relate([_cell(*one, "yes")], _cell(*other, "no"))
+    relate([_cell(*one, "no")], _cell(*other, "yes"))
+    closed = [_cell("tables", "outcome", label) for label in tables.get("outcome", {}) if label != "open"]
+    relate(closed, _total("compliance", "closed_outstanding"))
+    return values, lines
 
 
 def build(
@@ -124,28 +178,62 @@ def build(
     tables: Mapping[str, Mapping[str, int]],
     compliance: Mapping[str, Mapping[str, int]],
 ) -> dict[str, Any]:
-    """The (unsigned) document for raw counts: each table suppressed on its own; then, should any table of
-    calls have had to withhold its total, the number of calls is withheld everywhere it appears (else the
-    other tables would give it back)."""
+    """The (unsigned) document for raw counts, suppressed as one system (``heed.stats.suppress``): every
+    table with its total and the relations between tables (``_system``), so that no hidden entry can be
+    worked out from any combination of what the file publishes (an entry shared by several tables, such as
+    the number of calls, is published alike or withheld alike)."""
     if generated_at.tzinfo is None:
         raise StatsFileRefused("generated_at must say its time zone")
+    values, lines = _system(calls, tables, compliance)
+    out = suppress_lines(values, lines)
+
+    def table(section: str, name: str, counts: Mapping[str, int]) -> dict[str, Any]:
+        return {
+            "cells": {label: out[_cell(section, name, label)] for label in counts},
+            "total": out[_total(section, name)],
+        }
+
     doc: dict[str, Any] = {
         "format": FORMAT,
         "force": force,
         "period": period,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "packs": sorted(set(packs)),
-        "calls": _one(calls),
-        "tables": {name: _table(tables.get(name, {})) for name in TABLES},
-        "compliance": {name: _table(compliance.get(name, {})) for name in COMPLIANCE},
+        "calls": out[CALLS],
+        "tables": {name: table("tables", name, tables.get(name, {})) for name in TABLES},
+        "compliance": {name: table("compliance", name, compliance.get(name, {})) for name in COMPLIANCE},
     }
-    if any(doc["tables"][t]["total"] == SECONDARY for t in CALL_TABLES):
-        doc["calls"] = SECONDARY
-        for t in CALL_TABLES:
-            if doc["tables"][t]["total"] not in MARKERS:
-                doc["tables"][t]["total"] = SECONDARY
     check(doc, signed=False)
     return doc
+
+
+def published_system(doc: Mapping[str, Any]) -> tuple[dict[Key, Published], list[Line[Key]]]:
+    """A document's published entries and the equations a reader knows between them (the relations that the
+    published numbers do not contradict), keyed as ``build`` keys them: for ``suppress.disclosed``."""
+    entries: dict[Key, Published] = {CALLS: doc["calls"]}
+    lines: list[Line[Key]] = []
+    for section in ("tables", "compliance"):
+        for name, table in doc[section].items():
+            entries.update({_cell(section, name, label): v for label, v in table["cells"].items()})
+            entries[_total(section, name)] = table["total"]
+            lines.append(([_cell(section, name, label) for label in table["cells"]], _total(section, name)))
+    relations = [([_total("tables", name)], CALLS) for name in CALL_TABLES]
+    relations += [([_total("compliance", name)], CALLS) for name in CALL_COMPLIANCE]
+    one, other = (("compliance", name) for name in MIRRORED)
+    outcomes = doc["tables"]["outcome"]["cells"]
+    relations += [
+        ([_total(*one)], _total(*other)),
+        ([_cell(*one, "yes")], _cell(*other, "no")),
+        ([_cell(*one, "no")], _cell(*other, "yes")),
+        (
+            [_cell("tables", "outcome", label) for label in outcomes if label != "open"],
+            _total("compliance", "closed_outstanding"),
+        ),
+    ]
+    for cells, total in relations:
+        if all(c in entries for c in cells) and total in entries:
+            lines.append((cells, total))
+    return entries, lines
 
 
 def sign(document: Mapping[str, Any], private: Ed25519PrivateKey) -> bytes:

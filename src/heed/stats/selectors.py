@@ -4,12 +4,14 @@ them as zero), per-force figures, and each label's national figure month by mont
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from heed.stats import fileformat as ff
+from heed.stats import rising as rs
 from heed.stats.models import ForceStats
-from heed.stats.suppress import PRIMARY, SECONDARY
+from heed.stats.suppress import PRIMARY, SECONDARY, THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class Sum:
     @property
     def low(self) -> int:
         return self.published + self.small
+
+    @property
+    def high(self) -> float:
+        """The most the real figure can be (infinite once anything was withheld)."""
+        return math.inf if self.withheld else self.published + (THRESHOLD - 1) * self.small
+
+    @property
+    def figure(self) -> rs.Figure:
+        return rs.Figure(low=self.low, high=self.high, text=self.text)
 
     @property
     def text(self) -> str:
@@ -122,3 +133,83 @@ def trend(rows: dict[tuple[str, str], ForceStats], table: str) -> tuple[list[str
                 series.setdefault(label, [Sum() for _ in months])
                 series[label][i] = series[label][i] + value
     return months, dict(sorted(series.items()))
+
+
+@dataclass(frozen=True)
+class Rising:
+    """Each label of one table judged rising or not in the latest month (``heed.stats.rising``), counted
+    over the forces that sent figures for that month and for every month it is compared with."""
+
+    table: str
+    latest: str
+    compared: list[str]  # the months before it, oldest first
+    forces: list[str]  # the forces counted
+    left_out: list[str]  # forces with figures for the latest month but not for every month before it
+    verdicts: dict[str, rs.Verdict]
+
+    @property
+    def rising(self) -> list[str]:
+        return [label for label, v in self.verdicts.items() if v.state == rs.RISING]
+
+
+def rising(rows: dict[tuple[str, str], ForceStats], table: str, rules: rs.Rules) -> Rising:
+    """Each label of ``table`` in the latest month kept, judged against the months before it."""
+    months = periods(rows)
+    latest = months[-1] if months else ""
+    compared = rs.months_before(latest, rules.previous_months) if latest else []
+    window = [*compared, latest]
+    sent = sorted(f for f, p in rows if p == latest)
+    forces = [f for f in sent if all((f, m) in rows for m in window)]
+    labels = sorted({label for f in sent for label in rows[(f, latest)].data["tables"][table]["cells"]})
+    verdicts: dict[str, rs.Verdict] = {}
+    for label in labels:
+        if not forces:
+            verdicts[label] = rs.Verdict(
+                rs.UNKNOWN,
+                f"Not enough to tell: no force sent figures for {latest} and each of the "
+                f"{rules.previous_months} months before it.",
+            )
+            continue
+        figures: dict[str, rs.Figure] = {}
+        for month in window:
+            total = Sum()
+            for f in forces:
+                # A label a force's file does not name was counted 0 there (its tables list what was counted).
+                total = total + rows[(f, month)].data["tables"][table]["cells"].get(label, 0)
+            figures[month] = total.figure
+        verdicts[label] = rs.judge(latest, figures, rules)
+    return Rising(
+        table=table,
+        latest=latest,
+        compared=compared,
+        forces=forces,
+        left_out=[f for f in sent if f not in forces],
+        verdicts=verdicts,
+    )
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """One table's trend for the page: each label's national figure month by month and its verdict."""
+
+    table: str
+    months: list[str]
+    rising: Rising
+    lines: list[tuple[str, list[Sum], rs.Verdict | None]]  # None: the label is not in the latest month
+
+
+def trend_views(rows: dict[tuple[str, str], ForceStats], rules: rs.Rules) -> list[TrendView]:
+    """The trends of every table ``rules`` names."""
+    views = []
+    for table in rules.tables:
+        months, series = trend(rows, table)
+        judged = rising(rows, table, rules)
+        views.append(
+            TrendView(
+                table=table,
+                months=months,
+                rising=judged,
+                lines=[(label, s, judged.verdicts.get(label)) for label, s in series.items()],
+            )
+        )
+    return views

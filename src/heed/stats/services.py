@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.db import transaction
@@ -36,26 +37,41 @@ def stats_export(
     actor: User | None = None,
     actor_label: str = "command line",
     now: datetime | None = None,
+    out: Path | None = None,
 ) -> bytes:
     """The signed statistics file of ``force`` for ``period``; the export is recorded in the force's chain
-    with the file's digest and its figures' shape (never the figures' sources)."""
-    with transaction.atomic():
-        doc = document(force, period, now=now or timezone.now())
-        data = ff.sign(doc, private)
-        audit_record(
-            event_type=EventType.STATS_EXPORTED,
-            actor=actor,
-            actor_label=_label(actor, actor_label),
-            force_code=force.code,
-            object_type="stats.file",
-            object_id=period,
-            after={
-                "period": period,
-                "digest": hashlib.sha256(data).hexdigest(),
-                "key_id": pf.key_id(private.public_key()),
-                "calls": doc["calls"],
-            },
-        )
+    with the file's digest, where it went and its figures' shape (never the figures' sources). With
+    ``out`` the file is written there (never over another) in the same transaction as its record: a file
+    that cannot be written leaves no record, and a record that cannot be committed leaves no file."""
+    written = False
+    try:
+        with transaction.atomic():
+            doc = document(force, period, now=now or timezone.now())
+            data = ff.sign(doc, private)
+            audit_record(
+                event_type=EventType.STATS_EXPORTED,
+                actor=actor,
+                actor_label=_label(actor, actor_label),
+                force_code=force.code,
+                object_type="stats.file",
+                object_id=period,
+                after={
+                    "period": period,
+                    "digest": hashlib.sha256(data).hexdigest(),
+                    "key_id": pf.key_id(private.public_key()),
+                    "calls": doc["calls"],
+                    "file": str(out.resolve()) if out is not None else None,
+                    "personal_data": False,
+                },
+            )
+            if out is not None:
+                with out.open("xb") as f:
+                    f.write(data)
+                written = True
+    except BaseException:
+        if written and out is not None:
+            out.unlink(missing_ok=True)
+        raise
     return data
 
 

@@ -5,8 +5,6 @@ heed.compliance.figures and .selectors, changes through heed.compliance.services
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 
@@ -25,7 +23,7 @@ from heed.compliance import figures as cf
 from heed.compliance.forms import DrawForm, ReviewForm
 from heed.compliance.models import CHECKLIST, Answer, DipReview, DipSample
 from heed.compliance.selectors import access_sample, month_samples
-from heed.compliance.services import DipError, dip_draw, dip_review, per_handler_default
+from heed.compliance.services import DipError, compliance_csv, dip_draw, dip_review, per_handler_default
 from heed.security.idempotency import idempotent
 from heed.training.charts import bar_chart
 from heed.training.dashboard import Bar, Period, period_from
@@ -125,17 +123,11 @@ def figure_calls(request: HttpRequest) -> HttpResponse:
 @training_page(Action.COMPLIANCE)
 @require_GET
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
     period, _ = _period(request)
-    assert user.force is not None
-    d = cf.dashboard(user.force, period)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(cf.CSV_COLUMNS)
-    writer.writerows(cf.csv_rows(d))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"compliance-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    name, data = compliance_csv(actor=actor_of(request), period=period)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"  # it names handlers: no copy kept on the way
     return response
 
 

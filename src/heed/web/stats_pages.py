@@ -1,5 +1,6 @@
 """The national owner's statistics page (/stats/): national and per-force figures for a month, each label's
-national figure month by month (a chart and a table), and the upload of a force's signed statistics file.
+national figure month by month (a chart and a table, each line flagged when it is rising:
+heed.stats.rising, thresholds in rising.yaml), and the upload of a force's signed statistics file.
 Anyone else gets the same 404 as a missing page. Changes go through heed.stats.services."""
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from heed.accounts.access import actor_of, may_publish_guidance
 from heed.guidance import packfile as pf
 from heed.security.idempotency import idempotent
 from heed.stats import fileformat as ff
+from heed.stats import rising as rs
 from heed.stats import selectors as ss
 from heed.stats import services as svc
 from heed.training.charts import BarChart, ChartRow
 from heed.web.guidance_pages import allowed
 
-TREND_TABLE = "platform"
+TREND_TABLE = "platform"  # the table drawn as a chart; every table in rising.yaml has a trend table
 
 
 def _trend_chart(months: list[str], series: dict[str, list[ss.Sum]]) -> BarChart:
@@ -57,6 +59,7 @@ def national(request: HttpRequest) -> HttpResponse:
         period = months[-1] if months else ""
     calls, calls_by_force = ss.calls_for(rows, period)
     trend_months, series = ss.trend(rows, TREND_TABLE)
+    rules = rs.load_rules()
     return render(
         request,
         "web/stats/national.html",
@@ -66,10 +69,10 @@ def national(request: HttpRequest) -> HttpResponse:
             "calls": calls,
             "calls_by_force": sorted(calls_by_force.items()),
             "tables": ss.tables_for(rows, period) if period else [],
-            "trend_months": trend_months,
-            "trend": [(label, s) for label, s in series.items()],
             "trend_chart": _trend_chart(trend_months, series),
             "trend_table": TREND_TABLE,
+            "trends": ss.trend_views(rows, rules),
+            "rules": rules,
             "kept": sorted(rows.values(), key=lambda r: (r.period, r.force_code), reverse=True)[:50],
             "keys_configured": bool(settings.HEED_STATS_KEYS),
         },

@@ -6,8 +6,6 @@ heed.training.services."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -27,6 +25,7 @@ from heed.accounts.fields import form_errors
 from heed.accounts.roles import Action
 from heed.security.idempotency import idempotent
 from heed.training import dashboard
+from heed.training import exports as training_exports
 from heed.training.charts import cohort_charts
 from heed.training.forms import ScenarioForm
 from heed.training.library import TrainingError
@@ -144,14 +143,10 @@ def cohort(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cohort_csv(request: HttpRequest) -> HttpResponse:
     period, _ = dashboard.period_from(request.GET.get("from"), request.GET.get("to"))
-    figures = dashboard.cohort(actor_of(request), period)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(dashboard.CSV_COLUMNS)
-    writer.writerows(dashboard.cohort_csv_rows(figures))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"training-cohort-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+    name, data = training_exports.cohort_csv(actor=actor_of(request), period=period)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"  # it names staff: no copy kept on the way
     return response
 
 
