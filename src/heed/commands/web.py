@@ -108,6 +108,10 @@ def _serve(args: argparse.Namespace) -> int:
         print("Heed demo – every person, record and call here is SYNTHETIC.")
         print(f"Person index: {report.index} ({report.records_loaded} SYNTHETIC record(s) loaded this time)")
         print(f"An earlier SYNTHETIC report to link to: {report.earlier_call}")
+        print(
+            f"Compliance: {report.month} holds SYNTHETIC calls for the dashboard and the dip sample "
+            f"({report.month_calls} SYNTHETIC call(s) made this time)"
+        )
         print("DEMO users (demo passwords, for this demo only):")
         for username, role, password in report.users:
             print(f"  {username:<20} {role:<22} password: {password}")
