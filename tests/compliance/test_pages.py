@@ -66,11 +66,15 @@ def test_a_team_is_chosen_and_shows_its_figures_and_its_handlers(
 ) -> None:
     period = cf.month_period(month.month)
     query = f"from={period.start.isoformat()}&to={period.end.isoformat()}"
+    from heed.accounts.services import team_create
+
+    team_create(name="SYNTHETIC Orange watch", force_code="OTH")  # another force's: never offered
     red = Team.objects.get(name=RED)
     client = sign_in(Client(), cast["supervisor"])
     force_page = client.get(f"/compliance/?{query}").content.decode()
     # the force's page offers every team of the force, and a table per team linking to its page
     assert force_page.count('<option value="') == 4  # the whole force and three teams
+    assert "Orange watch" not in force_page
     assert f'data-team-link="{red.pk}"' in force_page and 'data-figures="force"' in force_page
     page = client.get(f"/compliance/?{query}&team={red.pk}")
     assert page.status_code == 200
