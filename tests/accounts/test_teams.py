@@ -145,3 +145,16 @@ def test_the_commands_make_teams_and_put_users_in_them(cast: dict[str, Any], cap
     assert created.after["team"] == "Night shift"
     kinds = [e.actor_label for e in events(EventType.USER_TEAM_CHANGED)]
     assert kinds == ["cli", "cli"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_name_made_at_once_makes_one_team(cast: dict[str, Any], clears_audit: None) -> None:
+    from tests.concurrency import at_once
+
+    names = ["Blue watch", "BLUE WATCH", "blue watch", "Blue  watch"]
+    results = at_once(lambda i: team_create(name=names[i], actor=cast["admin"]), 4)
+    made = [r for r in results if isinstance(r, Team)]
+    refused = [r for r in results if isinstance(r, AccountError)]
+    assert (len(made), len(refused)) == (1, 3), results
+    assert all("already has a team called" in str(r) for r in refused)
+    assert Team.objects.count() == 1 and len(events(EventType.TEAM_CREATED)) == 1
