@@ -101,6 +101,10 @@ def test_the_administrator_puts_a_user_in_a_team_and_out_again_audited(cast: dic
 def test_a_team_of_another_force_is_refused(cast: dict[str, Any]) -> None:
     theirs = team_create(name="Blue watch", force_code="OTH")
     admin = sign_in(Client(), cast["admin"])
+    # never offered: the user's page lists the administrator's own force's teams only
+    detail = admin.get(f"/users/{cast['handler'].pk}/").content.decode()
+    assert "Blue watch" not in detail and '<option value="" selected>No team</option>' in detail
+    assert "data-team=" not in admin.get("/users/teams").content.decode()
     refused = admin.post(f"/users/{cast['handler'].pk}/team", {"team": str(theirs.pk)})
     assert refused.status_code == 400
     assert "Choose one of your force&#x27;s teams" in refused.content.decode()
