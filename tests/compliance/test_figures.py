@@ -213,21 +213,51 @@ def test_refusals_name_what_was_outstanding_and_who_lowered(month: Generated) ->
     assert f.lowered_by == {"t.supervisor2 (Supervisor)": 3}
 
 
-def test_review_time_median_and_90th_percentile(month: Generated) -> None:
-    f = _dash(month).force_figures
-    # counted here from the rows: each close request's first decision, minutes after the request
+def _review_minutes(month: Generated, handlers: tuple[str, ...]) -> list[float]:
+    """Counted here from the rows: each close request's first decision, minutes after the request."""
     minutes = []
     for req in ClosureRequest.objects.filter(
-        call_id__in=[i for i, k in month.kinds.items() if k != "training"]
+        call_id__in=[i for i, k in month.kinds.items() if k != "training"],
+        call__created_by__username__in=handlers,
     ):
         first = ReviewDecision.objects.filter(request=req).order_by("decided_at").first()
         if first is not None:
             minutes.append((first.decided_at - req.requested_at).total_seconds() / 60)
-    minutes.sort()
+    return sorted(minutes)
+
+
+def test_review_time_median_and_90th_percentile(month: Generated) -> None:
+    f = _dash(month).force_figures
+    minutes = _review_minutes(month, ("t.handler", "t.handler2", "t.handler3"))
     # per handler 4 complete + 2 requests on the returned call + 1 + 1 + 1 = 9, so 27, + 1 older
     assert len(minutes) == 28 == len(f.review_minutes)
     assert f.review_median == minutes[13]  # ceil(0.5 * 28) = the 14th of 28
     assert f.review_p90 == minutes[25]  # ceil(0.9 * 28) = the 26th
+
+
+def test_each_teams_review_times_refusals_and_who_lowered(month: Generated) -> None:
+    blue = _dash(month, Team.objects.get(name=BLUE)).force_figures
+    red = _dash(month, Team.objects.get(name=RED)).force_figures
+    blue_minutes = _review_minutes(month, ("t.handler", "t.handler3"))
+    red_minutes = _review_minutes(month, ("t.handler2",))
+    # Blue: 9 requests decided per handler, 18; Red: 9 + the older 'no further action', 10
+    assert (len(blue_minutes), len(red_minutes)) == (18, 10)
+    assert (blue.review_median, blue.review_p90) == (blue_minutes[8], blue_minutes[16])  # 9th, 17th of 18
+    assert (red.review_median, red.review_p90) == (red_minutes[4], red_minutes[8])  # 5th, 9th of 10
+    codes = (
+        "decisive_questions",
+        "identifier_check",
+        "person_check",
+        "safeguarding_referral",
+        "specialist_advice",
+        "vulnerability_flag",
+    )
+    assert blue.refused_outstanding == dict.fromkeys(codes, 2)
+    assert red.refused_outstanding == dict.fromkeys(codes, 1)
+    assert (blue.lowered_by, red.lowered_by) == (
+        {"t.supervisor2 (Supervisor)": 2},
+        {"t.supervisor2 (Supervisor)": 1},
+    )
 
 
 def test_per_handler_figures(month: Generated) -> None:
