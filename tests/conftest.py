@@ -206,7 +206,8 @@ def ids(cast: dict[str, Any], make_call: Any) -> Records:
     case, {cid} a certificate of theirs, {sid} a draft scenario of the TST trainer's; {ver} the national
     version shipped, {shid} a finished shadow run of TST's, {lrid} a look-back of TST's and {lid} a finding
     of it (on a TST call, SYNTHETIC); {nid} a national lessons notice; {dsid} a dip-sampled call of TST's
-    handler (last month, closed). Each is made only when a path names it."""
+    handler (last month, closed); {tid} a team of TST's with its handler in it. Each is made only when a
+    path names it."""
     from django.utils import timezone
 
     from heed.packstore.selectors import shipped_version
@@ -274,6 +275,13 @@ def ids(cast: dict[str, Any], make_call: Any) -> Records:
         (sample,) = dip_draw(actor=cast["supervisor"], month=last_month)
         return int(sample.pk)
 
+    def team() -> int:
+        from heed.accounts.services import team_create, user_team_set
+
+        made = team_create(name="SYNTHETIC Blue watch", actor=admin)
+        user_team_set(actor=admin, user_id=cast["handler"].pk, team_id=made.pk)
+        return int(made.pk)
+
     def notice() -> int:
         from heed.notices.services import notice_publish
 
@@ -316,6 +324,7 @@ def ids(cast: dict[str, Any], make_call: Any) -> Records:
     records = Records(
         {
             "nid": notice,
+            "tid": team,
             "dsid": dip,
             "ver": shipped_version,
             "shid": shadow,

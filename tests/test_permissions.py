@@ -139,6 +139,10 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("users:active", "post", "/users/{uid}/active", {"active": "0"}, ADMIN, 302),
     ("users:mfa_reset", "post", "/users/{uid}/mfa-reset", None, ADMIN, 302),
     ("users:password_link", "post", "/users/{uid}/password-link", None, ADMIN, 200),
+    # Teams: each force administrator makes their own force's; a user's team is set on their page ({uid}).
+    ("users:teams", "get", "/users/teams", None, ADMINS, 200),
+    ("users:teams.post", "post", "/users/teams", {"name": "SYNTHETIC watch"}, ADMINS, 302),
+    ("users:team", "post", "/users/{uid}/team", {"team": ""}, ADMIN, 302),
     # Training.
     ("training:library", "get", "/training/", None, TRAINEES, 200),
     (
@@ -170,6 +174,10 @@ PAGES: list[tuple[str, str, str, dict[str, Any] | None, set[str], int]] = [
     ("compliance:dashboard", "get", "/compliance/", None, COMPLIANCE, 200),
     ("compliance:calls", "get", "/compliance/calls?figure=calls", None, COMPLIANCE, 200),
     ("compliance_csv", "get", "/compliance.csv", None, COMPLIANCE, 200),
+    # A team's figures ({tid}: a team of TST's): the same people as the force's.
+    ("compliance:dashboard.team", "get", "/compliance/?team={tid}", None, COMPLIANCE, 200),
+    ("compliance:calls.team", "get", "/compliance/calls?figure=calls&team={tid}", None, COMPLIANCE, 200),
+    ("compliance_csv.team", "get", "/compliance.csv?team={tid}", None, COMPLIANCE, 200),
     ("compliance:dip", "get", "/compliance/dip/", None, COMPLIANCE, 200),
     ("compliance:dip_draw", "post", "/compliance/dip/draw", {"month": "2026-09"}, DIP, 302),
     ("compliance:dip_sample", "get", "/compliance/dip/{dsid}", None, COMPLIANCE, 200),

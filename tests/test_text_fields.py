@@ -163,7 +163,7 @@ def test_every_string_the_api_takes_is_under_the_text_rule() -> None:
 # same kinds of text in tests/accounts/test_account_forms.py (as a national or force administrator, with
 # users and forces of their own); the pages below are the call pages.
 ACCOUNT_PAGES = {"users:new.post", "users:role", "users:active", "users:mfa_reset", "users:password_link"}
-ACCOUNT_PAGES |= {"forces.post"}
+ACCOUNT_PAGES |= {"forces.post", "users:teams.post", "users:team"}
 
 
 def test_every_text_input_of_every_page_is_a_text_field_with_a_limit() -> None:

@@ -17,7 +17,7 @@ from tests.conftest import sign_in
 from heed import textclean as tc
 from heed.accounts import forms as account_forms
 from heed.accounts.fields import TextField
-from heed.accounts.models import Force
+from heed.accounts.models import Force, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,12 @@ def test_every_text_input_of_the_account_forms_is_a_text_field() -> None:
         for field_name, field in form_class().fields.items()
         if isinstance(field, forms.CharField) and not isinstance(field, forms.EmailField)
     }
-    assert {("UserCreateForm", "username"), ("ForceForm", "name"), ("CodeForm", "code")} <= set(found)
+    assert {
+        ("UserCreateForm", "username"),
+        ("ForceForm", "name"),
+        ("CodeForm", "code"),
+        ("TeamForm", "name"),
+    } <= set(found)
     assert [k for k, f in found.items() if not isinstance(f, TextField) or not f.max_length] == []
 
 
@@ -65,6 +70,7 @@ ACCOUNT_CASES = [
     ("national", "/forces/", "name", {"code": None}),
     ("national", "/forces/", "code", {"name": "SYNTHETIC force"}),
     ("admin", "/users/new", "username", {"role": "handler"}),
+    ("admin", "/users/teams", "name", {}),
 ]
 
 
@@ -72,7 +78,11 @@ ACCOUNT_CASES = [
 def test_account_page_text_fields_never_fail_and_refuse_clearly(
     cast: dict[str, Any], persona: str, path: str, field_name: str, base: dict[str, str | None]
 ) -> None:
-    form = {"/forces/": account_forms.ForceForm, "/users/new": account_forms.UserCreateForm}[path]
+    form = {
+        "/forces/": account_forms.ForceForm,
+        "/users/new": account_forms.UserCreateForm,
+        "/users/teams": account_forms.TeamForm,
+    }[path]
     field = form().fields[field_name]
     assert isinstance(field, TextField)
     client = Client()
@@ -99,5 +109,8 @@ def test_account_page_text_fields_never_fail_and_refuse_clearly(
         if response.status_code == 302 and path == "/forces/" and field_name == "name":
             # The service also runs the name's spaces together (any kind of space, as one).
             assert Force.objects.get(code=data["code"]).name == " ".join(expected.split())
+        if response.status_code == 302 and path == "/users/teams":
+            # Stored as the rule cleans it, its spaces run together (a duplicate name is refused: 400).
+            assert Team.objects.filter(name=" ".join(expected.split())).exists()
 
     run()

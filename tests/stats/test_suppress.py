@@ -34,6 +34,14 @@ from heed.stats.suppress import (
         ({"a": 3, "b": 8, "c": 6}, [PRIMARY, 8, SECONDARY], 17),  # the smaller of 8 and 6
         ({"a": 2, "b": 2}, [PRIMARY, PRIMARY], PRIMARY),  # totals under 5 are suppressed too
         ({"a": 2, "b": 0}, [PRIMARY, 0], PRIMARY),
+        # Four "<5" under a total of "<5" say each is 1 (nothing published around them to withhold once the
+        # zero is): the smallest "<5" is widened to "*", 0 up.
+        (
+            {"z": 0, "a": 1, "b": 1, "c": 1, "d": 1},
+            [SECONDARY, SECONDARY, PRIMARY, PRIMARY, PRIMARY],
+            PRIMARY,
+        ),
+        ({"a": 1, "b": 1}, [PRIMARY, PRIMARY], PRIMARY),  # 1 + 1 = 2: a "<5" pair is not pinned
         ({"a": 5, "b": 9}, [5, 9], 14),
         ({}, [], 0),
     ],

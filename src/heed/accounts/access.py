@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from django.db import models
 from django.http import HttpRequest
 
-from heed.accounts.models import User
+from heed.accounts.models import Team, User
 from heed.accounts.roles import Action, Role, role_may
 
 M = TypeVar("M", bound=models.Model)
@@ -91,6 +91,33 @@ def access_user_by_id(actor: User, user_id: object, *, for_update: bool = False)
     if user is None:
         raise UserNotFound(user_id)
     return user
+
+
+class TeamNotFound(Exception):
+    """No team with that id in the user's force that the user may use this way."""
+
+
+def restrict_teams(queryset: models.QuerySet[Team], user: User, action: str) -> models.QuerySet[Team]:
+    """The teams of the user's force if the role may take ``action`` (USERS to manage them, COMPLIANCE to
+    read their figures); else none."""
+    if not may(user, action):
+        return queryset.none()
+    return queryset.filter(force_id=user.force_id or 0)
+
+
+def access_team_by_id(user: User, team_id: object, action: str, *, for_update: bool = False) -> Team:
+    """A team of the user's force, for ``action``; else TeamNotFound (the same for every reason)."""
+    try:
+        pk = int(str(team_id))
+    except ValueError:
+        raise TeamNotFound(team_id) from None
+    qs = restrict_teams(Team.objects.all(), user, action)
+    if for_update:
+        qs = qs.select_for_update()
+    team = qs.filter(pk=pk).first()
+    if team is None:
+        raise TeamNotFound(team_id)
+    return team
 
 
 def may_publish_guidance(user: Any) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 
 from heed import textclean as tc
 from heed.accounts.fields import TextField
+from heed.accounts.models import Team
 from heed.accounts.roles import FORCE_ROLES, Role
 
 ROLE_CHOICES = [(r, Role(r).label) for r in FORCE_ROLES]
@@ -49,6 +53,31 @@ class RoleForm(forms.Form):
         choices=ROLE_CHOICES,
         error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
     )
+
+
+class TeamForm(forms.Form):
+    name = TextField(
+        label="Team name",
+        noun="The team name",
+        max_length=100,
+        error_messages={"required": "Enter the team's name, e.g. Blue watch"},
+    )
+
+
+class UserTeamForm(forms.Form):
+    """A user's team: one of the force's teams, or none (the choices are the force's teams only)."""
+
+    team = forms.ChoiceField(
+        label="Team",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of your force's teams"},
+    )
+
+    def __init__(self, *args: Any, teams: Iterable[Team] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "No team"), *((str(t.pk), t.name) for t in teams)]
 
 
 class ForceForm(forms.Form):

@@ -6,6 +6,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 from heed.accounts.roles import NATIONAL_ROLES, Role
 
@@ -24,12 +25,33 @@ class Force(models.Model):
         return f"{self.code} ({self.name})"
 
 
+class Team(models.Model):
+    """A team of one force's staff (a watch, a shift, a supervisor's group): the compliance dashboard's level
+    between the force and the handler. Its name is unique within the force, whatever its case. A force
+    administrator makes teams and puts users in them (heed.accounts.services); teams are never deleted."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["force_id", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), models.F("force"), name="team_name_unique_in_force"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     """A member of staff of one force, with one role; or a national administrator or guidance owner, of no
     force. Users are never deleted, only deactivated."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.HANDLER)
+    # Optional; always a team of the user's own force (heed.accounts.services.user_team_set refuses others).
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True)
 
     class Meta:
         verbose_name = "user"

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from heed.accounts.access import access_user_by_id
+from heed.accounts.access import TeamNotFound, access_team_by_id, access_user_by_id, may
 from heed.accounts.mfa import mfa_devices_delete
-from heed.accounts.models import ApiToken, Force, User, hash_token
-from heed.accounts.roles import FORCE_ROLES, NATIONAL_ROLES, Role
+from heed.accounts.models import ApiToken, Force, Team, User, hash_token
+from heed.accounts.roles import FORCE_ROLES, NATIONAL_ROLES, Action, Role
 from heed.audit.events import EventType
 from heed.audit.services import audit_record
 
@@ -89,10 +89,12 @@ def user_create(
     actor: User | None = None,
     actor_label: str = "cli",
     check_password: bool = True,
+    team: str = "",
 ) -> User:
-    """Add a user to a force with one role (a national administrator: to no force). The password is checked
-    against the password rules; with no password the account has none until its set-password link is used.
-    A force administrator adds users to their own force only, and never a national administrator."""
+    """Add a user to a force with one role (a national administrator: to no force), and to one of the force's
+    teams when ``team`` names one. The password is checked against the password rules; with no password the
+    account has none until its set-password link is used. A force administrator adds users to their own
+    force only, and never a national administrator."""
     username = username.strip()
     if not username or len(username) > 150:
         raise AccountError("the user name must be 1 to 150 characters", "username")
@@ -115,7 +117,8 @@ def user_create(
         raise AccountError("the e-mail address must be at most 254 characters", "email")
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(f"a user called {username!r} already exists", "username")
-    user = User(username=username, force=force, role=role, email=email)
+    joined = _team_named(force, team) if team.strip() else None
+    user = User(username=username, force=force, role=role, email=email, team=joined)
     if password is None:
         user.set_unusable_password()
     else:
@@ -141,9 +144,120 @@ def user_create(
             actor_label=None if actor else actor_label,
             force_code=force.code if force else "",
             obj=user,
-            after={"username": username, "force": force.code if force else "", "role": role},
+            after={
+                "username": username,
+                "force": force.code if force else "",
+                "role": role,
+                **({"team": joined.name, "team_id": joined.pk} if joined else {}),
+            },
         )
     return user
+
+
+TEAM_NAME_MAX = 100
+
+
+def _team_named(force: Force | None, name: str) -> Team:
+    """The force's team called ``name`` (whatever its case), or AccountError."""
+    wanted = " ".join(name.split())
+    team = Team.objects.filter(force=force, name__iexact=wanted).first() if force else None
+    if team is None:
+        where = f" in force {force.code}" if force else ": a user of no force is in no team"
+        raise AccountError(f"no team called {wanted!r}{where}", "team")
+    return team
+
+
+def team_create(
+    *, name: str, actor: User | None = None, force_code: str = "", actor_label: str = "cli"
+) -> Team:
+    """Make a team in a force: a force administrator's own force (the Teams page), or the force ``force_code``
+    names (``heed team add``). Names are unique within the force whatever their case."""
+    name = " ".join(str(name).split())
+    if not name or len(name) > TEAM_NAME_MAX:
+        raise AccountError(f"the team's name must be 1 to {TEAM_NAME_MAX} characters", "name")
+    if actor is not None:
+        if not may(actor, Action.USERS) or actor.force is None:
+            raise AccountError("only a force administrator makes teams, in their own force")
+        force_id = actor.force.pk
+    else:
+        found = Force.objects.filter(code=force_code.strip().upper()).first()
+        if found is None:
+            raise AccountError(f"no force with code {force_code!r}")
+        force_id = found.pk
+    with transaction.atomic():
+        # The force row locked: two teams of one name made at once queue here and the second is refused.
+        force = Force.objects.select_for_update().get(pk=force_id)
+        if Team.objects.filter(force=force, name__iexact=name).exists():
+            raise AccountError(f"{force.code} already has a team called {name!r}", "name")
+        team = Team(force=force, name=name)
+        try:
+            team.full_clean(exclude=["force"], validate_constraints=False)
+            with transaction.atomic():
+                team.save()
+        except ValidationError as exc:
+            raise AccountError(" ".join(exc.messages), "name") from None
+        except IntegrityError:
+            raise AccountError(f"{force.code} already has a team called {name!r}", "name") from None
+        audit_record(
+            event_type=EventType.TEAM_CREATED,
+            actor=actor,
+            actor_label=None if actor else actor_label,
+            force_code=force.code,
+            obj=team,
+            after={"name": name, "force": force.code},
+        )
+    return team
+
+
+def _team_change(user: User, team: Team | None, actor: User | None, actor_label: str) -> User:
+    """Put the (locked) ``user`` in ``team`` (None: in no team), audited; a team of another force is
+    refused whoever asks."""
+    if team is not None and team.force_id != user.force_id:
+        raise AccountError("a user joins a team of their own force only", "team")
+    if user.team_id == (team.pk if team else None):
+        return user
+    before = Team.objects.filter(pk=user.team_id).first() if user.team_id else None
+    user.team = team
+    user.save(update_fields=["team"])
+    audit_record(
+        event_type=EventType.USER_TEAM_CHANGED,
+        actor=actor,
+        actor_label=None if actor else actor_label,
+        force_code=user.force.code if user.force else "",
+        obj=user,
+        before={"team": before.name if before else None, "team_id": before.pk if before else None},
+        after={"team": team.name if team else None, "team_id": team.pk if team else None},
+    )
+    return user
+
+
+def user_team_set(*, actor: User, user_id: object, team_id: object) -> User:
+    """Put a user of the actor's force in one of its teams (``team_id`` None or "": in no team)."""
+    with transaction.atomic():
+        user = access_user_by_id(actor, user_id, for_update=True)
+        team = None
+        if team_id not in (None, ""):
+            try:
+                team = access_team_by_id(actor, team_id, Action.USERS)
+            except TeamNotFound:
+                raise AccountError("choose one of your force's teams", "team") from None
+        return _team_change(user, team, actor, "")
+
+
+def user_team_set_by_name(*, username: str, team: str | None, actor_label: str = "cli") -> User:
+    """``heed user team``: put the user called ``username`` in their force's team called ``team`` (None: in
+    no team)."""
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("force")
+            .filter(username=username.strip())
+            .first()
+        )
+        if user is None:
+            raise AccountError(f"no user called {username!r}")
+        joined = _team_named(user.force, team) if team is not None else None
+        return _team_change(user, joined, None, actor_label)
 
 
 def user_password_link(*, actor: User, user_id: object) -> str:

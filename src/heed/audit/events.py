@@ -45,6 +45,8 @@ class EventType(models.TextChoices):
     USER_MFA_RESET = "user.mfa_reset", "User's second factor reset"
     USER_PASSWORD_LINK = "user.password_link", "Set-password link issued"
     USER_PASSWORD_SET = "user.password_set", "Password set from a link"
+    USER_TEAM_CHANGED = "user.team_changed", "User's team changed"
+    TEAM_CREATED = "team.created", "Team created"
     FORCE_CREATED = "force.created", "Force created"
     TOKEN_CREATED = "token.created", "API token created"
     TOKEN_REVOKED = "token.revoked", "API token revoked"

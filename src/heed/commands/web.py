@@ -55,7 +55,14 @@ def register(subparsers: Any) -> None:
     add.add_argument(
         "--password-stdin", action="store_true", required=True, help="read the password from stdin"
     )
+    add.add_argument("--team", default="", help="one of the force's teams (heed team add), optional")
     add.set_defaults(func=_user_add)
+    team = uact.add_parser("team", help="put a user in one of their force's teams, or in none")
+    team.add_argument("username")
+    which = team.add_mutually_exclusive_group(required=True)
+    which.add_argument("--team", help="the team's name (heed team add makes one)")
+    which.add_argument("--no-team", action="store_true", help="take the user out of their team")
+    team.set_defaults(func=_user_team)
 
     token = subparsers.add_parser(
         "token",
@@ -101,6 +108,10 @@ def _serve(args: argparse.Namespace) -> int:
         print("Heed demo – every person, record and call here is SYNTHETIC.")
         print(f"Person index: {report.index} ({report.records_loaded} SYNTHETIC record(s) loaded this time)")
         print(f"An earlier SYNTHETIC report to link to: {report.earlier_call}")
+        print(
+            f"Compliance: {report.month} holds SYNTHETIC calls for the dashboard and the dip sample "
+            f"({report.month_calls} SYNTHETIC call(s) made this time)"
+        )
         print("DEMO users (demo passwords, for this demo only):")
         for username, role, password in report.users:
             print(f"  {username:<20} {role:<22} password: {password}")
@@ -172,12 +183,32 @@ def _user_add(args: argparse.Namespace) -> int:
     try:
         with request_context(rid):
             user = user_create(
-                username=args.username, force_code=args.force, role=args.role, password=password
+                username=args.username,
+                force_code=args.force,
+                role=args.role,
+                password=password,
+                team=args.team,
             )
     except AccountError as exc:
         raise CommandError(str(exc)) from None
     where = f"to force {user.force.code}" if user.force else "(no force: national)"
-    print(f"added {user.username} ({user.role}) {where}")
+    team = f", team {user.team.name}" if user.team else ""
+    print(f"added {user.username} ({user.role}) {where}{team}")
+    return 0
+
+
+def _user_team(args: argparse.Namespace) -> int:
+    rid = _django("user-team")
+    from heed.accounts.services import AccountError, user_team_set_by_name
+    from heed.audit.context import request_context
+
+    _migrate()
+    try:
+        with request_context(rid):
+            user = user_team_set_by_name(username=args.username, team=None if args.no_team else args.team)
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{user.username} is in team {user.team.name}" if user.team else f"{user.username} is in no team")
     return 0
 
 

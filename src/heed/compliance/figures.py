@@ -1,9 +1,10 @@
-"""The compliance figures of a force for a period, per force and per handler, each with the calls behind it.
-Reading only; every figure is counted here so the views stay thin and the tests can count by hand.
+"""The compliance figures of a force for a period, per force, per team and per handler, each with the calls
+behind it. Reading only; every figure is counted here so the views stay thin and the tests can count by hand.
 
 A call belongs to a period when it was *taken* in it (``Call.created_at``); everything recorded on it counts
-with it, whenever it was recorded. Training calls never count. "Team" is not modelled in Heed (no team or
-line-manager record exists): the figures are per force and per handler (the call's ``created_by``).
+with it, whenever it was recorded. Training calls never count. A call is its handler's (``created_by``), and a
+team's when its handler is in the team *now*: Heed keeps a user's current team, not a history of teams, so a
+handler who moves takes their calls with them (docs/adr/0025).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from heed.accounts.models import Force, User
+from heed.accounts.models import Force, Team, User
 from heed.accounts.roles import NATIONAL_ROLES, Action
 from heed.audit.events import EventType
 from heed.audit.models import AuditEvent
@@ -101,16 +102,32 @@ class HandlerRow:
     handler: User
     name: str
     figures: Figures
+    team: str = ""  # the handler's team's name now ("" for none)
+
+
+@dataclass
+class TeamRow:
+    """One team's figures (its members' calls) and the training currency of its active staff."""
+
+    team: Team
+    figures: Figures
+    training_current: Figure
 
 
 @dataclass
 class Dashboard:
+    """``force_figures`` are the figures of what is shown: the whole force, or one ``team``'s calls; the
+    handlers are the force's (or the team's) handlers with a call in the period; ``teams`` (the force's view
+    only) has every team of the force."""
+
     force: Force
     period: Period
     now: datetime
     force_figures: Figures
     handlers: list[HandlerRow] = field(default_factory=list)
     training_current: Figure = field(default_factory=lambda: Figure("training_current", "", 0, 0))
+    team: Team | None = None
+    teams: list[TeamRow] = field(default_factory=list)
 
 
 def percentile(values: list[float], p: int) -> float | None:
@@ -122,11 +139,13 @@ def percentile(values: list[float], p: int) -> float | None:
     return ordered[rank - 1]
 
 
-def period_calls(force: Force, period: Period) -> QuerySet[Call]:
-    """The force's live calls taken in the period (never training calls)."""
-    return Call.objects.filter(
+def period_calls(force: Force, period: Period, team: Team | None = None) -> QuerySet[Call]:
+    """The force's live calls taken in the period (never training calls); with ``team``, those of the
+    handlers in the team now."""
+    calls = Call.objects.filter(
         force=force, training=False, created_at__gte=period.since, created_at__lt=period.until
     )
+    return calls.filter(created_by__team=team) if team is not None else calls
 
 
 def _facts(calls: list[Call]) -> dict[int, CallFacts]:
@@ -338,19 +357,35 @@ def training_currency(
     )
 
 
-def staff_of_force(force: Force) -> QuerySet[User]:
-    """The force's active staff, as the training team page counts them (no SYNTHETIC working account)."""
-    return (
+def staff_of_force(force: Force, team: Team | None = None) -> QuerySet[User]:
+    """The force's active staff, as the training team page counts them (no SYNTHETIC working account); with
+    ``team``, those in the team now."""
+    staff = (
         User.objects.filter(force=force, is_active=True)
         .exclude(username__startswith=SYNTHETIC_PREFIX)
         .exclude(role__in=NATIONAL_ROLES)
     )
+    return staff.filter(team=team) if team is not None else staff
 
 
-def dashboard(force: Force, period: Period, now: datetime | None = None) -> Dashboard:
-    """Every figure of the force for the period, and the same per handler."""
+def _team_name(user: User) -> str:
+    team = user.team
+    return team.name if team is not None else ""
+
+
+def teams_of_force(force: Force) -> list[Team]:
+    return list(Team.objects.filter(force=force).order_by("name", "pk"))
+
+
+def dashboard(
+    force: Force, period: Period, now: datetime | None = None, team: Team | None = None
+) -> Dashboard:
+    """Every figure of the force (or of one of its teams) for the period, the same per handler, and (for
+    the force) per team."""
+    if team is not None and team.force_id != force.pk:
+        raise ValueError("a team of another force")
     now = now or timezone.now()
-    calls = list(period_calls(force, period).select_related("created_by"))
+    calls = list(period_calls(force, period, team).select_related("created_by", "created_by__team"))
     facts = _facts(calls)
     force_figures = _figures(list(facts.values()), set(facts), now)
     by_handler: dict[int, list[CallFacts]] = defaultdict(list)
@@ -359,17 +394,35 @@ def dashboard(force: Force, period: Period, now: datetime | None = None) -> Dash
         by_handler[c.created_by_id].append(facts[c.pk])
         handlers[c.created_by_id] = c.created_by
     rows = [
-        HandlerRow(handlers[h], person_name(handlers[h]), _figures(fs, {f.id for f in fs}, now))
+        HandlerRow(
+            handlers[h],
+            person_name(handlers[h]),
+            _figures(fs, {f.id for f in fs}, now),
+            _team_name(handlers[h]),
+        )
         for h, fs in by_handler.items()
     ]
     rows.sort(key=lambda r: (r.name.lower(), r.handler.pk))
+    team_rows = []
+    if team is None:
+        for t in teams_of_force(force):
+            members = [f for h, fs in by_handler.items() if handlers[h].team_id == t.pk for f in fs]
+            team_rows.append(
+                TeamRow(
+                    t,
+                    _figures(members, {f.id for f in members}, now),
+                    training_currency(force, staff_of_force(force, t), now),
+                )
+            )
     return Dashboard(
         force=force,
         period=period,
         now=now,
         force_figures=force_figures,
         handlers=rows,
-        training_current=training_currency(force, now=now),
+        training_current=training_currency(force, staff_of_force(force, team), now=now),
+        team=team,
+        teams=team_rows,
     )
 
 
@@ -394,15 +447,20 @@ class TrendMonth:
 
 
 def trends(
-    force: Force, until: date, months: int = TREND_MONTHS, now: datetime | None = None
+    force: Force,
+    until: date,
+    months: int = TREND_MONTHS,
+    now: datetime | None = None,
+    team: Team | None = None,
 ) -> list[TrendMonth]:
-    """The force's figures for each of the ``months`` calendar months up to and including ``until``'s."""
+    """The force's (or ``team``'s) figures for each of the ``months`` calendar months up to and including
+    ``until``'s."""
     now = now or timezone.now()
     last = month_start(until)
     out = []
     for back in range(months - 1, -1, -1):
         month = add_months(last, -back)
-        calls = list(period_calls(force, month_period(month)))
+        calls = list(period_calls(force, month_period(month), team))
         facts = _facts(calls)
         out.append(TrendMonth(month, _figures(list(facts.values()), set(facts), now)))
     return out
@@ -445,37 +503,52 @@ def figure_calls(user: User, figure: Figure) -> QuerySet[Call]:
 
 
 def csv_rows(d: Dashboard) -> list[list[str]]:
-    """One row per figure, for the force and then for each handler (CSV_COLUMNS)."""
+    """One row per figure, for the force (or the team shown), then for each team, then for each handler
+    (CSV_COLUMNS)."""
     rows: list[list[str]] = []
 
-    def add(scope: str, username: str, figs: Figures) -> None:
+    def add(scope: str, team: str, username: str, figs: Figures) -> None:
+        who = [scope, team, username]
         for key in FIGURE_KEYS:
-            f = figs.figures[key]
-            rows.append(_row(scope, username, f, d))
+            rows.append(_row(who, figs.figures[key], d))
         for f in figs.dip_items.values():
-            rows.append(_row(scope, username, f, d))
+            rows.append(_row(who, f, d))
         for label, value in (
             ("review_median_minutes", figs.review_median),
             ("review_p90_minutes", figs.review_p90),
         ):
-            rows.append([scope, username, label, label.replace("_", " "), _num(value), "", "", *_period(d)])
+            rows.append([*who, label, label.replace("_", " "), _num(value), "", "", *_period(d)])
         for code, n in figs.refused_outstanding.items():
-            rows.append([scope, username, f"refused_outstanding:{code}", code, str(n), "", "", *_period(d)])
+            rows.append([*who, f"refused_outstanding:{code}", code, str(n), "", "", *_period(d)])
 
-    add("force", "", d.force_figures)
+    shown = d.team.name if d.team else ""
+    add("team" if d.team else "force", shown, "", d.force_figures)
+    rows.append(_row(["team" if d.team else "force", shown, ""], d.training_current, d))
+    for t in d.teams:
+        add("team", t.team.name, "", t.figures)
+        rows.append(_row(["team", t.team.name, ""], t.training_current, d))
     for h in d.handlers:
-        add("handler", h.handler.username, h.figures)
-    t = d.training_current
-    rows.append(["force", "", t.key, t.label, str(t.count), str(t.total), _num(t.percent), *_period(d)])
+        add("handler", h.team, h.handler.username, h.figures)
     return [[_cell(c) for c in r] for r in rows]
 
 
-CSV_COLUMNS = ("scope", "handler", "figure", "label", "count", "of", "percent", "period_start", "period_end")
+CSV_COLUMNS = (
+    "scope",
+    "team",
+    "handler",
+    "figure",
+    "label",
+    "count",
+    "of",
+    "percent",
+    "period_start",
+    "period_end",
+)
 
 
-def _row(scope: str, username: str, f: Figure, d: Dashboard) -> list[str]:
+def _row(who: list[str], f: Figure, d: Dashboard) -> list[str]:
     total = "" if f.total is None else str(f.total)
-    return [scope, username, f.key, f.label, str(f.count), total, _num(f.percent), *_period(d)]
+    return [*who, f.key, f.label, str(f.count), total, _num(f.percent), *_period(d)]
 
 
 def _period(d: Dashboard) -> list[str]:

@@ -3,8 +3,11 @@ the real services (the guard, the engine and the review rules decide, as live), 
 straight into the tables as an older version of Heed left them (closed with work outstanding, 'no further
 action' on a high risk call approved by one supervisor), one look-back finding and one training call.
 
-Every person, name and narrative here is fictional and labelled SYNTHETIC. The mix is fixed, so the figures
-are known; ``seed`` only chooses when in the month each call is taken and how long each review waits.
+Every person, name and narrative here is fictional and labelled SYNTHETIC. The mix is a parameter (``mix``:
+how many of each kind per handler; ``referral_mix``: of the referrals made, in the order they are made, how
+many in each turn are answered on time, answered late or left unanswered), so the figures are known; ``seed``
+only chooses when in the month each call is taken and how long each review waits. ``teams`` puts users in
+the force's teams (made when missing) through the accounts services, as a force administrator would.
 
 The services read the time from ``django.utils.timezone.now``; while a call is worked here that clock is set
 to the call's own moments in the month (``_clock``), so every record and audit event carries a time in the
@@ -14,7 +17,7 @@ month. Not for use while a server is running in the same process.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,7 +27,8 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
-from heed.accounts.models import Force, User
+from heed.accounts.models import Force, Team, User
+from heed.accounts.services import team_create, user_team_set_by_name
 from heed.calls import services
 from heed.calls.models import (
     ActionStatus,
@@ -37,6 +41,7 @@ from heed.calls.services.base import ClosureRefused
 from heed.compliance.figures import add_months, month_start
 from heed.lookback.models import LookBackItem, LookBackRun, RunStatus
 from heed.support import services as support
+from heed.support.models import Referral, ReferralStatus
 
 GROOMING = (
     "SYNTHETIC NARRATIVE (fictional people, not a real call). CLR is mother of SAM (14). States an older "
@@ -80,6 +85,10 @@ MIX: tuple[tuple[str, int], ...] = (
     ("lowered", 1),  # a supervisor lowered the risk to medium, then done and approved
     ("awaiting", 1),  # everything done, asked to close, not yet reviewed
 )
+# Of the referrals made, in the order they are made, taken in turns: this many answered well within their due
+# time, this many answered after it, this many never answered (so overdue once their due time passes).
+REFERRAL_MIX: tuple[tuple[str, int], ...] = (("on_time", 2), ("late", 1), ("outstanding", 1))
+REFERRAL_FATES = frozenset({"on_time", "late", "outstanding"})
 REVIEW_WAITS = (12, 25, 40, 55, 75, 90, 130, 180, 240, 600)  # minutes a supervisor takes to get to a request
 
 
@@ -89,9 +98,16 @@ class Generated:
 
     month: date
     kinds: dict[int, str] = field(default_factory=dict)
+    referrals: dict[int, str] = field(default_factory=dict)  # referral id -> on_time, late or outstanding
+    teams: dict[str, int] = field(default_factory=dict)  # team name -> id
 
     def of(self, kind: str) -> list[int]:
         return sorted(i for i, k in self.kinds.items() if k == kind)
+
+    def referral_calls(self, fate: str) -> list[int]:
+        """The calls whose referral met ``fate``."""
+        ids = [r for r, f in self.referrals.items() if f == fate]
+        return sorted(Referral.objects.filter(pk__in=ids).values_list("call_id", flat=True))
 
 
 class _Clock:
@@ -113,23 +129,44 @@ def _clock(at: datetime) -> Iterator[_Clock]:
 
 
 def generate_month(
-    *, force: Force, month: date, seed: int, handlers: list[User], supervisors: list[User]
+    *,
+    force: Force,
+    month: date,
+    seed: int,
+    handlers: list[User],
+    supervisors: list[User],
+    mix: Sequence[tuple[str, int]] = MIX,
+    referral_mix: Sequence[tuple[str, int]] = REFERRAL_MIX,
+    teams: Mapping[str, Sequence[User]] | None = None,
 ) -> Generated:
-    """Make the SYNTHETIC month: MIX for each handler, then the older-version calls, a look-back finding and
-    a training call (taken by the first handler). Needs two supervisors (two approve 'no further action')."""
+    """Make the SYNTHETIC month: ``mix`` for each handler (each referral then answered or not as
+    ``referral_mix`` says, in turn), then the older-version calls, a look-back finding and a training call
+    (taken by the first handler). Needs two supervisors (two approve 'no further action'); the second answers
+    the referrals (a supervisor may, as a safeguarding officer does)."""
     if len(supervisors) < 2:
         raise ValueError("a synthetic month needs two supervisors")
+    unknown = ({k for k, _ in mix} - set(WORK)) | ({f for f, _ in referral_mix} - REFERRAL_FATES)
+    if unknown:
+        raise ValueError(f"unknown kinds in the mix: {', '.join(sorted(unknown))}")
+    fates = [f for f, n in referral_mix for _ in range(n)] or ["outstanding"]
     first = month_start(month)
     span = (add_months(first, 1) - first).days * 24 * 60 - 24 * 60  # leave the last day for the work
     rng = random.Random(f"synthetic:{force.code}:{first.isoformat()}:{seed}")
     out = Generated(month=first)
-    plan = [(h, kind) for h in handlers for kind, n in MIX for _ in range(n)]
+    for name, members in (teams or {}).items():
+        out.teams[name] = _team(force, name, members).pk
+    real_now = timezone.now()
+    plan = [(h, kind) for h in handlers for kind, n in mix for _ in range(n)]
     starts = sorted(rng.randrange(0, span) for _ in plan)
     rng.shuffle(plan)
     base = timezone.make_aware(datetime.combine(first, time.min))
     for (handler, kind), start in zip(plan, starts, strict=True):
         with _clock(base + timedelta(minutes=start)) as clock:
             call = WORK[kind](handler, supervisors, clock, rng)
+            for referral in Referral.objects.filter(call=call).order_by("id"):
+                fate = fates[len(out.referrals) % len(fates)]
+                _answer(referral, fate, supervisors[1], clock, real_now)
+                out.referrals[referral.pk] = fate
         out.kinds[call.pk] = kind
     at = base + timedelta(minutes=span // 2)
     outstanding = _older_closed(handlers[0], at, outcome="advice_given", risk="high", approvals=[])
@@ -139,6 +176,33 @@ def generate_month(
     _finding(force, outstanding, at + timedelta(days=1))
     out.kinds[_training_call(handlers[0], at).pk] = "training"
     return out
+
+
+def _team(force: Force, name: str, members: Sequence[User]) -> Team:
+    """The force's team called ``name`` (made if missing), with ``members`` put in it."""
+    team = Team.objects.filter(force=force, name__iexact=name).first()
+    if team is None:
+        team = team_create(name=name, force_code=force.code, actor_label="synthetic")
+    for user in members:
+        user_team_set_by_name(username=user.username, team=team.name, actor_label="synthetic")
+        user.refresh_from_db(fields=["team"])
+    return team
+
+
+def _answer(referral: Referral, fate: str, answerer: User, clock: _Clock, real_now: datetime) -> None:
+    """Answer ``referral`` on time (halfway to its due time), late (two hours after it), or not at all;
+    never later than the real time now."""
+    if fate == "outstanding":
+        return
+    due = referral.due_at or referral.made_at + timedelta(hours=2)
+    at = referral.made_at + (due - referral.made_at) / 2 if fate == "on_time" else due + timedelta(hours=2)
+    clock.at = min(at, real_now - timedelta(minutes=1))
+    support.referral_update(
+        actor=answerer,
+        referral=referral,
+        status=ReferralStatus.ACCEPTED,
+        note="SYNTHETIC: received by the child protection team.",
+    )
 
 
 # ------------------------------------------------------------------------------ worked through services

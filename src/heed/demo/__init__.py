@@ -1,4 +1,6 @@
-"""SYNTHETIC demonstration data: a demo force, one user per role, nominal records and an earlier report.
+"""SYNTHETIC demonstration data: a demo force, one user per role, nominal records, an earlier report, and
+last month's calls for the compliance dashboard and the dip sample (heed.compliance.synthetic, with the demo
+handlers and supervisors in two teams).
 
 Every person, record and call here is invented. Seeding is idempotent: running it again adds nothing that is
 already there.
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from heed.accounts.models import Force, User
 from heed.accounts.roles import NATIONAL_ROLES, Role
@@ -20,6 +23,8 @@ from heed.audit.services import audit_record
 from heed.calls.models import Call
 from heed.calls.person_index import configured_location, reset
 from heed.calls.services import call_create
+from heed.compliance.figures import add_months, month_period, month_start, period_calls
+from heed.compliance.synthetic import MIX, generate_month
 
 DEMO_FORCE = "DEMO"
 NOMINALS = Path(__file__).with_name("nominals.csv")
@@ -45,12 +50,43 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# Last month's SYNTHETIC calls: one of each kind per demo handler (quick to make on every `make run`; enough
+# closed calls for a dip sample of three per handler), the referrals answered as the generator's default mix.
+DEMO_MIX: tuple[tuple[str, int], ...] = tuple((kind, 1) for kind, _ in MIX)
+DEMO_TEAMS: dict[str, tuple[str, ...]] = {
+    "SYNTHETIC Blue watch": ("demo.handler", "demo.supervisor"),
+    "SYNTHETIC Red watch": ("demo.handler2", "demo.supervisor2"),
+}
+
+
 @dataclass(frozen=True)
 class SeedReport:
     users: tuple[tuple[str, str, str], ...]
     records_loaded: int
     index: str
     earlier_call: str
+    month: str = ""  # the compliance month seeded, YYYY-MM
+    month_calls: int = 0  # SYNTHETIC calls made in it this time (0 when it already had calls)
+
+
+def seed_compliance_month(force: Force) -> tuple[str, int]:
+    """Last month's SYNTHETIC calls for the demo force, worked through the real services, and its teams. A
+    month that already holds a live call of the force is left as it is (so seeding twice adds nothing)."""
+    month = add_months(month_start(timezone.localdate()), -1)
+    if period_calls(force, month_period(month)).exists():
+        return f"{month:%Y-%m}", 0
+    people = {u.username: u for u in User.objects.filter(force=force, username__startswith="demo.")}
+    with transaction.atomic():  # all of the month or none of it
+        made = generate_month(
+            force=force,
+            month=month,
+            seed=1,
+            handlers=[people["demo.handler"], people["demo.handler2"]],
+            supervisors=[people["demo.supervisor"], people["demo.supervisor2"]],
+            mix=DEMO_MIX,
+            teams={name: [people[u] for u in members] for name, members in DEMO_TEAMS.items()},
+        )
+    return f"{month:%Y-%m}", len(made.kinds)
 
 
 def _usable(location: str) -> bool:
@@ -109,4 +145,5 @@ def seed_demo() -> SeedReport:
             child_name="SYNTHETIC pupil",
             child_age=13,
         )
-    return SeedReport(DEMO_USERS, loaded, location, earlier.reference)
+    month, made = seed_compliance_month(force)
+    return SeedReport(DEMO_USERS, loaded, location, earlier.reference, month, made)

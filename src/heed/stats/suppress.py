@@ -27,8 +27,9 @@ The rule, exactly:
 
 Known limit: step (a) reads the markers' bounds one line at a time; bounds combined across several lines (a
 linear programme) are not solved, so a ``"<5"`` may be narrowed (never pinned by one line) by a reader who
-does. A set of lines wholly hidden is left as it is (``[1, 1, 1, 1]`` with a total of ``"<5"`` still says
-each is 1; nothing published remains to hide).
+does. When nothing published is left around an entry that can still be worked out, a ``"<5"`` next to it
+is widened to ``"*"`` (``[1, 1, 1, 1]`` with a total of ``"<5"`` says each is 1; with one cell ``"*"`` it
+does not).
 """
 
 from __future__ import annotations
@@ -218,6 +219,12 @@ def _cover(
                         todo.append(other)
                     else:
                         frontier.add(other)
+        if not frontier:
+            # Nothing published is left around it: widen a "<5" next to it to "*" (1..4 becomes 0 up), the
+            # smallest first. Four "<5" adding up to a "<5" say each is 1; with one of them "*" they do not.
+            frontier = {k for k in reached if out[k] == PRIMARY and k not in added and k != h}
+            if not frontier:
+                frontier = {h} if out[h] == PRIMARY and h not in added else set()
         if not frontier:
             return []
         added.append(min(frontier, key=lambda k: cost[k]))

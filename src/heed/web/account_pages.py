@@ -31,10 +31,11 @@ from heed.accounts.access import (
     actor_of,
     may,
     may_manage_forces,
+    restrict_teams,
     restrict_users,
 )
-from heed.accounts.forms import ForceForm, RoleForm, UserCreateForm
-from heed.accounts.models import Force, User
+from heed.accounts.forms import ForceForm, RoleForm, TeamForm, UserCreateForm, UserTeamForm
+from heed.accounts.models import Force, Team, User
 from heed.accounts.roles import Action, Role
 
 View = Callable[..., HttpResponse]
@@ -70,7 +71,7 @@ def _apply(form: forms.Form, exc: services.AccountError) -> None:
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     users = (
-        restrict_users(User.objects.all(), actor)
+        restrict_users(User.objects.select_related("team"), actor)
         .annotate(mfa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .order_by("username")
     )
@@ -110,14 +111,25 @@ def user_new(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _teams(actor: User) -> list[Team]:
+    return list(restrict_teams(Team.objects.all(), actor, Action.USERS).order_by("name", "pk"))
+
+
 def _detail(
-    request: HttpRequest, target: User, role_form: RoleForm | None = None, status: int = 200
+    request: HttpRequest,
+    target: User,
+    role_form: RoleForm | None = None,
+    status: int = 200,
+    team_form: UserTeamForm | None = None,
 ) -> HttpResponse:
+    teams = _teams(actor_of(request))
     return render(
         request,
         "accounts/user_detail.html",
         {
             "target": target,
+            "team_name": next((t.name for t in teams if t.pk == target.team_id), ""),
+            "team_form": team_form or UserTeamForm(initial={"team": str(target.team_id or "")}, teams=teams),
             "role_form": role_form or RoleForm(initial={"role": target.role}),
             "is_self": target.pk == actor_of(request).pk,
             "mfa": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
@@ -148,6 +160,50 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
             messages.success(request, f"{target.username} is now: {Role(form.cleaned_data['role']).label}.")
             return redirect("users:detail", user_id=target.pk)
     return _detail(request, target, role_form=form, status=400)
+
+
+@admin_view
+@require_POST
+def user_team(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = _target(request, user_id)
+    actor = actor_of(request)
+    form = UserTeamForm(request.POST, teams=_teams(actor))
+    if form.is_valid():
+        try:
+            changed = services.user_team_set(
+                actor=actor, user_id=target.pk, team_id=form.cleaned_data["team"]
+            )
+        except services.AccountError as exc:
+            _apply(form, exc)
+        else:
+            team = changed.team.name if changed.team else "no team"
+            messages.success(request, f"{target.username} is now in: {team}.")
+            return redirect("users:detail", user_id=target.pk)
+    return _detail(request, target, team_form=form, status=400)
+
+
+@admin_view
+@require_http_methods(["GET", "POST"])
+def teams(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = TeamForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            team = services.team_create(name=form.cleaned_data["name"], actor=actor)
+        except services.AccountError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, f"Team {team.name} made: put users in it from their pages.")
+            return redirect("users:teams")
+    listing = restrict_teams(Team.objects.all(), actor, Action.USERS).annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    )
+    return render(
+        request,
+        "accounts/teams.html",
+        {"form": form, "teams": listing.order_by("name", "pk"), "force": actor.force},
+        status=400 if form.errors else 200,
+    )
 
 
 def _action(request: HttpRequest, user_id: int, run: Callable[[User, User], str]) -> HttpResponse:

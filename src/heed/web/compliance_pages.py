@@ -1,6 +1,7 @@
-"""The compliance pages: the dashboard (per force and per handler, with monthly trends), the calls behind a
-figure, the CSV, and the monthly dip sample with its review form. Supervisors and auditors see them (only a
-supervisor draws and reviews); anyone else gets the same 404 as a missing page. Reading goes through
+"""The compliance pages: the dashboard (per force, per team and per handler, with monthly trends), the calls
+behind a figure, the CSV, and the monthly dip sample with its review form. Supervisors and auditors see them
+(only a supervisor draws and reviews); anyone else gets the same 404 as a missing page (a team of another
+force too). Reading goes through
 heed.compliance.figures and .selectors, changes through heed.compliance.services."""
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heed.accounts.access import CallNotFound, actor_of, may
+from heed.accounts.access import CallNotFound, TeamNotFound, access_team_by_id, actor_of, may
 from heed.accounts.fields import form_errors
+from heed.accounts.models import Team, User
 from heed.accounts.roles import Action
 from heed.calls.services.base import CallError
 from heed.compliance import figures as cf
@@ -44,12 +46,33 @@ def _period(request: HttpRequest) -> tuple[Period, list[str]]:
     return period_from(request.GET.get("from"), request.GET.get("to"))
 
 
-def _query(period: Period) -> str:
-    return f"from={period.start.isoformat()}&to={period.end.isoformat()}"
+def _query(period: Period, team: Team | None = None) -> str:
+    team_part = f"&team={team.pk}" if team else ""
+    return f"from={period.start.isoformat()}&to={period.end.isoformat()}{team_part}"
+
+
+def _team(request: HttpRequest, user: User) -> Team | None:
+    """The team asked for (``?team=ID``): one of the user's force's, else the same 404 as a missing page."""
+    raw = str(request.GET.get("team", ""))
+    if not raw:
+        return None
+    try:
+        return access_team_by_id(user, raw, Action.COMPLIANCE)
+    except TeamNotFound:
+        raise Http404("No such team") from None
+
+
+def _dashboard(request: HttpRequest) -> tuple[User, cf.Dashboard, list[str]]:
+    user = actor_of(request)
+    period, problems = _period(request)
+    team = _team(request, user)
+    assert user.force is not None
+    return user, cf.dashboard(user.force, period, team=team), problems
 
 
 def _trend_charts(d: cf.Dashboard) -> list[dict[str, object]]:
-    months = cf.trends(d.force, d.period.end, now=d.now)
+    months = cf.trends(d.force, d.period.end, now=d.now, team=d.team)
+    team = f"&team={d.team.pk}" if d.team else ""
     out = []
     for key in TREND_FIGURES:
         rows = [(m.month, m.figures.figures[key]) for m in months]
@@ -64,7 +87,8 @@ def _trend_charts(d: cf.Dashboard) -> list[dict[str, object]]:
                     bars,
                 ),
                 "rows": [
-                    (m, f, f"from={m.isoformat()}&to={cf.month_period(m).end.isoformat()}") for m, f in rows
+                    (m, f, f"from={m.isoformat()}&to={cf.month_period(m).end.isoformat()}{team}")
+                    for m, f in rows
                 ],
                 "key": key,
                 "label": label,
@@ -76,10 +100,7 @@ def _trend_charts(d: cf.Dashboard) -> list[dict[str, object]]:
 @training_page(Action.COMPLIANCE)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
-    period, problems = _period(request)
-    assert user.force is not None
-    d = cf.dashboard(user.force, period)
+    user, d, problems = _dashboard(request)
     return render(
         request,
         "compliance/dashboard.html",
@@ -88,7 +109,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "keys": cf.FIGURE_KEYS,
             "problems": problems,
             "typed": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
-            "query": _query(period),
+            "query": _query(d.period, d.team),
+            "period_query": _query(d.period),
+            "teams": cf.teams_of_force(d.force),
+            "team_rows": [(t, _query(d.period, t.team)) for t in d.teams],
             "trends": _trend_charts(d),
             "may_view": may(user, Action.VIEW),
             "may_dip": may(user, Action.DIP_SAMPLE),
@@ -99,10 +123,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @training_page(Action.COMPLIANCE)
 @require_GET
 def figure_calls(request: HttpRequest) -> HttpResponse:
-    user = actor_of(request)
-    period, _ = _period(request)
-    assert user.force is not None
-    d = cf.dashboard(user.force, period)
+    user, d, _ = _dashboard(request)
+    period = d.period
     figs = d.force_figures
     handler = str(request.GET.get("handler", ""))
     if handler:
@@ -116,15 +138,22 @@ def figure_calls(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "compliance/calls.html",
-        {"figure": figure, "calls": cf.figure_calls(user, figure), "period": period, "query": _query(period)},
+        {
+            "figure": figure,
+            "calls": cf.figure_calls(user, figure),
+            "period": period,
+            "team": d.team,
+            "query": _query(period, d.team),
+        },
     )
 
 
 @training_page(Action.COMPLIANCE)
 @require_GET
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
     period, _ = _period(request)
-    name, data = compliance_csv(actor=actor_of(request), period=period)
+    name, data = compliance_csv(actor=user, period=period, team=_team(request, user))
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"  # it names handlers: no copy kept on the way
