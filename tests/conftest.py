@@ -211,6 +211,7 @@ def ids(cast: dict[str, Any], make_call: Any) -> Records:
     from django.utils import timezone
 
     from heed.packstore.selectors import shipped_version
+    from heed.packstore.services import shipped_pack
 
     admin = cast["admin"]
 
@@ -326,7 +327,7 @@ def ids(cast: dict[str, Any], make_call: Any) -> Records:
             "nid": notice,
             "tid": team,
             "dsid": dip,
-            "ver": shipped_version,
+            "ver": lambda: shipped_pack().version,  # kept as an installed version, as a shadow run keeps it
             "shid": shadow,
             "lrid": look,
             "lid": finding,
