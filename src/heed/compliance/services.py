@@ -4,9 +4,6 @@ so that every download is audited with what it held."""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import random
 from collections import defaultdict
 from datetime import date
@@ -21,7 +18,8 @@ from heed.accounts.access import may
 from heed.accounts.models import Force, Team, User
 from heed.accounts.roles import Action
 from heed.audit.events import EventType
-from heed.audit.services import audit_record, audit_record_now
+from heed.audit.exports import recorded_csv
+from heed.audit.services import audit_record
 from heed.calls.models import CallStatus
 from heed.calls.services.base import clean_rationale
 from heed.compliance import figures as cf
@@ -184,27 +182,18 @@ def compliance_csv(*, actor: User, period: Period, team: Team | None = None) -> 
     ``team`` (of the actor's force: the caller resolves it through the access helpers), the team's figures."""
     assert actor.force is not None
     d = cf.dashboard(actor.force, period, team=team)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(cf.CSV_COLUMNS)
-    rows = cf.csv_rows(d)
-    writer.writerows(rows)
-    data = out.getvalue().encode("utf-8")
     name = f"compliance-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
-    audit_record_now(
-        event_type=EventType.COMPLIANCE_EXPORTED,
+    data = recorded_csv(
         actor=actor,
-        force_code=actor.force.code,
+        event_type=EventType.COMPLIANCE_EXPORTED,
         object_type="compliance.csv",
-        object_id=f"{period.start.isoformat()}/{period.end.isoformat()}",
-        after={
-            "period_start": period.start.isoformat(),
-            "period_end": period.end.isoformat(),
-            "digest": hashlib.sha256(data).hexdigest(),
-            "rows": len(rows),
-            "handlers": len(d.handlers),
-            "team": team.name if team is not None else None,
-            "file": name,
-        },
+        name=name,
+        start=period.start,
+        end=period.end,
+        header=cf.CSV_COLUMNS,
+        rows=cf.csv_rows(d),
+        force_code=actor.force.code,
+        handlers=len(d.handlers),
+        team=team.name if team is not None else None,
     )
     return name, data
