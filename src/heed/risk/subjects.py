@@ -80,7 +80,8 @@ _CALLER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAIMED_BEFORE = re.compile(
-    r"\b(?:says?|said|claims?|claimed|claiming|told \w+|tells \w+|makes out|made out|pretends?|"
+    r"\b(?:says?|said|claims?|claimed|claiming|told (?!(?:my|our|your|their|the|a|an)\b)\w+|"
+    r"tells (?!(?:my|our|your|their|the|a|an)\b)\w+|makes out|made out|pretends?|"
     r"pretending|reckons)"
     r"\s+(?:that\s+)?(?:he|she|they|i'?m|i am)?\s*(?:is|'s|s|was|are|'re|to be)?\s*"
     r"(?:only\s+|just\s+|nearly\s+|almost\s+)?"
