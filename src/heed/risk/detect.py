@@ -199,7 +199,8 @@ class Scope:
             return True
         if self._occasion is not None and code in self._occasion_codes:
             s_end = self.sentences[i][1] if i >= 0 else len(self.text)
-            if self._occasion.search(self.text, s_start, s_end):
+            # matched from the sentence's start (its lookahead reads the whole sentence): linear, not a search
+            if self._occasion.match(self.text, s_start, s_end):
                 return True
         if code not in self._family_after_codes:
             return False
