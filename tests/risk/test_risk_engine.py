@@ -180,20 +180,20 @@ def test_immediate_danger_is_emergency() -> None:
 
 # A learned reading (likeness to an example) where the rules find nothing: "upstairs in his room now" reads
 # like a child on a call with the man now. Found by a training scenario's caller (heed/training/scenarios).
-UPSTAIRS = (
-    "It's about my son Toby, he's fourteen. He's upstairs in his room now. He's safe, just on the computer."
-)
+# A learned reading of immediate danger the rules do not make (the heads read an unanswered phone as danger
+# now); the caller's answer that the child is safe now sets it aside.
+VOICEMAIL = "It's about my daughter Amy, she's fourteen. Amy's phone now goes to voicemail."
 
 
 def test_the_callers_answer_outweighs_a_learned_reading_of_the_same_sign() -> None:
-    read = assess(UPSTAIRS).to_dict()
+    read = assess(VOICEMAIL).to_dict()
     assert "immediate_danger" in {i["code"] for i in read["indicators"]}
     assert any(r["rule"] == "learned:immediate_danger" for r in read["reasons"])
-    answered = assess(UPSTAIRS, {"whereabouts_now": "safe"}).to_dict()
+    answered = assess(VOICEMAIL, {"whereabouts_now": "safe"}).to_dict()
     assert "immediate_danger" not in {i["code"] for i in answered["indicators"]}
     assert answered["response"] != "emergency"
     (set_aside,) = [r for r in answered["reasons"] if r["effect"] == "learned_set_aside"]
     assert set_aside["rule"] == "question:whereabouts_now" and "'safe'" in set_aside["text"]
     # "Don't know" sets no reading aside; and the rules' own evidence stands whatever is answered.
-    assert "immediate_danger" in codes(UPSTAIRS, {"whereabouts_now": "unknown"})
+    assert "immediate_danger" in codes(VOICEMAIL, {"whereabouts_now": "unknown"})
     assert "immediate_danger" in codes("She is with him right now at his flat.", {"whereabouts_now": "safe"})

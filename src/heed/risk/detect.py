@@ -120,6 +120,8 @@ class Scope:
         self._family_before: re.Pattern[str] = family["before"]
         self._family_after: re.Pattern[str] = family["after"]
         self._family_after_codes: frozenset[str] = family["after_indicators"]
+        self._occasion_codes: frozenset[str] = family["occasion_indicators"]
+        self._occasion: re.Pattern[str] | None = family["occasion"]
 
     def window(self, start: int) -> str:
         """The text from the start of the clause holding ``start`` up to it, cut to the last N words."""
@@ -195,6 +197,11 @@ class Scope:
         before = self.text[max(s_start, start - 60) : start]
         if self._family_before.search(before):
             return True
+        if self._occasion is not None and code in self._occasion_codes:
+            s_end = self.sentences[i][1] if i >= 0 else len(self.text)
+            # matched from the sentence's start (its lookahead reads the whole sentence): linear, not a search
+            if self._occasion.match(self.text, s_start, s_end):
+                return True
         if code not in self._family_after_codes:
             return False
         return bool(self._family_after.match(self.text, end, min(len(self.text), end + 60)))

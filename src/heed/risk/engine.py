@@ -527,14 +527,17 @@ def _reason_about_age(
     ]
     child_mentions = [a for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
     if not child_mentions:
-        child_mentions = [a for a, r in mentions if r is None and not a.claimed and a.age < 18]
+        # Ages nobody else owns, and a caller's own under 18 ("I'm 12 and a man on Insta ..."): the youngest
+        # is the child's (an older sibling may be the one ringing).
+        child_mentions = [a for a, r in mentions if r in (None, "caller") and not a.claimed and a.age < 18]
     youngest = min(child_mentions, key=lambda a: a.age) if child_mentions else None
     child_age = youngest.age if youngest else None
     adult_spans: list[Span] = []
     older_spans: list[Span] = []
     peer_by_age = False
     for a, role in mentions:
-        if a.known_role or role in ("caller", "other"):
+        # A caller's own age is not the contact's, unless it is quoted as told ("told u im 22").
+        if a.known_role or role == "other" or (role == "caller" and not a.claimed):
             continue
         if not a.claimed and (role == "child" or (role is None and a.age == child_age)):
             continue
@@ -576,7 +579,7 @@ def _reason_about_age(
 
 _CLAIM_BEFORE_PEER = re.compile(
     r"\b(?:says?|said|claims?|claimed|claiming|told (?:her|him|them)|tells (?:her|him|them)|makes out|"
-    r"made out|pretends?|pretending|reckons)\b[^.!?\n]{0,25}$",
+    r"made out|pretends?|pretending|reckons|thinks?|thought|assumed?|believed?|believes)\b[^.!?\n]{0,25}$",
     re.IGNORECASE,
 )
 

@@ -877,6 +877,14 @@ def _compile_scope_people(
             "after_indicators": frozenset(fam_after),
             "before": single("scope.family_actor", fam, "before"),
             "after": single("scope.family_actor", fam, "after"),
+            "occasion_indicators": frozenset(
+                v.str_list(
+                    fam.get("occasion_indicators", []),
+                    ["scope", "family_actor", "occasion_indicators"],
+                    allowed=codes,
+                )
+            ),
+            "occasion": single("scope.family_actor", fam, "occasion") if "occasion" in fam else None,
         }
     )
 

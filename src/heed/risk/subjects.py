@@ -80,11 +80,14 @@ _CALLER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAIMED_BEFORE = re.compile(
-    r"\b(?:says?|said|claims?|claimed|claiming|told \w+|tells \w+|makes out|made out|pretends?|"
+    r"\b(?:says?|said|claims?|claimed|claiming|told (?!(?:my|our|your|their|the|a|an)\b)\w+|"
+    r"tells (?!(?:my|our|your|their|the|a|an)\b)\w+|makes out|made out|pretends?|"
     r"pretending|reckons)"
-    r"\s+(?:that\s+)?(?:he|she|they)?\s*(?:is|'s|s|was|are|'re|to be)?\s*"
+    r"\s+(?:that\s+)?(?:he|she|they|i'?m|i am)?\s*(?:is|'s|s|was|are|'re|to be)?\s*"
     r"(?:only\s+|just\s+|nearly\s+|almost\s+)?"
-    r"['\"]?(?:nearly\s+|almost\s+)?$",
+    r"['\"]?(?:nearly\s+|almost\s+)?$"
+    # a message quoted in the first person is the contact's own claim: 'im 31 but i act 12 lol'
+    r"|['\"]\s*(?:i'?m|i am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?$",
     re.IGNORECASE,
 )
 _DECADES = {"teens": 16, "twenties": 25, "20s": 25, "thirties": 35, "30s": 35, "forties": 45, "40s": 45}
