@@ -15,21 +15,17 @@ The rule, exactly:
       single possible value (``9 - 6`` gives the 3; four ``"<5"`` adding up to 16 are 4 each) has its
       smallest published cell (zeros first, then the smallest count; its total only when no cell is left)
       withheld as ``"*"``.
-   b. *Several lines solved together*: a hidden entry is *determined* when the published entries and all
-      the lines' equations leave it one value, i.e. when its unit vector lies in the row space of the
-      equations restricted to the hidden entries (``determined``, exact integer elimination). In a two-way
-      table these are the hidden cells not on any cycle of hidden cells (rows and columns as the two sides
-      of a graph, hidden cells as its edges, a hidden total as an edge to the margin). For the first such
-      entry (in the order given) the cheapest published entries next to the hidden ones around it are
-      withheld one at a time (zeros first, then the smallest count) until it is no longer determined, and
-      any of them not needed for that (the most costly first) are published again. The result is a small
-      set (usually a cycle through the entry), not a proven minimum.
+   b. *Several lines solved together*: a hidden entry is *worked out* when the published entries, all the
+      lines and the markers' bounds together leave it a single whole-number value (``disclosed``: exact,
+      see there; in a two-way table without bounds these are the hidden cells on no cycle of hidden cells).
+      For the first such entry (in the order given) the cheapest published entries next to the hidden ones
+      around it are withheld one at a time (zeros first, then the smallest count) until it is no longer
+      worked out, and any of them not needed for that (the most costly first) are published again. The
+      result is a small set (usually a cycle through the entry), not a proven minimum.
 
-Known limit: step (a) reads the markers' bounds one line at a time; bounds combined across several lines (a
-linear programme) are not solved, so a ``"<5"`` may be narrowed (never pinned by one line) by a reader who
-does. When nothing published is left around an entry that can still be worked out, a ``"<5"`` next to it
-is widened to ``"*"`` (``[1, 1, 1, 1]`` with a total of ``"<5"`` says each is 1; with one cell ``"*"`` it
-does not).
+When nothing published is left around an entry that can still be worked out, a ``"<5"`` next to it is
+widened to ``"*"`` (``[1, 1, 1, 1]`` with a total of ``"<5"`` says each is 1; with one cell ``"*"`` it does
+not). A relation known only as an inequality enters as a line with a ``Slack`` (0 up, never published).
 """
 
 from __future__ import annotations
