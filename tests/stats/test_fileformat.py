@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heed.stats import fileformat as ff
-from heed.stats.suppress import PRIMARY, SECONDARY, determined, disclosed
+from heed.stats.suppress import PRIMARY, SECONDARY, Slack, determined, disclosed
 
 
 def build(**kwargs: Any) -> dict[str, Any]:
@@ -209,7 +209,7 @@ def test_each_inequality_is_in_the_system_when_it_holds() -> None:
         },
     )
     entries, lines = ff.published_system(doc)
-    slacks = {k.name for k, v in entries.items() if isinstance(k, ff.Slack) and v == SECONDARY}
+    slacks = {k.name for k, v in entries.items() if isinstance(k, Slack) and v == SECONDARY}
     assert slacks == {
         "nfa_outcome",
         "nfa_grade",
@@ -218,5 +218,5 @@ def test_each_inequality_is_in_the_system_when_it_holds() -> None:
         "advice_standard",
         "closed_outcome",
     }
-    assert all(any(ff.Slack(name) in cells for cells, _ in lines) for name in slacks)
+    assert all(any(Slack(name) in cells for cells, _ in lines) for name in slacks)
     assert disclosed(lines, entries) == set()
