@@ -264,3 +264,43 @@ def test_a_record_that_cannot_be_committed_leaves_no_file(
         )
     assert not out.exists()
     assert not AuditEvent.objects.filter(event_type="stats.exported").exists()
+
+
+def test_a_write_that_fails_midway_leaves_no_partial_file(
+    cast: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = Path.open
+
+    class DiskFull:
+        """The file as opened, taking the first bytes of a write and then failing (a full disk)."""
+
+        def __init__(self, f: Any) -> None:
+            self.f = f
+
+        def __enter__(self) -> DiskFull:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()
+
+        def write(self, data: bytes) -> int:
+            self.f.write(data[:10])
+            self.f.flush()
+            raise OSError(28, "No space left on device (SYNTHETIC)")
+
+    def open_full(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        f = real_open(self, mode, *args, **kwargs)
+        return DiskFull(f) if mode == "xb" else f
+
+    out = tmp_path / "tst.json"
+    with monkeypatch.context() as m:
+        m.setattr(Path, "open", open_full)
+        with pytest.raises(OSError, match="No space left"):
+            stats_export(
+                force=cast["handler"].force, period=_period(), private=Ed25519PrivateKey.generate(), out=out
+            )
+    assert not out.exists()
+    assert not AuditEvent.objects.filter(event_type="stats.exported").exists()
+    # The next export is not blocked by what the failed one began.
+    stats_export(force=cast["handler"].force, period=_period(), private=Ed25519PrivateKey.generate(), out=out)
+    assert out.exists()

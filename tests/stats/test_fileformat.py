@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heed.stats import fileformat as ff
-from heed.stats.suppress import PRIMARY, SECONDARY, determined, disclosed
+from heed.stats.suppress import PRIMARY, SECONDARY, Slack, determined, disclosed
 
 
 def build(**kwargs: Any) -> dict[str, Any]:
@@ -125,11 +125,21 @@ def months(draw: Any) -> dict[str, Any]:
     closed = n - tables["outcome"]["open"]
     compliance = {name: _split(draw, n, ["yes", "no"]) for name in ff.CALL_COMPLIANCE}
     compliance["closed_outstanding"] = _split(draw, closed, ["yes", "no"])
-    two = _split(draw, draw(small), ["yes", "no"])
+    # The inequalities: nfa's base <= the outcome no_further_action and <= high + medium; the calls with an
+    # open look-back finding <= those with one; checks_before_close's base <= the calls that needed checks;
+    # advice_recorded's base >= the calls graded standard.
+    grade = tables["grade"]
+    nfa = draw(st.integers(0, min(tables["outcome"]["no_further_action"], grade["high"] + grade["medium"])))
+    two = _split(draw, nfa, ["yes", "no"])
     compliance["nfa_two_supervisors"] = two
     compliance["nfa_one_supervisor"] = {"yes": two["no"], "no": two["yes"]}
-    for name in ("checks_before_close", "advice_recorded"):
-        compliance[name] = _split(draw, draw(small), ["yes", "no"])
+    looked = compliance["lookback"]["yes"]
+    still_open = draw(st.integers(0, looked))
+    compliance["lookback_open"] = {"yes": still_open, "no": n - still_open}
+    compliance["checks_before_close"] = _split(
+        draw, draw(st.integers(0, compliance["needed_checks"]["yes"])), ["yes", "no"]
+    )
+    compliance["advice_recorded"] = _split(draw, grade["standard"] + draw(small), ["yes", "no"])
     compliance["closure_refusals"] = draw(st.dictionaries(st.sampled_from(["person_check", "advice"]), small))
     return {"calls": n, "tables": tables, "compliance": compliance}
 
@@ -158,3 +168,55 @@ def test_no_hidden_entry_of_a_file_can_be_worked_out(month: dict[str, Any]) -> N
     assert determined(lines, [k for k, v in entries.items() if v in (PRIMARY, SECONDARY)]) == set()
     for key in disclosed(lines, entries):
         assert _wholly_hidden_around(key, lines, entries), key
+
+
+def test_a_relation_the_file_contradicts_is_left_out_of_the_readers_view() -> None:
+    # 7 calls closed by their outcome, 11 by closed_outstanding (the compliance month is in local time, the
+    # file's in UTC): build keeps no equation between them, and the reader's view must not either when the
+    # published entries rule it out (it used to add it and then refuse the file: "the lines contradict").
+    month = {
+        "calls": 20,
+        "tables": {
+            "grade": {"high": 20},
+            "response": {"none": 20},
+            "age_band": {"13-15": 20},
+            "outcome": {"open": 13, "referred": 6, "deployed": 1},
+        },
+        "compliance": {"closed_outstanding": {"yes": 6, "no": 5}},
+    }
+    doc = build(**month)
+    entries, lines = ff.published_system(doc)
+    assert disclosed(lines, entries) == set()
+
+
+def test_each_inequality_is_in_the_system_when_it_holds() -> None:
+    # Every relation the definitions make as an inequality is a line with its slack, for build and reader.
+    doc = build(
+        calls=40,
+        tables={
+            "grade": {"high": 10, "medium": 10, "standard": 20},
+            "outcome": {"open": 30, "no_further_action": 10},
+        },
+        compliance={
+            "nfa_two_supervisors": {"yes": 5, "no": 3},
+            "nfa_one_supervisor": {"yes": 3, "no": 5},
+            "lookback": {"yes": 10, "no": 30},
+            "lookback_open": {"yes": 6, "no": 34},
+            "needed_checks": {"yes": 20, "no": 20},
+            "checks_before_close": {"yes": 10, "no": 5},
+            "advice_recorded": {"yes": 15, "no": 10},
+            "closed_outstanding": {"yes": 5, "no": 5},
+        },
+    )
+    entries, lines = ff.published_system(doc)
+    slacks = {k.name for k, v in entries.items() if isinstance(k, Slack) and v == SECONDARY}
+    assert slacks == {
+        "nfa_outcome",
+        "nfa_grade",
+        "lookback_open",
+        "checks_before_close",
+        "advice_standard",
+        "closed_outcome",
+    }
+    assert all(any(Slack(name) in cells for cells, _ in lines) for name in slacks)
+    assert disclosed(lines, entries) == set()

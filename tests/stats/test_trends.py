@@ -3,11 +3,13 @@ sent every month compared (heed.stats.selectors.rising), shown in words and as a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from heed.stats import fileformat as ff
 from heed.stats import rising as rs
 from heed.stats import selectors as ss
 from heed.stats.services import stats_import
@@ -57,6 +59,36 @@ def test_too_little_history_says_not_enough_to_tell(cast: dict[str, Any]) -> Non
     _months("TST", {"snapchat": [None, None, 12, 40]})
     verdict = ss.rising(ss.newest(), "platform", RULES).verdicts["snapchat"]
     assert verdict.state == rs.UNKNOWN and "no force sent figures for 2026-11 and each of" in verdict.words
+
+
+def test_a_label_in_no_earlier_month_is_not_enough_to_tell_rather_than_a_rise(cast: dict[str, Any]) -> None:
+    # An indicator newly national: in no file before November (its calls were "local" then), 40 now.
+    for month, indicators in (
+        ("2026-08", {"gifts": 9, "local": 40}),
+        ("2026-09", {"gifts": 9, "local": 41}),
+        ("2026-10", {"gifts": 9, "local": 39}),
+        ("2026-11", {"gifts": 9, "sextortion": 40}),
+    ):
+        d = ff.build(
+            force="TST",
+            period=month,
+            generated_at=datetime(2026, 12, 1, 2, tzinfo=UTC),
+            packs=["national@2026.12.1"],
+            calls=60,
+            tables={"grade": {"high": 20, "medium": 20, "standard": 20}, "indicator": indicators},
+            compliance={},
+        )
+        stats_import(data=signed(d), trusted=TRUSTED, actor=None)
+    judged = ss.rising(ss.newest(), "indicator", RULES)
+    verdict = judged.verdicts["sextortion"]
+    assert verdict.state == rs.UNKNOWN
+    assert verdict.words == (
+        "Not enough to tell: sextortion is in none of the counted forces' figures for 2026-08 to 2026-10, "
+        "so there is nothing to compare 2026-11 with (a label newly listed, or newly national, was counted "
+        "under another before)."
+    )
+    assert judged.rising == []
+    assert judged.verdicts["gifts"].state == rs.NOT_RISING
 
 
 def test_the_page_says_what_is_rising_in_words_and_in_the_table(cast: dict[str, Any]) -> None:

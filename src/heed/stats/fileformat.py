@@ -32,7 +32,16 @@ from heed.calls.workflow import OUTCOMES
 from heed.checks.data_files import platform_table
 from heed.guidance import packfile as pf
 from heed.risk.pack import RESPONSES
-from heed.stats.suppress import MARKERS, THRESHOLD, Line, Published, suppress_lines
+from heed.stats.suppress import (
+    MARKERS,
+    SECONDARY,
+    THRESHOLD,
+    Line,
+    Published,
+    Slack,
+    feasible,
+    suppress_lines,
+)
 
 FORMAT = "heed-force-stats/1"
 MAX_BYTES = 2_000_000
@@ -117,7 +126,7 @@ class StatsFileRefused(ValueError):
     """A statistics file that must not be trusted or cannot be read; the message is one line saying why."""
 
 
-Key = tuple[str, ...]
+Key = tuple[str, ...] | Slack  # an entry of the file, or the slack of an inequality between two
 
 
 def _cell(section: str, name: str, label: str) -> Key:
@@ -131,40 +140,97 @@ def _total(section: str, name: str) -> Key:
 CALLS: Key = ("calls",)
 
 
+def _relations(
+    labels: Mapping[tuple[str, str], list[str]],
+) -> tuple[list[Line[Key]], list[tuple[Slack, Line[Key]]]]:
+    """The relations between tables that the definitions make, for tables with these labels: equations,
+    and inequalities each as an equation with a ``Slack`` (``small <= large`` is ``small + slack = large``).
+
+    Equations: the totals of the tables of calls and of the compliance figures over every call are the number
+    of calls; the mirrored figures are one split seen from either side; the outcomes other than "open" are
+    the closed calls that ``closed_outstanding`` splits.
+
+    Inequalities (heed.compliance.figures; a closed call is never reopened and keeps its last request's
+    outcome): the calls closed "no further action" at medium or high risk (the base of ``nfa_*``) are at
+    most the outcome ``no_further_action`` and at most the calls graded high or medium; the calls with a
+    look-back finding still open are at most those with a finding; the calls asked to close that needed
+    checks (the base of ``checks_before_close``) are at most those that needed checks; the calls graded
+    standard are at most those that needed advice (the base of ``advice_recorded``); the closed calls with
+    an outcome are at most the closed calls."""
+
+    def cells(section: str, name: str) -> list[str]:
+        return labels.get((section, name), [])
+
+    equations: list[Line[Key]] = [([_total("tables", name)], CALLS) for name in CALL_TABLES]
+    equations += [([_total("compliance", name)], CALLS) for name in CALL_COMPLIANCE]
+    one, other = (("compliance", name) for name in MIRRORED)
+    closed = [_cell("tables", "outcome", label) for label in cells("tables", "outcome") if label != "open"]
+    equations += [
+        ([_total(*one)], _total(*other)),
+        ([_cell(*one, "yes")], _cell(*other, "no")),
+        ([_cell(*one, "no")], _cell(*other, "yes")),
+        (closed, _total("compliance", "closed_outstanding")),
+    ]
+    not_reviewed = [
+        _cell("tables", "grade", g) for g in cells("tables", "grade") if g not in ("high", "medium")
+    ]
+    inequalities: list[tuple[str, list[Key], Key]] = [
+        ("nfa_outcome", [_total(*one)], _cell("tables", "outcome", "no_further_action")),
+        # high + medium >= nfa, written over the grade total: nfa + the other grades <= the total.
+        ("nfa_grade", [_total(*one), *not_reviewed], _total("tables", "grade")),
+        (
+            "lookback_open",
+            [_cell("compliance", "lookback_open", "yes")],
+            _cell("compliance", "lookback", "yes"),
+        ),
+        (
+            "checks_before_close",
+            [_total("compliance", "checks_before_close")],
+            _cell("compliance", "needed_checks", "yes"),
+        ),
+        ("advice_standard", [_cell("tables", "grade", "standard")], _total("compliance", "advice_recorded")),
+        ("closed_outcome", closed, _total("compliance", "closed_outstanding")),
+    ]
+    return equations, [(Slack(name), ([*small, Slack(name)], large)) for name, small, large in inequalities]
+
+
 def _system(
     calls: int,
     tables: Mapping[str, Mapping[str, int]],
     compliance: Mapping[str, Mapping[str, int]],
 ) -> tuple[dict[Key, int], list[Line[Key]]]:
     """Every count of the file and every equation a reader knows between them: each table's cells add up to
-    its total, and the relations between tables that the definitions make (each holds for these counts,
-    else a reader could not use it): the totals of the tables of calls and of the compliance figures over
-    every call are the number of calls; the mirrored figures are one split seen from either side; the
-    outcomes other than "open" are the closed calls that ``closed_outstanding`` splits."""
+    its total, and the relations between tables that the definitions make (``_relations``), each only when
+    it holds for these counts (else a reader could not use it either); an inequality's ``Slack`` is the
+    difference of its two sides."""
     values: dict[Key, int] = {CALLS: calls}
     lines: list[Line[Key]] = []
+    labels: dict[tuple[str, str], list[str]] = {}
     for section, spec, given in (("tables", TABLES, tables), ("compliance", COMPLIANCE, compliance)):
         for name in spec:
             counts = given.get(name, {})
-            cells = [_cell(section, name, label) for label in counts]
+            labels[(section, name)] = list(counts)
+            table_cells = [_cell(section, name, label) for label in counts]
             values.update({_cell(section, name, label): n for label, n in counts.items()})
             values[_total(section, name)] = sum(counts.values())
-            lines.append((cells, _total(section, name)))
-
-    def relate(cells: list[Key], total: Key) -> None:
-        if all(c in values for c in cells) and sum(values[c] for c in cells) == values.get(total):
+            lines.append((table_cells, _total(section, name)))
+    equations, inequalities = _relations(labels)
+    for cells, total in equations:
+        if (
+            all(c in values for c in cells)
+            and total in values
+            and sum(values[c] for c in cells) == values[total]
+        ):
             lines.append((cells, total))
-
-    for name in CALL_TABLES:
-        relate([_total("tables", name)], CALLS)
-    for name in CALL_COMPLIANCE:
-        relate([_total("compliance", name)], CALLS)
-    one, other = (("compliance", name) for name in MIRRORED)
-    relate([_total(*one)], _total(*other))
-    relate([_cell(*one, "yes")], _cell(*other, "no"))
-    relate([_cell(*one, "no")], _cell(*other, "yes"))
-    closed = [_cell("tables", "outcome", label) for label in tables.get("outcome", {}) if label != "open"]
-    relate(closed, _total("compliance", "closed_outstanding"))
+    for slack, (cells, total) in inequalities:
+        small = [c for c in cells if c != slack]
+        if (
+            all(c in values for c in small)
+            and total in values
+            and sum(values[c] for c in small) <= values[total]
+        ):
+            values[slack] = values[total] - sum(values[c] for c in small)
+            lines.append((cells, total))
     return values, lines
 
 
@@ -208,31 +274,29 @@ def build(
 
 
 def published_system(doc: Mapping[str, Any]) -> tuple[dict[Key, Published], list[Line[Key]]]:
-    """A document's published entries and the equations a reader knows between them (the relations that the
-    published numbers do not contradict), keyed as ``build`` keys them: for ``suppress.disclosed``."""
+    """A document's published entries and the equations a reader knows between them, keyed as ``build``
+    keys them, for ``suppress.disclosed``: each table's line, then each relation of ``_relations`` (an
+    inequality with its ``Slack``, published ``"*"``) kept only when the lines kept so far and it can hold
+    together under the published entries (a relation the month's counts did not keep, and the file shows,
+    is left out, as ``build`` left it out)."""
     entries: dict[Key, Published] = {CALLS: doc["calls"]}
     lines: list[Line[Key]] = []
+    labels: dict[tuple[str, str], list[str]] = {}
     for section in ("tables", "compliance"):
         for name, table in doc[section].items():
+            labels[(section, name)] = list(table["cells"])
             entries.update({_cell(section, name, label): v for label, v in table["cells"].items()})
             entries[_total(section, name)] = table["total"]
             lines.append(([_cell(section, name, label) for label in table["cells"]], _total(section, name)))
-    relations = [([_total("tables", name)], CALLS) for name in CALL_TABLES]
-    relations += [([_total("compliance", name)], CALLS) for name in CALL_COMPLIANCE]
-    one, other = (("compliance", name) for name in MIRRORED)
-    outcomes = doc["tables"]["outcome"]["cells"]
-    relations += [
-        ([_total(*one)], _total(*other)),
-        ([_cell(*one, "yes")], _cell(*other, "no")),
-        ([_cell(*one, "no")], _cell(*other, "yes")),
-        (
-            [_cell("tables", "outcome", label) for label in outcomes if label != "open"],
-            _total("compliance", "closed_outstanding"),
-        ),
-    ]
-    for cells, total in relations:
-        if all(c in entries for c in cells) and total in entries:
-            lines.append((cells, total))
+    equations, inequalities = _relations(labels)
+    relations = [(None, line) for line in equations] + [(slack, line) for slack, line in inequalities]
+    for slack, (cells, total) in relations:
+        if not all(c in entries or c == slack for c in (*cells, total)):
+            continue
+        trial = {**entries, slack: SECONDARY} if slack is not None else entries
+        # The lines so far can hold together; only the parts the relation joins need a look.
+        if feasible([*lines, (cells, total)], trial, among=[*cells, total]):
+            entries, lines = trial, [*lines, (cells, total)]
     return entries, lines
 
 

@@ -170,6 +170,16 @@ def rising(rows: dict[tuple[str, str], ForceStats], table: str, rules: rs.Rules)
                 f"{rules.previous_months} months before it.",
             )
             continue
+        if not any(label in rows[(f, m)].data["tables"][table]["cells"] for f in forces for m in compared):
+            # Named in no earlier file of the forces counted (a platform newly listed, an indicator newly
+            # national): its earlier calls were counted under another label, so 0 before is not 0 then.
+            verdicts[label] = rs.Verdict(
+                rs.UNKNOWN,
+                f"Not enough to tell: {label} is in none of the counted forces' figures for "
+                f"{compared[0]} to {compared[-1]}, so there is nothing to compare {latest} with "
+                f"(a label newly listed, or newly national, was counted under another before).",
+            )
+            continue
         figures: dict[str, rs.Figure] = {}
         for month in window:
             total = Sum()

@@ -66,8 +66,10 @@ def stats_export(
             )
             if out is not None:
                 with out.open("xb") as f:
+                    # Ours from here: a write that fails midway must not leave a partial file behind (it
+                    # would block the next export as "exists already").
+                    written = True
                     f.write(data)
-                written = True
     except BaseException:
         if written and out is not None:
             out.unlink(missing_ok=True)
