@@ -29,6 +29,7 @@ from heed.stats.suppress import (
     table_entries,
     table_lines,
 )
+from tests.stats.hidden import wholly_hidden_around
 
 DATA = Path(__file__).parent / "data"
 
@@ -139,20 +140,6 @@ def _worked_out(lines: Sequence[Line[Any]], published: Mapping[Any, Published], 
         for k, values in possible_values(lines, published, cap).items()
         if len(values) == 1 and not isinstance(k, Slack)
     }
-
-
-def _wholly_hidden_around(key: Any, lines: Sequence[Line[Any]], published: Mapping[Any, Published]) -> bool:
-    """Every entry tied to ``key`` through lines is hidden: nothing is left that could be withheld."""
-    seen, todo = {key}, [key]
-    while todo:
-        k = todo.pop()
-        for cells, total in lines:
-            if k in (*cells, total):
-                for other in (*cells, total):
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
-    return all(published[k] in (PRIMARY, SECONDARY) for k in seen)
 
 
 # --------------------------------------------------------------------------------- the brute force itself
@@ -267,7 +254,7 @@ def test_no_cell_of_a_one_way_table_has_one_possible_value(cells: list[int]) -> 
     published = {("cell", label): v for label, v in out.cells.items()} | {("total",): out.total}
     cap = sum(cells) + 2
     for key in _worked_out(lines, published, cap):
-        assert _wholly_hidden_around(key, lines, published), key
+        assert wholly_hidden_around(key, lines, published), key
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -286,4 +273,4 @@ def test_no_entry_of_a_two_way_table_has_one_possible_value(rows: list[list[int]
     lines = table_lines(names, columns)
     cap = sum(map(sum, rows)) + 1
     for key in _worked_out(lines, published, cap):
-        assert _wholly_hidden_around(key, lines, published), key
+        assert wholly_hidden_around(key, lines, published), key

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from heed.stats import fileformat as ff
 from heed.stats.suppress import PRIMARY, SECONDARY, Slack, determined, disclosed
+from tests.stats.hidden import wholly_hidden_around
 
 
 def build(**kwargs: Any) -> dict[str, Any]:
@@ -144,20 +145,6 @@ def months(draw: Any) -> dict[str, Any]:
     return {"calls": n, "tables": tables, "compliance": compliance}
 
 
-def _wholly_hidden_around(key: Any, lines: list[Any], entries: dict[Any, Any]) -> bool:
-    """Whether every entry tied to ``key`` through lines is hidden (nothing left that could be withheld)."""
-    seen, todo = {key}, [key]
-    while todo:
-        k = todo.pop()
-        for cells, total in lines:
-            if k in (*cells, total):
-                for other in (*cells, total):
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
-    return all(entries[k] in (PRIMARY, SECONDARY) for k in seen)
-
-
 @settings(max_examples=150, deadline=None)
 @given(months())
 def test_no_hidden_entry_of_a_file_can_be_worked_out(month: dict[str, Any]) -> None:
@@ -167,7 +154,7 @@ def test_no_hidden_entry_of_a_file_can_be_worked_out(month: dict[str, Any]) -> N
         assert value in (PRIMARY, SECONDARY) or (isinstance(value, int) and (value == 0 or value >= 5))
     assert determined(lines, [k for k, v in entries.items() if v in (PRIMARY, SECONDARY)]) == set()
     for key in disclosed(lines, entries):
-        assert _wholly_hidden_around(key, lines, entries), key
+        assert wholly_hidden_around(key, lines, entries), key
 
 
 def test_a_relation_the_file_contradicts_is_left_out_of_the_readers_view() -> None:
