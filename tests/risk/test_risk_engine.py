@@ -129,6 +129,47 @@ def test_known_uncle_with_nothing_concerning_is_not_an_age_gap() -> None:
     assert "age_gap" not in codes(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My girl's fourteen and a lad from her year keeps messaging her, twenty, thirty messages a night.",
+        "He's twelve and in a Discord for his school robotics club with about twenty of them in it.",
+        "My son, 13, spent about forty quid of my money on skins.",
+        "Somebody joined my daughter's class call, 14 she is, and shouted for about thirty seconds.",
+    ],
+)
+def test_counts_in_words_are_not_ages(text: str) -> None:
+    assert "age_gap" not in codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son's eleven and plays Fortnite with Uncle Gareth on Sundays. Gareth's forty-odd, lives in York.",
+        "My daughter is 13 and her cousin Ellis, he's nineteen, messages her about our surprise party.",
+    ],
+)
+def test_a_family_adult_named_with_the_role_is_not_an_age_gap(text: str) -> None:
+    assert "age_gap" not in codes(text)
+
+
+def test_a_known_adults_age_is_the_age_gap_once_something_concerning_is_said() -> None:
+    text = (
+        "My daughter is 15 and works Saturdays at a bakery. The owner, Doug, he's thirty-four, messages her "
+        "at midnight. He told her to keep their chats secret from me."
+    )
+    d = assess(text).to_dict()
+    gap = next(i for i in d["indicators"] if i["code"] == "age_gap")
+    assert [e["text"] for e in gap["evidence"]] == ["thirty-four"]
+    assert d["risk"] == "medium"
+
+
+def test_the_callers_words_for_the_child_name_the_child() -> None:
+    text = "It's about my sister, she's fifteen, boys keep DMing her. They're all Year 10, 11."
+    assert assess(text).to_dict()["risk"] == "standard"
+    assert "under_13" not in assess(text).vulnerability
+
+
 def test_yes_answer_adds_indicator_with_answer_evidence() -> None:
     d = assess(
         "Mum worried about an online friend.", {"asked_to_meet": "yes", "contact_age": "adult"}

@@ -9,7 +9,7 @@ grade with the pack's rules (conditions.py) -> suggest follow-up questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -532,10 +532,29 @@ def _reason_about_age(
         child_mentions = [a for a, r in mentions if r in (None, "caller") and not a.claimed and a.age < 18]
     youngest = min(child_mentions, key=lambda a: a.age) if child_mentions else None
     child_age = youngest.age if youngest else None
+    # every mention of a person named with a known role ("his Uncle Shaun ... Shaun's forty-odd")
+    known_people = [
+        Span(m.start(), m.end())
+        for p in subjects.items
+        if p.kind == "person" and p.attrs.get("known_role")
+        for m in re.finditer(rf"\b{re.escape(p.value)}\b", text)
+    ]
+
+    def said_of_known(a: AgeMention) -> bool:
+        s, _e = _sentence_of(text, a.start)
+        return any(
+            s <= k.start and k.end <= a.start and len(text[k.end : a.start].split()) <= 2
+            for k in known_people
+        )
+
+    mentions = [(a, "other" if r is None and said_of_known(a) else r) for a, r in mentions]
     adult_spans: list[Span] = []
     older_spans: list[Span] = []
+    known_adult_spans: list[Span] = []  # a known adult's age: an age gap only if something concerning is said
     peer_by_age = False
     for a, role in mentions:
+        if (a.known_role or role == "other") and a.age >= 18 and not a.claimed:
+            known_adult_spans.append(Span(a.start, a.end))
         # A caller's own age is not the contact's, unless it is quoted as told ("told u im 22").
         if a.known_role or role == "other" or (role == "caller" and not a.claimed):
             continue
@@ -563,9 +582,13 @@ def _reason_about_age(
         spans = []
     if spans and not others:
         from_ages = set(adult_spans) | set(older_spans)
-        spans = [sp for sp in spans if sp in from_ages or not _known_role_describes(text, pack, sp, scan)]
+        spans = [
+            sp
+            for sp in spans
+            if sp in from_ages or not _known_role_describes(text, pack, sp, scan, known_people)
+        ]
     if not spans and others:
-        spans = _adult_role_evidence(text, pack, found, others, scan)
+        spans = _adult_role_evidence(text, pack, found, others, scan) or known_adult_spans
     if spans:
         found["age_gap"] = sorted(set(spans), key=lambda sp: sp.start)
     else:
@@ -637,18 +660,20 @@ def _opens_as_caller(text: str, start: int, end: int) -> bool:
     return bool(_CALLER_VERB_AFTER.match(text, end + (after.end() if after else 0)))
 
 
-def _known_role_describes(text: str, pack: GuidancePack, sp: Span, scan: TextScan) -> bool:
+def _known_role_describes(
+    text: str, pack: GuidancePack, sp: Span, scan: TextScan, known_people: Sequence[Span] = ()
+) -> bool:
     """Whether a known role in the cue's sentence describes the same person: just before it ("her uncle, a
     grown man") or after it ("the man is 52 and lives next door"), and not as the caller or as someone else
-    doing something ("Grandad found her on a call with a man")."""
+    doing something ("Grandad found her on a call with a man"). A person named with a known role elsewhere
+    ("his Uncle Shaun ... Shaun's forty-odd") counts as the role (``known_people``)."""
     known_re: re.Pattern[str] = pack.compiled["known_role_re"]
     s, e = _sentence_of(text, sp.start)
-    for m in scan.finditer(known_re, s, e):
-        if _is_caller_mention(text, m.start(), m.end()):
-            continue
-        if m.start() >= sp.end or len(text[m.end() : sp.start].split()) <= 2:
-            return True
-    return False
+    places = [
+        (m.start(), m.end()) for m in scan.finditer(known_re, s, e) if not _is_caller_mention(text, *m.span())
+    ]
+    places += [(p.start, p.end) for p in known_people if s <= p.start < e]
+    return any(a >= sp.end or len(text[b : sp.start].split()) <= 2 for a, b in places)
 
 
 def _adult_role_evidence(

@@ -416,12 +416,16 @@ def _entity_before(
     ss = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
     window_start = max(ss, pos - 80)
     best: tuple[int, str | None, bool] = (-1, None, False)
+    child_from = -1
     for key, role in (("child_re", "child"), ("caller_re", "caller"), ("contact_re", "contact")):
         for m in scan.finditer(c[key], window_start, pos):
             if m.end() > best[0]:
                 best = (m.end(), role, False)
+                child_from = m.start() if role == "child" else -1
     for m in scan.finditer(c["known_role_re"], window_start, pos):
-        if m.end() >= best[0]:
+        # a role word wins a tie, except in the caller's words for the child ("my sister")
+        mine = best[1] == "child" and text[child_from : m.start()].lower().startswith("my ")
+        if m.end() > best[0] or (m.end() == best[0] and not mine):
             best = (m.end(), "other", True)
     for subj in items:
         if subj.kind == "person" and window_start <= subj.start and subj.end <= pos and subj.end >= best[0]:
@@ -435,6 +439,7 @@ _PRONOUN_COPULA_BEFORE = re.compile(
     r"\b(?:he|she|they)(?:'s|s|\s+is|\s+was|\s+are|'re)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?['\"]?$",
     re.IGNORECASE,
 )
+_APPOSITION = re.compile(r"[\s,;:()\-\u2013\u2014]*")
 _ADJECTIVAL_AGE = re.compile(r"[\s-]*(?:yo|y/o|y\.o\.|yrs?|years?|year)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"\s+(?:[\w'-]+\s+)?[\w'-]+")
 _REPORTS_AFTER = re.compile(
@@ -465,8 +470,10 @@ def _attribute_age(
                     return noun_role, False
     # Look before the number itself: in "DAU 14" or "MALE APPROX 45" the person word is inside the match.
     role, entity_end, known = _entity_before(text, pack, s, items, scan)
-    if role is not None and _PRONOUN_COPULA_BEFORE.search(text, max(entity_end, s - 30), s):
-        # "... says mum, but he is 32": the pronoun, not the nearest person word, is whose age it is.
+    pronoun = _PRONOUN_COPULA_BEFORE.search(text, max(entity_end, s - 30), s)
+    if role is not None and pronoun and not _APPOSITION.fullmatch(text, entity_end, pronoun.start()):
+        # "... says mum, but he is 32": the pronoun, not the nearest person word, is whose age it is (but in
+        # "her cousin Aaron, he's nineteen" it is the person just named).
         role, known = None, False
     if role == "contact" and _REPORTS_AFTER.match(text, end):
         return "caller", False
@@ -535,6 +542,7 @@ def _assign_roles(
             r"\W*(?:(?:called|named|is|was|known as|aka|,)\W*)?", gap, re.IGNORECASE
         ):
             p.attrs["role"] = nearest[1]
+            p.attrs["known_role"] = nearest[1] == "other"  # named with a family or professional role
             if nearest[1] == "child" and re.search(
                 r"\b(?:mother|father|mum|dad|parent)\s+of\s*$", sentence_before, re.I
             ):
