@@ -2,15 +2,16 @@
 
 The cohort (force TST, all finished today):
   A1  handler     assisted, nothing done                      score 0   failed
-  A2  handler     assisted, four signs in the notes, the man checked   score 27  failed
+  A2  handler     assisted, five signs in the notes, the man checked   score 27  failed
   A3  handler2    unassisted, named gifts, secrecy, isolation  score 0   failed
   A4  supervisor  assisted, worked as it should be             score 100 passed
 The seed case's key has nine danger signs. What each attempt recognised (assisted: its call's assessment;
 unassisted: the signs named):
   A1  none
-  A2  age gap, gifts, secrecy, meeting
+  A2  age gap, gifts, secrecy, meeting, isolation ("turns him against parents", read since guidance 2026.12.3)
   A3  gifts, secrecy, isolation
-  A4  every one but isolation and flattery (its notes do not show them)
+  A4  every one but flattery (its notes do not show it; "Male tells Toby his parents are against him" is
+      read as isolation since guidance 2026.12.3)
 """
 
 from __future__ import annotations
@@ -49,12 +50,12 @@ WEAKEST = [
 MISSED = [
     ("flattery_promises", 4),  # Flattery and promises
     ("behaviour_change", 3),  # Change in the child's behaviour: A1, A2, A3
-    ("isolation", 3),  # Isolation from family or friends: A1, A2, A4
     ("private_channel", 3),  # Move to a private channel: A1, A2, A3
     ("supervision_probing", 3),  # Probing supervision and routine: A1, A2, A3
     ("age_gap", 2),  # Adult or much older contact: A1, A3
     ("meeting", 2),  # Meeting in person: A1, A3
     ("gifts", 1),  # Gifts or money: A1
+    ("isolation", 1),  # Isolation from family or friends: A1
     ("secrecy", 1),  # Secrecy: A1
 ]
 

@@ -26,6 +26,15 @@ from heed.risk.prefilter import Openings, StartTable, WordIndex, finditer_at
 _WORD = re.compile(r"\S+")
 _NEXT_WORD = re.compile(r"(?<!\w)\w")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+# A denial inside a match ("chats - nothing sexual"); "nobody" and "no one" are left to the cues that name
+# them ("make sure nobody finds out"). A cue that opens on a negation is not undone by one inside it.
+_INNER_DENIAL = re.compile(r"(?i)\b(?:nothing|none)\b")
+_OPENS_NEGATED = re.compile(
+    r"(?i)(?:don'?t|doesn'?t|didn'?t|won'?t|can'?t|cannot|isn'?t|wasn'?t|aren'?t|haven'?t|hasn'?t|hadn'?t|"
+    r"shouldn'?t|mustn'?t|wouldn'?t|couldn'?t|not|never|no|nobody|nothing|none|noone|no1|nor|without|w/o)"
+)
+# How far from a match the schoolwork it is the subject of may be named (characters, either side).
+_TOPIC_REACH = 60
 _PSEUDO, _NEGATION, _WORRY, _HYPOTHETICAL = (
     WINDOW_PATTERNS.index(k) for k in ("pseudo_negation", "negation", "worry_before", "hypothetical")
 )
@@ -122,6 +131,17 @@ class Scope:
         self._family_after_codes: frozenset[str] = family["after_indicators"]
         self._occasion_codes: frozenset[str] = family["occasion_indicators"]
         self._occasion: re.Pattern[str] | None = family["occasion"]
+        record: re.Pattern[str] | None = compiled["check_record"]
+        # where each line recording a handler's check begins and ends
+        self._records: list[tuple[int, int]] = []
+        if record is not None:
+            for m in record.finditer(text):
+                end = text.find("\n", m.start())
+                self._records.append((m.start(), len(text) if end < 0 else end))
+        topic = compiled["topic"]
+        self._topic_codes: frozenset[str] = topic["indicators"]
+        self._topic_near: re.Pattern[str] | None = topic["near"]
+        self._topic_unless: re.Pattern[str] | None = topic["unless"]
 
     def window(self, start: int) -> str:
         """The text from the start of the clause holding ``start`` up to it, cut to the last N words."""
@@ -175,6 +195,16 @@ class Scope:
                 return False
         if self._post_negation.match(text, end, min(len(text), end + 40)):
             return False
+        # A denial inside the match, after its first word: "chats - nothing sexual", "asked nothing about
+        # where they live" (a cue that opens on its negation, "don't tell anyone", is meant).
+        first = _WORD.match(text, start)
+        if (
+            first is not None
+            and first.end() < end
+            and not _OPENS_NEGATED.fullmatch(first.group(0))
+            and _INNER_DENIAL.search(text, first.end(), end)
+        ):
+            return False
         if suspicion_counts:
             return True
         if (
@@ -205,6 +235,25 @@ class Scope:
         if code not in self._family_after_codes:
             return False
         return bool(self._family_after.match(self.text, end, min(len(self.text), end + 60)))
+
+    def in_check_record(self, start: int) -> bool:
+        """Whether ``start`` is in a line recording a check the handler ran (scope.yaml ``check_record``)."""
+        return any(a <= start < b for a, b in self._records)
+
+    def named_as_topic(self, code: str, start: int) -> bool:
+        """Whether the match at ``start`` is the subject of schoolwork named within a few words of it, in a
+        sentence with no approach, praise or intent, for an indicator that can be only a topic (scope.yaml
+        ``topic``)."""
+        if self._topic_near is None or code not in self._topic_codes:
+            return False
+        i = bisect.bisect_right(self.sentence_starts, start) - 1
+        s, e = self.sentences[i] if i >= 0 else (0, len(self.text))
+        if self._topic_unless is not None and self._topic_unless.search(self.text, s, e):
+            return False
+        return (
+            self._topic_near.search(self.text, max(s, start - _TOPIC_REACH), min(e, start + _TOPIC_REACH))
+            is not None
+        )
 
     def _in_unanswered_question(self, pos: int) -> bool:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -304,6 +353,8 @@ def _judge(
         e > s
         and scope.is_reported(s, e, suspicion_counts=suspicion)
         and not (family_matters and scope.done_by_family(code, s, e))
+        and not scope.named_as_topic(code, s)
+        and not scope.in_check_record(s)
     ):
         spans.append(Span(s, e))
         return m.end()

@@ -205,6 +205,11 @@ def assess(
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
                 contact_age = "adult"
+    over = _danger_over(norm, pack, found)
+    if over is not None:
+        found.pop("immediate_danger", None)
+        why.pop("immediate_danger", None)
+        reasons.append(over)
     ages = [a for a in (child_mention.age if child_mention else None, child_age) if a is not None]
     child = min(ages) if ages else None
     vulnerability = _vulnerability(text, norm, pack, scope, child, child_mention, child_age, answers)
@@ -419,6 +424,30 @@ def _vulnerability(
                 Evidence(text=f"{pack.questions[qid].text} - answered: {value}", question=qid, answer=value)
             )
     return {c: out[c] for c in pack.vulnerabilities if c in out}
+
+
+def _danger_over(text: str, pack: GuidancePack, found: Mapping[str, list[Span]]) -> Reason | None:
+    """The reason danger now is set aside when the narrative says, after every sign of it, that the child was
+    found or is safe (people.yaml ``found_safe``); None otherwise."""
+    rule = pack.compiled.get("found_safe")
+    spans = found.get("immediate_danger")
+    if rule is None or not spans:
+        return None
+    safe = [
+        m.span()
+        for m in rule["re"].finditer(text)
+        if not rule["not_after"].search(text, _sentence_of(text, m.start())[0], m.start())
+    ]
+    if not safe:
+        return None
+    # a learned reading of the safe statement itself ("Found safe at her nan's") is no sign of danger
+    danger = [sp for sp in spans if not any(a < sp.end and sp.start < b for a, b in safe)]
+    if any(rule["not_for"].search(text, sp.start, sp.end) for sp in danger):
+        return None
+    last = max((sp.end for sp in danger), default=-1)
+    if any(a >= last for a, _b in safe):
+        return Reason(rule["rule"], "indicator_set_aside", rule["text"])
+    return None
 
 
 def _no_child_involved(text: str, pack: GuidancePack, subjects: Subjects, scan: TextScan) -> bool:

@@ -887,6 +887,17 @@ def _compile_scope_people(
             "occasion": single("scope.family_actor", fam, "occasion") if "occasion" in fam else None,
         }
     )
+    out["check_record"] = single("scope", scope, "check_record") if "check_record" in scope else None
+    topic = v.mapping(scope.get("topic", {}), ["scope", "topic"])
+    out["topic"] = MappingProxyType(
+        {
+            "indicators": frozenset(
+                v.str_list(topic.get("indicators", []), ["scope", "topic", "indicators"], allowed=codes)
+            ),
+            "near": single("scope.topic", topic, "near") if "near" in topic else None,
+            "unless": single("scope.topic", topic, "unless") if "unless" in topic else None,
+        }
+    )
 
     for k in (
         "child_words",
@@ -907,6 +918,20 @@ def _compile_scope_people(
             "text": v.text(no_child, ["people", "no_child"], "text"),
             "re": alternation("people.no_child", no_child, "patterns"),
         }
+    )
+    found_safe = v.mapping(people.get("found_safe", {}), ["people", "found_safe"])
+    out["found_safe"] = (
+        MappingProxyType(
+            {
+                "rule": v.text(found_safe, ["people", "found_safe"], "rule"),
+                "text": v.text(found_safe, ["people", "found_safe"], "text"),
+                "re": alternation("people.found_safe", found_safe, "patterns"),
+                "not_after": single("people.found_safe", found_safe, "not_after"),
+                "not_for": single("people.found_safe", found_safe, "not_for"),
+            }
+        )
+        if found_safe
+        else None
     )
     for k in ("age_patterns", "estimated_age_patterns"):
         pats = v.str_list(people.get(k), ["people", k])

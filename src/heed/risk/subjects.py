@@ -439,6 +439,7 @@ _PRONOUN_COPULA_BEFORE = re.compile(
     r"\b(?:he|she|they)(?:'s|s|\s+is|\s+was|\s+are|'re)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?['\"]?$",
     re.IGNORECASE,
 )
+_LAST_WORD = re.compile(r"[\w'-]+\W*$")
 _APPOSITION = re.compile(r"[\s,;:()\-\u2013\u2014]*")
 _ADJECTIVAL_AGE = re.compile(r"[\s-]*(?:yo|y/o|y\.o\.|yrs?|years?|year)\b", re.IGNORECASE)
 _WORDS_AFTER = re.compile(r"\s+(?:[\w'-]+\s+)?[\w'-]+")
@@ -479,6 +480,12 @@ def _attribute_age(
         return "caller", False
     if _ARTICLE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
         role, known = None, False
+    if role is not None and text[m.start()] == "," and (_number(m.group("age")) or 0) >= 18:
+        # "I have to report a fellow leader, 24, who ...": an adult age in commas describes the words just
+        # before it, not a person word further back
+        before = _LAST_WORD.search(text, max(0, m.start() - 40), m.start())
+        if before is not None and entity_end < before.start():
+            role, known = None, False
     if role is None:
         # "14-year-old Sam": look just after for the person it describes.
         named = [x for x in items if x.kind == "person" and end <= x.start <= end + 25]

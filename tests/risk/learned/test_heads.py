@@ -141,3 +141,18 @@ def test_missing_or_broken_heads_are_refused_with_a_reason(tmp_path: Path) -> No
 def test_missing_table_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PackError, match="make heads"):
         StaticEncoder(tmp_path)
+
+
+def test_the_accept_threshold_is_chosen_on_averaged_f_not_a_lone_spike() -> None:
+    """Two signs score 0.91 and two non-signs 0.90: F1 is 1.0 at an accept of exactly 0.91, 0 just above it
+    and 0.67 below. A single point would take 0.91, where a shift of 0.01 in the scores loses every sign;
+    averaged over two thresholds either side, the choice is 0.89, below the spike."""
+    from heed.risk.learned.build import SMOOTH, _choose
+
+    assert SMOOTH == 2
+    learned = np.array([0.91, 0.91, 0.90, 0.90, 0.1, 0.1], dtype=np.float32)
+    gold = np.array([True, True, False, False, False, False])
+    rule = np.full(len(gold), -1.0, dtype=np.float32)
+    _veto, accept, (precision, recall) = _choose(rule, learned, gold, beta=1.0)
+    assert accept == 0.89
+    assert (precision, recall) == (0.5, 1.0)

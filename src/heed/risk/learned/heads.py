@@ -208,6 +208,8 @@ class Reader:
                 continue
             if code in family and scope.done_by_family(code, a_s, a_e):
                 continue
+            if scope.named_as_topic(code, a_s) or scope.in_check_record(s):
+                continue
             score = float(probs[i, k])
             out.append(
                 Hit(
