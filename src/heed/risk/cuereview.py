@@ -1,0 +1,164 @@
+"""What each cue pattern earns, for the people who review the guidance: ``python -m heed.risk.cuereview``.
+
+A cue is a regular expression in ``cues.yaml``; few safeguarding leads can read one. This report says, for
+every cue, what it does on the labelled development narratives (never the held-out sets): in how many
+narratives it finds the sign (after the same scope test as the engine: negations, hypotheticals, questions
+answered no), in how many of those a person labelled the sign, how many of the sign's narratives it alone
+finds, and up to ``--examples`` pieces of text it took as evidence, right and wrong. A cue that finds nothing
+in thousands of narratives, or whose only finds are wrong, is a candidate to remove; the examples show a
+reviewer what the pattern means without reading it.
+
+Each cue is counted on its own (every match it makes, scope-tested), so where two cues overlap the engine's
+evidence may come from either; the figures say what each pattern does, not which one the engine kept. Run from
+a source checkout (the labelled data live in ``tests/risk/data``).
+
+``--markdown PATH`` writes the same as a document; ``--indicator CODE`` limits it to one indicator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heed.risk.detect import Scope, normalise
+from heed.risk.evaluate import development_sets, load_cases
+from heed.risk.pack import GuidancePack, load_pack
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "risk" / "data"
+
+
+@dataclass
+class CueFigures:
+    """One cue's record over the narratives."""
+
+    code: str
+    index: int  # position in the indicator's list in cues.yaml (0-based)
+    pattern: str
+    found: int = 0  # narratives where it finds the sign
+    right: int = 0  # ... that a person labelled with the sign
+    alone: int = 0  # labelled narratives no other cue of the indicator finds
+    alone_wrong: int = 0  # unlabelled narratives no other cue of the indicator finds
+    right_examples: list[str] = field(default_factory=list)
+    wrong_examples: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.found if self.found else None
+
+
+def cue_matches(text: str, pack: GuidancePack) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """Every cue's reported matches in ``text``: (indicator, cue index) -> spans, scope-tested as detect
+    does."""
+    norm = normalise(text)
+    scope = Scope(norm, pack.compiled)
+    out: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for code, patterns in pack.cues.items():
+        suspicion = pack.indicators[code].suspicion_counts
+        for i, pattern in enumerate(patterns):
+            for m in pattern.finditer(norm):
+                s, e = m.span()
+                while e > s and not norm[e - 1].isalnum() and norm[e - 1] not in ")'":
+                    e -= 1
+                while s < e and norm[s].isspace():
+                    s += 1
+                if e <= s or not scope.is_reported(s, e, suspicion_counts=suspicion):
+                    continue
+                if code in scope.family_codes and scope.done_by_family(code, s, e):
+                    continue
+                if scope.named_as_topic(code, s) or scope.in_check_record(s):
+                    continue
+                out.setdefault((code, i), []).append((s, e))
+    return out
+
+
+def review(cases: Sequence[dict[str, Any]], pack: GuidancePack, examples: int = 2) -> list[CueFigures]:
+    """Figures for every cue of the pack over labelled ``cases``."""
+    figures = {
+        (code, i): CueFigures(code, i, p.pattern)
+        for code, patterns in pack.cues.items()
+        for i, p in enumerate(patterns)
+    }
+    for case in cases:
+        text = case["text"]
+        labelled = set(case.get("indicators", {}))
+        matches = cue_matches(text, pack)
+        by_code: dict[str, list[int]] = {}
+        for code, i in matches:
+            by_code.setdefault(code, []).append(i)
+        for (code, i), spans in matches.items():
+            f = figures[(code, i)]
+            f.found += 1
+            right = code in labelled
+            f.right += right
+            only = len(by_code[code]) == 1
+            f.alone += right and only
+            f.alone_wrong += (not right) and only
+            shown = f.right_examples if right else f.wrong_examples
+            if len(shown) < examples:
+                s, e = spans[0]
+                shown.append(f"{case.get('id', '?')}: {text[s:e]}")
+    return list(figures.values())
+
+
+def render(figures: Sequence[CueFigures], cases: int, markdown: bool = False) -> str:
+    """The report as plain text (a table per indicator) or markdown."""
+    lines: list[str] = []
+    if markdown:
+        lines += [
+            "# What each cue finds (generated by `python -m heed.risk.cuereview --markdown`)",
+            "",
+            f"Over {cases} labelled development narratives (SYNTHETIC; never the held-out sets). "
+            "found: narratives where the cue finds the sign after the scope test; right: of those, labelled "
+            "with the sign; alone: labelled narratives no other cue of the indicator finds; alone wrong: "
+            "unlabelled narratives only this cue finds.",
+            "",
+        ]
+    code = None
+    for f in figures:
+        if f.code != code:
+            code = f.code
+            lines += [f"## {code}", ""] if markdown else [f"== {code}"]
+            if markdown:
+                lines += ["| cue | found | right | alone | alone wrong | finds, e.g. | wrongly finds, e.g. |"]
+                lines += ["| --- | --- | --- | --- | --- | --- | --- |"]
+        right = "; ".join(f.right_examples).replace("|", "/")
+        wrong = "; ".join(f.wrong_examples).replace("|", "/")
+        if markdown:
+            lines.append(
+                f"| {f.index + 1} | {f.found} | {f.right} | {f.alone} | {f.alone_wrong} | {right} | {wrong} |"
+            )
+        else:
+            lines.append(
+                f"  cue {f.index + 1:3d}: found {f.found:4d} right {f.right:4d} alone {f.alone:3d} "
+                f"alone-wrong {f.alone_wrong:3d}  e.g. {right[:90]}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m heed.risk.cuereview", description=__doc__)
+    parser.add_argument("--indicator", help="one indicator code")
+    parser.add_argument("--examples", type=int, default=2, help="examples of each kind per cue (default 2)")
+    parser.add_argument("--markdown", type=Path, help="write the report as markdown to this path")
+    args = parser.parse_args(argv)
+    pack = load_pack(None)
+    if args.indicator and args.indicator not in pack.cues:
+        print(f"unknown indicator {args.indicator!r}; one of: {', '.join(pack.cues)}", file=sys.stderr)
+        return 2
+    cases = [c for path in development_sets(DATA) for c in load_cases(path)]
+    figures = review(cases, pack, args.examples)
+    if args.indicator:
+        figures = [f for f in figures if f.code == args.indicator]
+    if args.markdown:
+        args.markdown.write_text(render(figures, len(cases), markdown=True), encoding="utf-8")
+    else:
+        sys.stdout.write(render(figures, len(cases)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
