@@ -224,8 +224,10 @@ def _digest_files(paths: Sequence[Path]) -> str:
 
 
 # A veto only where the heads are confident the segment does not show the sign: higher vetoes bought a
-# little precision in cross-validation at the price of plain statements ("he sent her £50").
-VETOES = (0.0, 0.02, 0.05, 0.08, 0.1)
+# little precision in cross-validation at the price of plain statements ("he sent her £50"; with 0.05 or 0.1
+# allowed, "A man of 30 told Sam to keep it a secret and to ring 07700 900123 tonight." scored 0.047 for
+# secrecy and was vetoed: a long segment's other words outweigh the sign).
+VETOES = (0.0, 0.02)
 ACCEPTS = (*(round(float(x), 2) for x in np.arange(0.30, 0.991, 0.01)), 1.01)
 
 
