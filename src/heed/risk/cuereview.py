@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heed.risk.detect import Scope, normalise
+from heed.risk.detect import Scope, normalise, trimmed
 from heed.risk.evaluate import development_sets, load_cases
 from heed.risk.pack import GuidancePack, load_pack
 
@@ -60,18 +60,9 @@ def cue_matches(text: str, pack: GuidancePack) -> dict[tuple[str, int], list[tup
         suspicion = pack.indicators[code].suspicion_counts
         for i, pattern in enumerate(patterns):
             for m in pattern.finditer(norm):
-                s, e = m.span()
-                while e > s and not norm[e - 1].isalnum() and norm[e - 1] not in ")'":
-                    e -= 1
-                while s < e and norm[s].isspace():
-                    s += 1
-                if e <= s or not scope.is_reported(s, e, suspicion_counts=suspicion):
-                    continue
-                if code in scope.family_codes and scope.done_by_family(code, s, e):
-                    continue
-                if scope.named_as_topic(code, s) or scope.in_check_record(s):
-                    continue
-                out.setdefault((code, i), []).append((s, e))
+                s, e = trimmed(norm, *m.span())
+                if e > s and scope.keeps(code, s, e, suspicion_counts=suspicion):
+                    out.setdefault((code, i), []).append((s, e))
     return out
 
 

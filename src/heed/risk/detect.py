@@ -236,6 +236,17 @@ class Scope:
             return False
         return bool(self._family_after.match(self.text, end, min(len(self.text), end + 60)))
 
+    def keeps(self, code: str, start: int, end: int, *, suspicion_counts: bool) -> bool:
+        """Whether a match of ``code`` at ``[start, end)`` is evidence: reported (``is_reported``) and not
+        set aside as the family's doing, a topic of schoolwork or a line recording a handler's check. The one
+        test the cues, the learned hits and the cue review all apply."""
+        return (
+            self.is_reported(start, end, suspicion_counts=suspicion_counts)
+            and not (code in self.family_codes and self.done_by_family(code, start, end))
+            and not self.named_as_topic(code, start)
+            and not self.in_check_record(start)
+        )
+
     def in_check_record(self, start: int) -> bool:
         """Whether ``start`` is in a line recording a check the handler ran (scope.yaml ``check_record``)."""
         return any(a <= start < b for a, b in self._records)
@@ -294,12 +305,11 @@ def detect(
     found: dict[str, list[Span]] = {}
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
-        family_matters = code in scope.family_codes
         spans: list[Span] = []
         for pattern in patterns:
             starts = next(starts_by_slot)
             if starts is None:
-                _scan(pattern, text, scope, code, suspicion, family_matters, spans)
+                _scan(pattern, text, scope, code, suspicion, spans)
                 continue
             pos = 0
             for start in starts:
@@ -307,7 +317,7 @@ def detect(
                     continue
                 m = pattern.match(text, start)
                 if m is not None:
-                    pos = _judge(m, text, scope, code, suspicion, family_matters, spans)
+                    pos = _judge(m, text, scope, code, suspicion, spans)
                     if pos < 0:
                         break
         if spans:
@@ -321,13 +331,12 @@ def _scan(
     scope: Scope,
     code: str,
     suspicion: bool,
-    family_matters: bool,
     spans: list[Span],
 ) -> None:
     # A cue whose beginning the prefilter cannot bound: search the whole text.
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        pos = _judge(m, text, scope, code, suspicion, family_matters, spans)
+        pos = _judge(m, text, scope, code, suspicion, spans)
         if pos < 0:
             break
 
@@ -338,30 +347,28 @@ def _judge(
     scope: Scope,
     code: str,
     suspicion: bool,
-    family_matters: bool,
     spans: list[Span],
 ) -> int:
     """Keep the match as evidence when it is reported (appended to ``spans``); return where to look next
     (-1: nowhere)."""
-    s, e = m.span()
-    # Trim separators a pattern may have swallowed at its edges: evidence reads cleanly.
-    while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
-        e -= 1
-    while s < e and text[s].isspace():
-        s += 1
-    if (
-        e > s
-        and scope.is_reported(s, e, suspicion_counts=suspicion)
-        and not (family_matters and scope.done_by_family(code, s, e))
-        and not scope.named_as_topic(code, s)
-        and not scope.in_check_record(s)
-    ):
+    s, e = trimmed(text, *m.span())
+    if e > s and scope.keeps(code, s, e, suspicion_counts=suspicion):
         spans.append(Span(s, e))
         return m.end()
     # A dropped match may hide a later one that starts inside it ("could go pro, and has invited him to a
     # camp"): look again from the next word.
     nxt = _NEXT_WORD.search(text, m.start() + 1)
     return -1 if nxt is None else nxt.start()
+
+
+def trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    """A match's span without the separators a pattern may have swallowed at its edges: evidence reads
+    cleanly."""
+    while e > s and not text[e - 1].isalnum() and text[e - 1] not in ")'":
+        e -= 1
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
 
 
 def _merge(spans: list[Span]) -> list[Span]:

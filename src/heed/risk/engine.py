@@ -320,7 +320,7 @@ def _learned_hits(norm: str, pack: GuidancePack, scope: Scope, found: dict[str, 
     reader = default_reader()
     heads = reader.heads
     suspicion = {c: i.suspicion_counts for c, i in pack.indicators.items()}
-    reading = reader.read(norm, scope, suspicion, scope.family_codes)
+    reading = reader.read(norm, scope, suspicion)
     hits = [h for h in reading.hits if h.code in pack.indicators]
     for code in [c for c in found if c in heads.veto and heads.veto[c] > 0]:
         k = heads.codes.index(code)

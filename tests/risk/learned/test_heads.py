@@ -50,7 +50,7 @@ def read(reader: Reader, text: str) -> list[heads_mod.Hit]:
     pack = default_pack()
     norm = normalise(text)
     scope = Scope(norm, pack.compiled, WordIndex(norm))
-    return reader.hits(norm, scope, {}, scope.family_codes)
+    return reader.hits(norm, scope, {})
 
 
 def test_a_hit_rests_on_the_word_that_scores_and_says_what_it_reads_like() -> None:

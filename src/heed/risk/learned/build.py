@@ -398,7 +398,7 @@ def _read(reader: Reader, text: str, pack: GuidancePack) -> Reading:
     norm = normalise(text)
     scope = Scope(norm, pack.compiled, WordIndex(norm))
     suspicion = {c: i.suspicion_counts for c, i in pack.indicators.items()}
-    return reader.read(norm, scope, suspicion, scope.family_codes)
+    return reader.read(norm, scope, suspicion)
 
 
 def _pr(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float]:

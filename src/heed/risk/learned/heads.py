@@ -172,17 +172,15 @@ class Reader:
         vecs = np.stack([self.encoder.encode(t).vector for t in texts])
         return _sigmoid(self.heads.logits(vecs))
 
-    def read(self, text: str, scope: Scope, suspicion: Mapping[str, bool], family: frozenset[str]) -> Reading:
+    def read(self, text: str, scope: Scope, suspicion: Mapping[str, bool]) -> Reading:
         """Score every segment and keep the hits (see ``hits``)."""
         spans = segments(text)
         probs = self.scores([text[s:e] for s, e in spans])
-        return Reading(spans, probs, self._hits(text, spans, probs, scope, suspicion, family))
+        return Reading(spans, probs, self._hits(text, spans, probs, scope, suspicion))
 
-    def hits(
-        self, text: str, scope: Scope, suspicion: Mapping[str, bool], family: frozenset[str]
-    ) -> list[Hit]:
+    def hits(self, text: str, scope: Scope, suspicion: Mapping[str, bool]) -> list[Hit]:
         """Every segment scored at or above a head's ``ask`` threshold that the scope test keeps."""
-        return self.read(text, scope, suspicion, family).hits
+        return self.read(text, scope, suspicion).hits
 
     def _hits(
         self,
@@ -191,7 +189,6 @@ class Reader:
         probs: F32,
         scope: Scope,
         suspicion: Mapping[str, bool],
-        family: frozenset[str],
     ) -> list[Hit]:
         out: list[Hit] = []
         rows_i, cols_k = np.nonzero(probs >= self._low)
@@ -204,11 +201,7 @@ class Reader:
             share = enc.rows @ self.heads.direction(enc.vector, k)
             j = int(np.argmax(share))
             a_s, a_e = s + enc.starts[j], s + enc.ends[j]
-            if not scope.is_reported(a_s, a_e, suspicion_counts=suspicion.get(code, False)):
-                continue
-            if code in family and scope.done_by_family(code, a_s, a_e):
-                continue
-            if scope.named_as_topic(code, a_s) or scope.in_check_record(s):
+            if not scope.keeps(code, a_s, a_e, suspicion_counts=suspicion.get(code, False)):
                 continue
             score = float(probs[i, k])
             out.append(
