@@ -212,7 +212,7 @@ def assess(
         reasons.append(over)
     ages = [a for a in (child_mention.age if child_mention else None, child_age) if a is not None]
     child = min(ages) if ages else None
-    vulnerability = _vulnerability(text, norm, pack, scope, child, child_mention, child_age, answers)
+    vulnerability = _vulnerability(text, scan, pack, scope, child, child_mention, child_age, answers)
 
     evidence: dict[str, list[Evidence]] = {
         code: [
@@ -388,7 +388,7 @@ def _possible_signs(
 
 def _vulnerability(
     text: str,
-    norm: str,
+    scan: TextScan,
     pack: GuidancePack,
     scope: Scope,
     child: int | None,
@@ -413,7 +413,7 @@ def _vulnerability(
         if code == "under_13" and older:
             continue  # "Year 6" in a narrative that gives a teenager's age is another child or the past
         for pattern in vul.cues:
-            for m in pattern.finditer(norm):
+            for m in scan.finditer(pattern):
                 if scope.is_reported(m.start(), m.end(), suspicion_counts=False):
                     out.setdefault(code, []).append(
                         Evidence(text=text[m.start() : m.end()], start=m.start(), end=m.end())

@@ -561,7 +561,6 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     compiled_extra["cue_anchors"] = MappingProxyType(
         {code: tuple(a for a, _ in ps) for code, ps in plans.items()}
     )
-    _index_patterns(compiled_extra, [p for ps in plans.values() for p in ps])
     # questions
     questions: dict[str, Question] = {}
     for qid, entry in v.section("questions", dict).items():
@@ -793,6 +792,11 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
     if missing_v:
         v.fail(["vulnerability"], f"an entry for each of {', '.join(VULNERABILITIES)}", missing_v)
     action_rules = rule_list("action_rules", "action", list(actions), True)
+    _index_patterns(
+        compiled_extra,
+        [p for ps in plans.values() for p in ps],
+        [p for vul in vulnerabilities.values() for p in vul.cues],
+    )
     return GuidancePack(
         version=version,
         sources=sources,
@@ -967,11 +971,15 @@ def _compile_scope_people(
     return out
 
 
-def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | None, Later | None]]) -> None:
+def _index_patterns(
+    out: dict[str, Any],
+    cue_plans: Sequence[tuple[Anchors | None, Later | None]],
+    vulnerability_cues: Sequence[re.Pattern[str]],
+) -> None:
     """One table of where the pack's patterns can begin, so that each text is indexed once for all of them
     (see prefilter.py): the cues in the order detect() walks them (indicator by indicator), the look-back
     patterns of scope (``WINDOW_PATTERNS``), then the people patterns the extractor and the engine run over
-    whole texts or windows of them."""
+    whole texts or windows of them, and the vulnerability cues."""
     window = [out[k] for k in WINDOW_PATTERNS]
     # Clause breaks begin with punctuation as often as with words: their word-start alternatives take a slot,
     # the others are found by a probe (see prefilter.openings_of).
@@ -980,7 +988,7 @@ def _index_patterns(out: dict[str, Any], cue_plans: Sequence[tuple[Anchors | Non
     age_anchors = [*out["estimated_age_patterns_anchors"], *out["age_patterns_anchors"]]
     scanned = ["child_re", "caller_re", "contact_re", "known_role_re", "adult_role_re"]
     scanned += ["peer_cues", "known_to_family_re"]
-    others = [out[k] for k in scanned] + [out["no_child"]["re"]]
+    others = [out[k] for k in scanned] + [out["no_child"]["re"], *vulnerability_cues]
     people = [out["town_re"], *ages, *others]
     people_anchors = [out["town_re_anchors"], *age_anchors, *(anchors_of(p) for p in others)]
     table = StartTable(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from heed.risk.learned.static import default_encoder
-from heed.risk.learned.tokenizer import MAX_WORD_CHARS, WordPiece, words
+from heed.risk.learned.tokenizer import MAX_WORD_CHARS, WordPiece, _words, words
 
 VOCAB = ["[PAD]", "[UNK]", "un", "##aff", "##able", "he", "sent", "money", "!", ",", "cafe", "##s"]
 
@@ -55,3 +58,20 @@ def _vocab() -> list[str]:
     enc = default_encoder()
     inv = {i: t for t, i in enc.tokenizer.vocab.items()}
     return [inv[i] for i in range(len(inv))]
+
+
+# Text made of what narratives hold and what they rarely do: ASCII, accents and combining marks, other
+# scripts, every kind of space, control and format characters, the replacement character.
+_ALPHABET = st.sampled_from(
+    [
+        *"ab Z9.,'!£-\t\n\r",
+        *["é", "e\u0301", "ß", "\u4e00", "\u00a0", "\u2028", "\u2003", "\u200b", "\u00ad", "\ufeff"],
+        *["\x00", "\x0b", "\x0c", "\x1c", "\x1f", "\x7f", "\x85", "\ufffd", "’", "“", "🙂"],
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_the_fast_reading_gives_exactly_what_reading_every_character_gives(text: str) -> None:
+    assert words(text) == _words(text)

@@ -169,7 +169,7 @@ class Reader:
         """Probabilities (n, k) for segment texts."""
         if not texts:
             return np.zeros((0, len(self.heads.codes)), dtype=np.float32)
-        vecs = np.stack([self.encoder.encode(t).vector for t in texts])
+        vecs = np.stack([enc.vector for enc in self.encoder.encode_many(texts)])
         return _sigmoid(self.heads.logits(vecs))
 
     def read(self, text: str, scope: Scope, suspicion: Mapping[str, bool]) -> Reading:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +24,36 @@ F32 = npt.NDArray[np.float32]
 CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True)
 class Encoded:
-    """One segment: its unit vector, its pieces' rows (scaled as in the mean) and their word positions."""
+    """One segment: its unit vector, its pieces' rows (scaled as in the mean) and their word positions.
 
-    vector: F32
-    rows: F32  # (n, dims): row i / (n * norm), so that rows.sum(0) == vector
-    starts: tuple[int, ...]  # relative to the segment
-    ends: tuple[int, ...]
+    The rows are wanted only for the few segments a head scores high, so they are taken from the table when
+    first asked for.
+    """
+
+    __slots__ = ("_ids", "_rows", "_scale", "_table", "ends", "starts", "vector")
+
+    def __init__(
+        self,
+        vector: F32,
+        starts: tuple[int, ...],
+        ends: tuple[int, ...],
+        table: F32,
+        ids: list[int],
+        scale: float,
+    ) -> None:
+        self.vector = vector
+        self.starts = starts  # relative to the segment
+        self.ends = ends
+        self._table, self._ids, self._scale = table, ids, scale
+        self._rows: F32 | None = None
+
+    @property
+    def rows(self) -> F32:
+        """(n, dims): row i / (n * norm), so that rows.sum(0) == vector."""
+        if self._rows is None:
+            self._rows = (self._table[self._ids] / self._scale).astype(np.float32)
+        return self._rows
 
 
 class StaticEncoder:
@@ -55,28 +77,59 @@ class StaticEncoder:
 
     def encode(self, segment: str) -> Encoded:
         """The segment's vector and per-piece shares (cached)."""
-        hit = self._cache.get(segment)
-        if hit is not None:
-            self._cache.move_to_end(segment)
-            return hit
-        pieces = self.tokenizer.pieces(segment)
-        if not pieces:
-            zero = np.zeros(self.dims, dtype=np.float32)
-            enc = Encoded(zero, np.zeros((0, self.dims), dtype=np.float32), (), ())
-        else:
-            rows = self.table[[p.id for p in pieces]]
-            mean = rows.mean(0)
+        return self.encode_many([segment])[0]
+
+    def encode_many(self, segments: Sequence[str]) -> list[Encoded]:
+        """``encode`` for each segment; the ones not cached are read from the table together.
+
+        Each segment's rows are summed in order on their own (``reduceat``), divided by their number, then by
+        the norm in float32: the same arithmetic whatever else is in the batch, so a segment's vector never
+        depends on its neighbours (a test compares the two).
+        """
+        cache = self._cache
+        out: list[Encoded | None] = []
+        todo: dict[str, list[tuple[int, int, int]]] = {}
+        for seg in segments:
+            hit = cache.get(seg)
+            if hit is not None:
+                cache.move_to_end(seg)
+            elif seg not in todo:
+                todo[seg] = self.tokenizer.positioned_ids(seg)
+            out.append(hit)
+        if todo:
+            fresh = self._encode_fresh(todo)
+            for seg, enc in fresh.items():
+                cache[seg] = enc
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+            out = [enc if enc is not None else fresh[seg] for seg, enc in zip(segments, out, strict=True)]
+        return out  # type: ignore[return-value]
+
+    def _encode_fresh(self, todo: Mapping[str, list[tuple[int, int, int]]]) -> dict[str, Encoded]:
+        fresh: dict[str, Encoded] = {}
+        sized = [(seg, pieces) for seg, pieces in todo.items() if pieces]
+        for seg, pieces in todo.items():
+            if not pieces:
+                fresh[seg] = Encoded(np.zeros(self.dims, dtype=np.float32), (), (), self.table, [], 1.0)
+        if not sized:
+            return fresh
+        ids = [[i for i, _, _ in pieces] for _, pieces in sized]
+        counts = np.array([len(x) for x in ids])
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        sums = np.add.reduceat(self.table[[i for x in ids for i in x]], offsets, axis=0)
+        means = sums / counts[:, None].astype(np.float32)
+        for k, (seg, pieces) in enumerate(sized):
+            mean = means[k]
             norm = float(np.linalg.norm(mean)) or 1.0
-            enc = Encoded(
+            fresh[seg] = Encoded(
                 (mean / norm).astype(np.float32),
-                (rows / (len(pieces) * norm)).astype(np.float32),
-                tuple(p.start for p in pieces),
-                tuple(p.end for p in pieces),
+                tuple(s for _, s, _ in pieces),
+                tuple(e for _, _, e in pieces),
+                self.table,
+                ids[k],
+                len(pieces) * norm,
             )
-        self._cache[segment] = enc
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return enc
+        return fresh
 
 
 @functools.lru_cache(maxsize=1)
