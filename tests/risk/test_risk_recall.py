@@ -74,6 +74,27 @@ def risk(text: str) -> str:
         ("He sent her a present and told her to keep it secret.", "secrecy"),
         # a dropped match must not hide a later one inside it
         ("He said he could go pro, and has invited him to a training camp.", "meeting"),
+        # as people type and say it
+        ("some guy on fortnite keeps askin him for his snap", "private_channel"),
+        ("this guy on omegle showed his thing on cam", "sexual_content"),
+        ("Someone on Snapchat keeps asking her what she's wearing.", "sexual_content"),
+        ("An account keeps saying 'i know what u did, pay me or everyone sees'.", "coercion_threats"),
+        ("Texts from a number she doesn't know: 'I'm watching you walk home'.", "coercion_threats"),
+        ("A man online told him to watch videos about killing the enemies of Islam.", "extremism"),
+        # images and exposure in the words the issue found missed
+        ("He asked her to move the camera around her bedroom.", "sexual_content"),
+        (
+            "She sent him pictures of herself in her school uniform and what she wears to bed.",
+            "sexual_content",
+        ),
+        ("A man came on the video and he exposed himself.", "sexual_content"),
+        ("A boy in her year sent her a picture of his, you know, on Snapchat.", "sexual_content"),
+        ("He needs lingerie shots for her portfolio.", "sexual_content"),
+        ("He keeps asking her to do dances in her pyjamas.", "sexual_content"),
+        # a time before the sign, but the danger is now or still
+        ("Last night he messaged her and he is outside the house now.", "immediate_danger"),
+        ("Yesterday she went missing and she is still not back.", "immediate_danger"),
+        ("Last Tuesday she ran off with him and she has not come back.", "immediate_danger"),
     ],
 )
 def test_reported_signs_are_read(text: str, present: str) -> None:
@@ -97,6 +118,10 @@ def test_reported_signs_are_read(text: str, present: str) -> None:
         ("He's great with the kids and she's always in the room.", "immediate_danger"),
         ("Dad is going with them.", "immediate_danger"),
         ("Someone asked her for a picture of her maths homework.", "sexual_content"),
+        ("He never asked her to move the camera around her bedroom.", "sexual_content"),
+        # danger told as over by a time said before it
+        ("Last week he waited outside our house, now he messages her every day.", "immediate_danger"),
+        ("Two weeks ago she went missing overnight; she is home now and safe.", "immediate_danger"),
     ],
 )
 def test_family_negated_and_hypothetical_do_not_raise(text: str, absent: str) -> None:
@@ -145,6 +170,12 @@ def test_no_child_involved_is_recorded_as_the_reason() -> None:
         ("A boy who says he is her age asked her to meet him at the station.", "high"),
         # a same-age peer described as the contact stays below high for images
         ("Her boyfriend, also 14 and in her class, sent her a nude picture.", "medium"),
+        # "a bloke of 27": an age; an adult in contact with the child is an age gap on its own
+        ("A bloke of 27 from the youth group has been WhatsApping her (14) late at night.", "medium"),
+        ("There's a man messaging my 14 year old on snapchat.", "medium"),
+        # an adult merely present, with nothing said of them and no contact with the child, is not
+        ("They're 14. A man on Omegle showed his face, swore at them and disconnected.", "standard"),
+        ("He's sixteen and some of the people he plays chess against are grown men.", "standard"),
     ],
 )
 def test_age_reasoning_grades(text: str, expected_risk: str) -> None:
@@ -208,3 +239,13 @@ def test_asking_for_leaflets_is_general_advice() -> None:
         "SYNTHETIC. Mum wants leaflets on sexting and sextortion to talk to her son about it. No incidents."
     )
     assert risk(text) == "standard"
+
+
+def test_clothes_named_with_a_photo_are_not_sexual_by_the_rules() -> None:
+    """The cues for a picture in nightwear or underwear do not read any clothes. (The learned layer reads
+    this sentence as a likeness of a sexual request, 0.94 with the heads of 2026-12-07: a known false sign,
+    closing note of that day.)"""
+    assert "sexual_content" not in codes(
+        "SYNTHETIC. She posted a photo in her new dress on Instagram.", learned=False
+    )
+    assert "sexual_content" in codes("SYNTHETIC. He wants a photo of her in her nightie.", learned=False)

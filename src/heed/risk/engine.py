@@ -196,11 +196,13 @@ def assess(
                     )
                 )
         hits = [h for h in hits if h.code not in denied or h.code in found]
+        hits = _said_absent(norm, pack, scope, hits, found, reasons)
         # Confirmed learned signs join the rules' before the contact's age is reasoned about (a known adult
         # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
         # or a family adult the age reasoning excused is not brought back.
         _merge_hits([h for h in hits if h.code != "age_gap"], found, why, possible)
-        contact_age, child_mention = _reason_about_age(norm, pack, found, subjects, scan)
+        leads = [Span(h.start, h.end) for h in hits if h.code != "age_gap"]
+        contact_age, child_mention = _reason_about_age(norm, pack, found, subjects, scan, leads)
         if contact_age != "peer":
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
@@ -330,6 +332,40 @@ def _learned_hits(norm: str, pack: GuidancePack, scope: Scope, found: dict[str, 
             del found[code]
             hits.append(Hit(code, span.start, span.end, best, False, span.start, span.end, ""))
     return hits
+
+
+def _said_absent(
+    text: str,
+    pack: GuidancePack,
+    scope: Scope,
+    hits: list[Hit],
+    found: Mapping[str, list[Span]],
+    reasons: list[Reason],
+) -> list[Hit]:
+    """Learned hits the narrative itself denies in a sentence of its own ("Nothing inappropriate.", scope.yaml
+    ``said_absent``) are only possible signs, to ask about: the caller's words outweigh a likeness. What the
+    rules find stands."""
+    denials: dict[str, str] = {}
+    for code, pattern in pack.compiled["said_absent"].items():
+        for s, e in scope.sentences:
+            sentence = text[s:e].strip()
+            if pattern.fullmatch(sentence):
+                denials[code] = sentence
+                break
+    out = []
+    for hit in hits:
+        said = denials.get(hit.code)
+        if said is not None and hit.confirmed and hit.code not in found:
+            reasons.append(
+                Reason(
+                    f"learned:{hit.code}",
+                    "learned_set_aside",
+                    f"the narrative says '{said}'; the learned reading ({hit.reads_like}) is only a question",
+                )
+            )
+            hit = replace(hit, confirmed=False)
+        out.append(hit)
+    return out
 
 
 def _denied_by_answers(answers: Mapping[str, str], pack: GuidancePack) -> dict[str, tuple[str, str]]:
@@ -531,7 +567,12 @@ _CONFIDANT_BEFORE = re.compile(
 
 
 def _reason_about_age(
-    text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects, scan: TextScan
+    text: str,
+    pack: GuidancePack,
+    found: dict[str, list[Span]],
+    subjects: Subjects,
+    scan: TextScan,
+    leads: Sequence[Span] = (),
 ) -> tuple[str, AgeMention | None]:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
@@ -616,6 +657,17 @@ def _reason_about_age(
             for sp in spans
             if sp in from_ages or not _known_role_describes(text, pack, sp, scan, known_people)
         ]
+    if spans and not others:
+        # An adult named without an age or anything said of them ("a man on Omegle swore and left", "some of
+        # the folk he plays are grown men") is an age gap only in a sentence that has them in contact with
+        # the child.
+        def in_contact(sp: Span) -> bool:
+            s, e = _sentence_of(text, sp.start)
+            return bool(_CONTACTING.search(text, s, e)) or any(
+                s <= h.start < e or h.start <= s < h.end for h in leads
+            )
+
+        spans = [sp for sp in spans if not _UNAGED.fullmatch(text[sp.start : sp.end]) or in_contact(sp)]
     if not spans and others:
         spans = _adult_role_evidence(text, pack, found, others, scan) or known_adult_spans
     if spans:
@@ -636,10 +688,21 @@ _CLAIM_BEFORE_PEER = re.compile(
 )
 
 
+# An adult named by a bare noun: no age, no role, nothing said of them ("a man", "some grown men").
+_UNAGED = re.compile(
+    r"(?:(?:a|an|the|this|that|some|random|strange|unknown|another|local|older|same|white|young|creepy|weird)\s+)*"
+    r"(?:man|men|male|males|bloke|blokes|woman|women|lady|adult|adults|adult males?|"
+    r"grown[- ]?(?:up|ups|man|men|woman)|fella|chap|geezer|gentleman|stranger)",
+    re.IGNORECASE,
+)
+
+
 _CONTACTING = re.compile(
     r"\b(?:messaging|messaged|msging|msgd|chatting|chatted|chats to|talk(?:s|ed|ing)? to|texting|texted|"
     r"sen[dt]s?|sending|ask(?:s|ed|ing)|add(?:s|ed)|plays? (?:with|online)|playing (?:with|online)|"
     r"video ?call(?:s|ed|ing)|facetim(?:es|ed|ing)|snapp(?:ed|ing)|dms|dming|dm'd|going out with|dating|"
+    r"whats ?app(?:s|ed|ing)|snapchat(?:s|ted|ting)|takes (?:her|him|them)|took (?:her|him|them)|"
+    r"calls (?:her|him|them)|phon(?:es|ed|ing) (?:her|him|them)|"
     r"seeing)\b",
     re.IGNORECASE,
 )

@@ -892,16 +892,23 @@ def _compile_scope_people(
         }
     )
     out["check_record"] = single("scope", scope, "check_record") if "check_record" in scope else None
-    topic = v.mapping(scope.get("topic", {}), ["scope", "topic"])
-    out["topic"] = MappingProxyType(
-        {
-            "indicators": frozenset(
-                v.str_list(topic.get("indicators", []), ["scope", "topic", "indicators"], allowed=codes)
-            ),
-            "near": single("scope.topic", topic, "near") if "near" in topic else None,
-            "unless": single("scope.topic", topic, "unless") if "unless" in topic else None,
-        }
+
+    def limited(name: str, *patterns: str) -> Mapping[str, Any]:
+        # A scope rule for some indicators only: their codes, and optional patterns by name.
+        entry = v.mapping(scope.get(name, {}), ["scope", name])
+        codes_for = v.str_list(entry.get("indicators", []), ["scope", name, "indicators"], allowed=codes)
+        found = {k: single(f"scope.{name}", entry, k) if k in entry else None for k in patterns}
+        return MappingProxyType({"indicators": frozenset(codes_for), **found})
+
+    out["over_before"] = limited("over_before", "when", "ongoing")
+    said_absent = v.mapping(scope.get("said_absent", {}), ["scope", "said_absent"])
+    unknown = [str(c) for c in said_absent if c not in codes]
+    if unknown:
+        v.fail(["scope", "said_absent"], "known indicator codes", unknown)
+    out["said_absent"] = MappingProxyType(
+        {str(code): single("scope.said_absent", said_absent, str(code)) for code in said_absent}
     )
+    out["topic"] = limited("topic", "near", "unless")
 
     for k in (
         "child_words",

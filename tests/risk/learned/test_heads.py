@@ -105,6 +105,30 @@ def test_a_confirmed_hit_is_evidence_with_its_reason(monkeypatch: pytest.MonkeyP
     assert any(r.rule == f"learned:{CODE}" and "reads like" in r.text for r in a.reasons)
 
 
+@pytest.mark.parametrize(
+    ("denial", "set_aside"),
+    [
+        ("Nothing inappropriate.", True),
+        ("Mum says there was nothing sexual in the chats.", True),
+        ("No nudity at all!", True),
+        # not a sentence of its own: a denial that goes on to report something is no denial
+        ("Nothing inappropriate until last week.", False),
+        ("He is sure there is nothing inappropriate?", False),
+    ],
+)
+def test_a_sentence_saying_the_sign_is_absent_makes_a_learned_hit_a_question(
+    monkeypatch: pytest.MonkeyPatch, denial: str, set_aside: bool
+) -> None:
+    reader = Reader(hand_heads("giraffes", accept=0.5), default_encoder())
+    monkeypatch.setattr("heed.risk.engine.default_reader", lambda: reader)
+    a = assess(f"{UNSEEN}. {denial}")
+    d = a.to_dict()
+    found = CODE in {i["code"] for i in d["indicators"]}
+    asked = CODE in {p["indicator"] for p in d["possible_signs"]}
+    assert (found, asked) == ((False, True) if set_aside else (True, False))
+    assert any(r.effect == "learned_set_aside" for r in a.reasons) is set_aside
+
+
 def test_a_vetoed_rule_match_becomes_a_question_not_a_grade(monkeypatch: pytest.MonkeyPatch) -> None:
     # The rules read "sent her pics of his penis" as sexual content; heads that score nothing like it there
     # (here: heads that only know "bicycle") veto it, and it comes back as a possible sign.
