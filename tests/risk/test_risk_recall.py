@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from heed.risk import assess
+from heed.risk import assess, default_pack
+from heed.risk.detect import normalise
+from heed.risk.subjects import extract
 
 
 def codes(text: str, *, learned: bool = True) -> set[str]:
@@ -91,6 +93,10 @@ def risk(text: str) -> str:
         ("A boy in her year sent her a picture of his, you know, on Snapchat.", "sexual_content"),
         ("He needs lingerie shots for her portfolio.", "sexual_content"),
         ("He keeps asking her to do dances in her pyjamas.", "sexual_content"),
+        ("A man on Omegle got his thing out.", "sexual_content"),
+        ("A man asked her what she sleeps in.", "sexual_content"),
+        ("A man on TikTok said pay me or I'll post them.", "coercion_threats"),
+        ("A man on TikTok says im always watching you.", "coercion_threats"),
         # a time before the sign, but the danger is now or still
         ("Last night he messaged her and he is outside the house now.", "immediate_danger"),
         ("Yesterday she went missing and she is still not back.", "immediate_danger"),
@@ -119,9 +125,6 @@ def test_reported_signs_are_read(text: str, present: str) -> None:
         ("Dad is going with them.", "immediate_danger"),
         ("Someone asked her for a picture of her maths homework.", "sexual_content"),
         ("He never asked her to move the camera around her bedroom.", "sexual_content"),
-        # danger told as over by a time said before it
-        ("Last week he waited outside our house, now he messages her every day.", "immediate_danger"),
-        ("Two weeks ago she went missing overnight; she is home now and safe.", "immediate_danger"),
     ],
 )
 def test_family_negated_and_hypothetical_do_not_raise(text: str, absent: str) -> None:
@@ -173,9 +176,10 @@ def test_no_child_involved_is_recorded_as_the_reason() -> None:
         # "a bloke of 27": an age; an adult in contact with the child is an age gap on its own
         ("A bloke of 27 from the youth group has been WhatsApping her (14) late at night.", "medium"),
         ("There's a man messaging my 14 year old on snapchat.", "medium"),
-        # an adult merely present, with nothing said of them and no contact with the child, is not
-        ("They're 14. A man on Omegle showed his face, swore at them and disconnected.", "standard"),
-        ("He's sixteen and some of the people he plays chess against are grown men.", "standard"),
+        # an adult contact named by a bare noun is still an age gap (a missed check is the worst error)
+        ("My daughter is 13. A man from Roblox has been grooming her.", "medium"),
+        ("My daughter is 13. An older man on Instagram spoke to her.", "medium"),
+        ("My daughter is 13. There's a man on Roblox. He keeps messaging her.", "medium"),
     ],
 )
 def test_age_reasoning_grades(text: str, expected_risk: str) -> None:
@@ -249,3 +253,37 @@ def test_clothes_named_with_a_photo_are_not_sexual_by_the_rules() -> None:
         "SYNTHETIC. She posted a photo in her new dress on Instagram.", learned=False
     )
     assert "sexual_content" in codes("SYNTHETIC. He wants a photo of her in her nightie.", learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # everyday sentences near the wordings of the cues for images, exposure, threats and extremism
+        "Dad told her to put her phone down and go to bed.",
+        "The teacher told him to turn the camera to the room so she could see the class.",
+        "He asked her to hold the phone closer because he couldn't hear.",
+        "She was dancing in her pyjamas in the kitchen.",
+        "Grandma asked what she wears to bed so she could buy new pyjamas.",
+        "Dad asked what she's wearing to school tomorrow.",
+        "She exposed herself to a lot of risk by giving out her address.",
+        "He showed his thing on the live stream, his new Lego set.",
+        "Can you send me or your dad the photos from the trip.",
+        "I'm watching you play Fortnite, I said to him.",
+        "The RE teacher said the attackers were not true Muslims.",
+    ],
+)
+def test_the_cues_do_not_read_everyday_sentences(text: str) -> None:
+    assert codes(f"SYNTHETIC. My daughter is 14. {text}", learned=False) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("A bloke of 27 who helps at a church youth group has been messaging her.", 27),
+        ("A man of about forty keeps commenting on her videos.", 40),
+        ("F15. VRChat. Adult male user (says 30, voice consistent) takes her into private worlds.", 30),
+    ],
+)
+def test_ages_said_the_way_people_and_logs_say_them(text: str, age: int) -> None:
+    pack = default_pack()
+    assert age in {a.age for a in extract(normalise(f"SYNTHETIC. {text}"), pack).ages}

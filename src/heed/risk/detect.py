@@ -35,8 +35,6 @@ _OPENS_NEGATED = re.compile(
 )
 # How far from a match the schoolwork it is the subject of may be named (characters, either side).
 _TOPIC_REACH = 60
-_OVER_REACH = 80
-_CLAUSE_END = re.compile(r"[,;:]|\s[-\u2013\u2014]\s")
 _PSEUDO, _NEGATION, _WORRY, _HYPOTHETICAL = (
     WINDOW_PATTERNS.index(k) for k in ("pseudo_negation", "negation", "worry_before", "hypothetical")
 )
@@ -140,10 +138,6 @@ class Scope:
             for m in record.finditer(text):
                 end = text.find("\n", m.start())
                 self._records.append((m.start(), len(text) if end < 0 else end))
-        over = compiled["over_before"]
-        self._over_codes: frozenset[str] = over["indicators"]
-        self._over_when: re.Pattern[str] | None = over["when"]
-        self._over_ongoing: re.Pattern[str] | None = over["ongoing"]
         topic = compiled["topic"]
         self._topic_codes: frozenset[str] = topic["indicators"]
         self._topic_near: re.Pattern[str] | None = topic["near"]
@@ -251,30 +245,7 @@ class Scope:
             and not (code in self.family_codes and self.done_by_family(code, start, end))
             and not self.named_as_topic(code, start)
             and not self.in_check_record(start)
-            and not self.told_as_over(code, start, end)
         )
-
-    def told_as_over(self, code: str, start: int, end: int) -> bool:
-        """Whether the match is told as past or yet to come by a time said just before it in its sentence
-        ("Last week he waited outside our house, now he messages her"), with nothing from that time to the
-        end of the match's clause saying it is so now or still (scope.yaml ``over_before``)."""
-        if self._over_when is None or code not in self._over_codes:
-            return False
-        i = bisect.bisect_right(self.sentence_starts, start) - 1
-        s, e = self.sentences[i] if i >= 0 else (0, len(self.text))
-        times = list(self._over_when.finditer(self.text, max(s, start - _OVER_REACH), start))
-        if not times:
-            return False
-        when = times[-1]  # the time nearest the sign
-        clause_end = self._clause_end(end, e)
-        return not (
-            self._over_ongoing is not None and self._over_ongoing.search(self.text, when.end(), clause_end)
-        )
-
-    def _clause_end(self, pos: int, limit: int) -> int:
-        """Where the clause holding ``pos`` ends (a comma, semicolon, colon or dash), at most ``limit``."""
-        m = _CLAUSE_END.search(self.text, pos, limit)
-        return m.start() if m else limit
 
     def in_check_record(self, start: int) -> bool:
         """Whether ``start`` is in a line recording a check the handler ran (scope.yaml ``check_record``)."""

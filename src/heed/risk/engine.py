@@ -201,8 +201,7 @@ def assess(
         # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
         # or a family adult the age reasoning excused is not brought back.
         _merge_hits([h for h in hits if h.code != "age_gap"], found, why, possible)
-        leads = [Span(h.start, h.end) for h in hits if h.code != "age_gap"]
-        contact_age, child_mention = _reason_about_age(norm, pack, found, subjects, scan, leads)
+        contact_age, child_mention = _reason_about_age(norm, pack, found, subjects, scan)
         if contact_age != "peer":
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
@@ -342,19 +341,25 @@ def _said_absent(
     found: Mapping[str, list[Span]],
     reasons: list[Reason],
 ) -> list[Hit]:
-    """Learned hits the narrative itself denies in a sentence of its own ("Nothing inappropriate.", scope.yaml
-    ``said_absent``) are only possible signs, to ask about: the caller's words outweigh a likeness. What the
-    rules find stands."""
-    denials: dict[str, str] = {}
+    """Learned hits the narrative itself denies afterwards in a sentence of its own ("... Nothing
+    inappropriate.", scope.yaml ``said_absent``), or by saying no child is involved (people.yaml
+    ``no_child``), are only possible signs, to ask about: the caller's words
+    outweigh a likeness. A denial before the hit ("Checked last month. Nothing inappropriate. Last night he
+    ...") is of something else; what the rules find always stands."""
+    denials: dict[str, list[tuple[int, str]]] = {}
     for code, pattern in pack.compiled["said_absent"].items():
         for s, e in scope.sentences:
             sentence = text[s:e].strip()
             if pattern.fullmatch(sentence):
-                denials[code] = sentence
-                break
+                denials.setdefault(code, []).append((s, sentence))
+    # "No child at risk." says it of every sign, even where a relative's word stops SCOPE-NO-CHILD ("her
+    # grandson", an adult, asked for £400).
+    for m in pack.compiled["no_child"]["re"].finditer(text):
+        for code in pack.indicators:
+            denials.setdefault(code, []).append((m.start(), m.group(0)))
     out = []
     for hit in hits:
-        said = denials.get(hit.code)
+        said = next((d for at, d in denials.get(hit.code, ()) if at >= hit.end), None)
         if said is not None and hit.confirmed and hit.code not in found:
             reasons.append(
                 Reason(
@@ -567,12 +572,7 @@ _CONFIDANT_BEFORE = re.compile(
 
 
 def _reason_about_age(
-    text: str,
-    pack: GuidancePack,
-    found: dict[str, list[Span]],
-    subjects: Subjects,
-    scan: TextScan,
-    leads: Sequence[Span] = (),
+    text: str, pack: GuidancePack, found: dict[str, list[Span]], subjects: Subjects, scan: TextScan
 ) -> tuple[str, AgeMention | None]:
     """Settle the contact's age (adult|older|peer|unknown) and adjust age_gap evidence in ``found``.
 
@@ -657,17 +657,6 @@ def _reason_about_age(
             for sp in spans
             if sp in from_ages or not _known_role_describes(text, pack, sp, scan, known_people)
         ]
-    if spans and not others:
-        # An adult named without an age or anything said of them ("a man on Omegle swore and left", "some of
-        # the folk he plays are grown men") is an age gap only in a sentence that has them in contact with
-        # the child.
-        def in_contact(sp: Span) -> bool:
-            s, e = _sentence_of(text, sp.start)
-            return bool(_CONTACTING.search(text, s, e)) or any(
-                s <= h.start < e or h.start <= s < h.end for h in leads
-            )
-
-        spans = [sp for sp in spans if not _UNAGED.fullmatch(text[sp.start : sp.end]) or in_contact(sp)]
     if not spans and others:
         spans = _adult_role_evidence(text, pack, found, others, scan) or known_adult_spans
     if spans:
@@ -688,21 +677,10 @@ _CLAIM_BEFORE_PEER = re.compile(
 )
 
 
-# An adult named by a bare noun: no age, no role, nothing said of them ("a man", "some grown men").
-_UNAGED = re.compile(
-    r"(?:(?:a|an|the|this|that|some|random|strange|unknown|another|local|older|same|white|young|creepy|weird)\s+)*"
-    r"(?:man|men|male|males|bloke|blokes|woman|women|lady|adult|adults|adult males?|"
-    r"grown[- ]?(?:up|ups|man|men|woman)|fella|chap|geezer|gentleman|stranger)",
-    re.IGNORECASE,
-)
-
-
 _CONTACTING = re.compile(
     r"\b(?:messaging|messaged|msging|msgd|chatting|chatted|chats to|talk(?:s|ed|ing)? to|texting|texted|"
     r"sen[dt]s?|sending|ask(?:s|ed|ing)|add(?:s|ed)|plays? (?:with|online)|playing (?:with|online)|"
     r"video ?call(?:s|ed|ing)|facetim(?:es|ed|ing)|snapp(?:ed|ing)|dms|dming|dm'd|going out with|dating|"
-    r"whats ?app(?:s|ed|ing)|snapchat(?:s|ted|ting)|takes (?:her|him|them)|took (?:her|him|them)|"
-    r"calls (?:her|him|them)|phon(?:es|ed|ing) (?:her|him|them)|"
     r"seeing)\b",
     re.IGNORECASE,
 )

@@ -900,7 +900,6 @@ def _compile_scope_people(
         found = {k: single(f"scope.{name}", entry, k) if k in entry else None for k in patterns}
         return MappingProxyType({"indicators": frozenset(codes_for), **found})
 
-    out["over_before"] = limited("over_before", "when", "ongoing")
     said_absent = v.mapping(scope.get("said_absent", {}), ["scope", "said_absent"])
     unknown = [str(c) for c in said_absent if c not in codes]
     if unknown:

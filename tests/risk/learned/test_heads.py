@@ -110,10 +110,13 @@ def test_a_confirmed_hit_is_evidence_with_its_reason(monkeypatch: pytest.MonkeyP
     [
         ("Nothing inappropriate.", True),
         ("Mum says there was nothing sexual in the chats.", True),
-        ("No nudity at all!", True),
+        ("Nothing rude at all!", True),
+        ("No child at risk.", True),
         # not a sentence of its own: a denial that goes on to report something is no denial
         ("Nothing inappropriate until last week.", False),
         ("He is sure there is nothing inappropriate?", False),
+        # one thing denied is not every sexual request
+        ("No nudes.", False),
     ],
 )
 def test_a_sentence_saying_the_sign_is_absent_makes_a_learned_hit_a_question(
@@ -127,6 +130,13 @@ def test_a_sentence_saying_the_sign_is_absent_makes_a_learned_hit_a_question(
     asked = CODE in {p["indicator"] for p in d["possible_signs"]}
     assert (found, asked) == ((False, True) if set_aside else (True, False))
     assert any(r.effect == "learned_set_aside" for r in a.reasons) is set_aside
+
+
+def test_a_denial_before_the_hit_is_of_something_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = Reader(hand_heads("giraffes", accept=0.5), default_encoder())
+    monkeypatch.setattr("heed.risk.engine.default_reader", lambda: reader)
+    d = assess(f"SYNTHETIC. Mum checked her phone last month. Nothing inappropriate. {UNSEEN[11:]}").to_dict()
+    assert CODE in {i["code"] for i in d["indicators"]}
 
 
 def test_a_vetoed_rule_match_becomes_a_question_not_a_grade(monkeypatch: pytest.MonkeyPatch) -> None:
