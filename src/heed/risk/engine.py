@@ -196,7 +196,7 @@ def assess(
                     )
                 )
         hits = [h for h in hits if h.code not in denied or h.code in found]
-        hits = _said_absent(norm, pack, scope, hits, found, reasons)
+        hits = _said_absent(norm, pack, scope, scan, hits, found, reasons)
         # Confirmed learned signs join the rules' before the contact's age is reasoned about (a known adult
         # of whom something concerning is said is an age gap); age_gap itself only after it, so that a peer
         # or a family adult the age reasoning excused is not brought back.
@@ -337,15 +337,16 @@ def _said_absent(
     text: str,
     pack: GuidancePack,
     scope: Scope,
+    scan: TextScan,
     hits: list[Hit],
     found: Mapping[str, list[Span]],
     reasons: list[Reason],
 ) -> list[Hit]:
     """Learned hits the narrative itself denies afterwards in a sentence of its own ("... Nothing
     inappropriate.", scope.yaml ``said_absent``), or by saying no child is involved (people.yaml
-    ``no_child``), are only possible signs, to ask about: the caller's words
-    outweigh a likeness. A denial before the hit ("Checked last month. Nothing inappropriate. Last night he
-    ...") is of something else; what the rules find always stands."""
+    ``no_child``), are only possible signs, to ask about: the caller's words outweigh a likeness. A denial
+    before the hit ("Checked last month. Nothing inappropriate. Last night he ...") is of something else;
+    what the rules find always stands."""
     denials: dict[str, list[tuple[int, str]]] = {}
     for code, pattern in pack.compiled["said_absent"].items():
         for s, e in scope.sentences:
@@ -354,7 +355,7 @@ def _said_absent(
                 denials.setdefault(code, []).append((s, sentence))
     # "No child at risk." says it of every sign, even where a relative's word stops SCOPE-NO-CHILD ("her
     # grandson", an adult, asked for £400).
-    for m in pack.compiled["no_child"]["re"].finditer(text):
+    for m in scan.finditer(pack.compiled["no_child"]["re"]):
         for code in pack.indicators:
             denials.setdefault(code, []).append((m.start(), m.group(0)))
     out = []

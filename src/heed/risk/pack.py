@@ -892,14 +892,6 @@ def _compile_scope_people(
         }
     )
     out["check_record"] = single("scope", scope, "check_record") if "check_record" in scope else None
-
-    def limited(name: str, *patterns: str) -> Mapping[str, Any]:
-        # A scope rule for some indicators only: their codes, and optional patterns by name.
-        entry = v.mapping(scope.get(name, {}), ["scope", name])
-        codes_for = v.str_list(entry.get("indicators", []), ["scope", name, "indicators"], allowed=codes)
-        found = {k: single(f"scope.{name}", entry, k) if k in entry else None for k in patterns}
-        return MappingProxyType({"indicators": frozenset(codes_for), **found})
-
     said_absent = v.mapping(scope.get("said_absent", {}), ["scope", "said_absent"])
     unknown = [str(c) for c in said_absent if c not in codes]
     if unknown:
@@ -907,7 +899,16 @@ def _compile_scope_people(
     out["said_absent"] = MappingProxyType(
         {str(code): single("scope.said_absent", said_absent, str(code)) for code in said_absent}
     )
-    out["topic"] = limited("topic", "near", "unless")
+    topic = v.mapping(scope.get("topic", {}), ["scope", "topic"])
+    out["topic"] = MappingProxyType(
+        {
+            "indicators": frozenset(
+                v.str_list(topic.get("indicators", []), ["scope", "topic", "indicators"], allowed=codes)
+            ),
+            "near": single("scope.topic", topic, "near") if "near" in topic else None,
+            "unless": single("scope.topic", topic, "unless") if "unless" in topic else None,
+        }
+    )
 
     for k in (
         "child_words",

@@ -87,30 +87,23 @@ class StaticEncoder:
         depends on its neighbours (a test compares the two).
         """
         cache = self._cache
-        out: list[Encoded | None] = []
-        todo: dict[str, list[tuple[int, int, int]]] = {}
+        todo = {seg: self.tokenizer.positioned_ids(seg) for seg in segments if seg not in cache}
+        cache.update(self._encode_fresh(todo))
+        out = []
         for seg in segments:
-            hit = cache.get(seg)
-            if hit is not None:
-                cache.move_to_end(seg)
-            elif seg not in todo:
-                todo[seg] = self.tokenizer.positioned_ids(seg)
-            out.append(hit)
-        if todo:
-            fresh = self._encode_fresh(todo)
-            for seg, enc in fresh.items():
-                cache[seg] = enc
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
-            out = [enc if enc is not None else fresh[seg] for seg, enc in zip(segments, out, strict=True)]
-        return out  # type: ignore[return-value]
+            cache.move_to_end(seg)
+            out.append(cache[seg])
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+        return out
 
     def _encode_fresh(self, todo: Mapping[str, list[tuple[int, int, int]]]) -> dict[str, Encoded]:
-        fresh: dict[str, Encoded] = {}
+        fresh = {
+            seg: Encoded(np.zeros(self.dims, dtype=np.float32), (), (), self.table, [], 1.0)
+            for seg, pieces in todo.items()
+            if not pieces
+        }
         sized = [(seg, pieces) for seg, pieces in todo.items() if pieces]
-        for seg, pieces in todo.items():
-            if not pieces:
-                fresh[seg] = Encoded(np.zeros(self.dims, dtype=np.float32), (), (), self.table, [], 1.0)
         if not sized:
             return fresh
         ids = [[i for i, _, _ in pieces] for _, pieces in sized]
