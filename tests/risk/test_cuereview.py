@@ -43,7 +43,10 @@ def test_figures_count_right_wrong_and_alone() -> None:
 def test_markdown_report_has_a_table_per_indicator(tmp_path: Path) -> None:
     pack = default_pack()
     text = render(review([{"id": "r1", "text": SECRET, "indicators": {}}], pack), 1, markdown=True)
-    assert text.count("| cue | found |") == len(pack.cues)
+    assert text.count("| cue | as written | found |") == len(pack.cues)
+    # each cue as written in cues.yaml, a phrase as a phrase, its | escaped for the table
+    first_phrase = next(s for s in pack.cue_sources["secrecy"] if s.startswith("phrase: "))
+    assert "`" + first_phrase.replace("|", "\\|") + "`" in text
     assert "Over 1 labelled development narratives" in text
 
 

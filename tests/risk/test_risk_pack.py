@@ -68,6 +68,22 @@ def write_overlay(tmp_path: Path, files: dict[str, str]) -> Path:
             r"cues\.yaml: cues\.secrecy\[\d+\].*expected <<NOPE>> to be defined in lexicon\.yaml",
         ),
         (
+            "cues.yaml",
+            "cues:\n  secrecy: [{phrase: 'keep it SECRETS'}]\n",
+            r"cues\.yaml: cues\.secrecy\[\d+\] 'phrase: keep it SECRETS': expected 'SECRETS' .*lexicon\.yaml",
+        ),
+        (
+            "cues.yaml",
+            "cues:\n  secrecy: [{phrase: 'keep [it secret'}]\n",
+            r"cues\.yaml: cues\.secrecy\[\d+\] 'phrase: keep \[it secret': "
+            r"expected every \( or \[ to be closed",
+        ),
+        (
+            "cues.yaml",
+            "cues:\n  secrecy: [{phrases: 'keep it secret'}]\n",
+            r"cues\.yaml: cues\.secrecy\.\[0\]: expected a regular expression \(text\) or \{phrase: words",
+        ),
+        (
             "agencies.yaml",
             "agencies:\n  nspcc:\n    review_date: 'next year'\n",
             r"agencies\.yaml: agencies\.nspcc\.review_date: expected a date",
@@ -108,6 +124,17 @@ def test_bad_overlay_file_names_file_and_key(tmp_path: Path, file: str, body: st
     overlay = write_overlay(tmp_path, {file: body})
     with pytest.raises(PackError, match=expected):
         load_pack(overlay)
+
+
+def test_a_force_cue_written_as_a_phrase_finds_what_it_says(tmp_path: Path) -> None:
+    overlay = write_overlay(
+        tmp_path, {"cues.yaml": "cues:\n  secrecy:\n    - phrase: hush|shush ...2 (our thing)\n"}
+    )
+    pack = load_pack(overlay)
+    added = pack.cues["secrecy"][-1]
+    assert added.search("He said hush now, it's our thing.")
+    assert not added.search("He said hush. It is our thing.")  # a phrase never crosses a sentence
+    assert pack.cue_sources["secrecy"][-1] == "phrase: hush|shush ...2 (our thing)"
 
 
 def test_bad_national_file_names_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

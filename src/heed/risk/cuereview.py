@@ -37,7 +37,7 @@ class CueFigures:
 
     code: str
     index: int  # position in the indicator's list in cues.yaml (0-based)
-    pattern: str
+    pattern: str  # as written in cues.yaml: a regular expression, or "phrase: ..." (phrases.py)
     found: int = 0  # narratives where it finds the sign
     right: int = 0  # ... that a person labelled with the sign
     alone: int = 0  # labelled narratives no other cue of the indicator finds
@@ -69,9 +69,9 @@ def cue_matches(text: str, pack: GuidancePack) -> dict[tuple[str, int], list[tup
 def review(cases: Sequence[dict[str, Any]], pack: GuidancePack, examples: int = 2) -> list[CueFigures]:
     """Figures for every cue of the pack over labelled ``cases``."""
     figures = {
-        (code, i): CueFigures(code, i, p.pattern)
-        for code, patterns in pack.cues.items()
-        for i, p in enumerate(patterns)
+        (code, i): CueFigures(code, i, source)
+        for code, sources in pack.cue_sources.items()
+        for i, source in enumerate(sources)
     }
     for case in cases:
         text = case["text"]
@@ -114,13 +114,18 @@ def render(figures: Sequence[CueFigures], cases: int, markdown: bool = False) ->
             code = f.code
             lines += [f"## {code}", ""] if markdown else [f"== {code}"]
             if markdown:
-                lines += ["| cue | found | right | alone | alone wrong | finds, e.g. | wrongly finds, e.g. |"]
-                lines += ["| --- | --- | --- | --- | --- | --- | --- |"]
+                lines += [
+                    "| cue | as written | found | right | alone | alone wrong | finds, e.g. "
+                    "| wrongly finds, e.g. |"
+                ]
+                lines += ["| --- | --- | --- | --- | --- | --- | --- | --- |"]
         right = "; ".join(f.right_examples).replace("|", "/")
         wrong = "; ".join(f.wrong_examples).replace("|", "/")
         if markdown:
+            written = f.pattern.replace("|", "\\|")
             lines.append(
-                f"| {f.index + 1} | {f.found} | {f.right} | {f.alone} | {f.alone_wrong} | {right} | {wrong} |"
+                f"| {f.index + 1} | `{written}` | {f.found} | {f.right} | {f.alone} | {f.alone_wrong} "
+                f"| {right} | {wrong} |"
             )
         else:
             lines.append(

@@ -27,6 +27,7 @@ import yaml
 from heed.risk.conditions import RISKS, Facts, check_condition, evaluate
 from heed.risk.errors import PackError
 from heed.risk.floor import FLOOR_FILE, FLOOR_KINDS, Floor, breaches, rule_section
+from heed.risk.phrases import PhraseError, phrase_to_pattern
 from heed.risk.prefilter import Anchors, Later, PatternScan, StartTable, anchors_of, openings_of, plan
 
 NATIONAL_DIR = Path(__file__).parent / "packs" / "national"
@@ -431,6 +432,25 @@ class _V:
         return list(value)
 
 
+_PHRASE = "phrase: "
+
+
+def _cue_sources(v: _V, value: Any, key: Sequence[str]) -> list[str]:
+    """An indicator's cues as written: a regular expression (text), or ``{phrase: ...}`` (phrases.py), kept as
+    ``"phrase: ..."`` so a reviewer sees which form each cue takes."""
+    if not isinstance(value, list):
+        v.fail(key, "a list of cues", value)
+    out = []
+    for i, x in enumerate(value):
+        if isinstance(x, dict) and set(x) == {"phrase"} and isinstance(x["phrase"], str):
+            out.append(_PHRASE + x["phrase"])
+        elif isinstance(x, str):
+            out.append(x)
+        else:
+            v.fail([*key, f"[{i}]"], "a regular expression (text) or {phrase: words to find}", x)
+    return out
+
+
 _DUE_FORMS = (
     "a whole number of minutes >= 0 (after the action is required), close_request (due when the handler "
     "asks to close), or {after: close_request, minutes: N}"
@@ -541,11 +561,17 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
         key = ["cues", str(code)]
         if code not in indicators:
             v.fail(key, "cues only for known indicator codes", code)
-        pats_l = v.str_list(pats, key)
+        pats_l = _cue_sources(v, pats, key)
         compiled = []
         for i, p in enumerate(pats_l):
             where = f"{m.where('cues', str(code))}: cues.{code}[{i}] {p!r}"
-            compiled.append(_compile(_expand(p, lexicon, where), where))
+            source = p
+            if p.startswith(_PHRASE):
+                try:
+                    source = phrase_to_pattern(p[len(_PHRASE) :], frozenset(lexicon))
+                except PhraseError as exc:
+                    raise PackError(f"{where}: {exc}") from None
+            compiled.append(_compile(_expand(source, lexicon, where), where))
         cues[code] = tuple(compiled)
         cue_sources[code] = tuple(pats_l)
     no_cues = [c for c in codes if not cues.get(c)]
