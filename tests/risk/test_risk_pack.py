@@ -84,6 +84,21 @@ def write_overlay(tmp_path: Path, files: dict[str, str]) -> Path:
             r"cues\.yaml: cues\.secrecy\.\[0\]: expected a regular expression \(text\) or \{phrase: words",
         ),
         (
+            "indicators.yaml",
+            "indicators:\n  meeting:\n    recall_weight: 9\n",
+            r"indicators\.yaml: indicators\.meeting\.recall_weight: expected a number from 0\.5 to 3",
+        ),
+        (
+            "scope.yaml",
+            "scope:\n  asked_no: 'asked (him|her) if'\n",
+            r"scope\.yaml: scope\.asked_no: expected a pattern with a named group \(\?P<q>\.\.\.\)",
+        ),
+        (
+            "people.yaml",
+            "people:\n  older_by_years: {always: 3, with_concern: 4}\n",
+            r"people\.yaml: people\.older_by_years\.with_concern: expected no more than 'always'",
+        ),
+        (
             "agencies.yaml",
             "agencies:\n  nspcc:\n    review_date: 'next year'\n",
             r"agencies\.yaml: agencies\.nspcc\.review_date: expected a date",
@@ -170,13 +185,13 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
         },
     )
     pack = load_pack(overlay)
-    assert pack.version == "national@2026.12.4+force-XYZ@3"
+    assert pack.version == "national@2026.12.5+force-XYZ@3"
     assert pack.agencies["local_hub"].contact["phone"] == "01632 960000"
     assert str(pack.agencies["nspcc"].review_date) == "2027-02-28"
     assert pack.agencies["nspcc"].contact["phone"] == "0808 800 5000"
     d = assess("He keeps sending her zorblax tokens.", pack=pack).to_dict()
     assert "gifts" in {i["code"] for i in d["indicators"]}
-    assert d["pack_version"] == "national@2026.12.4+force-XYZ@3"
+    assert d["pack_version"] == "national@2026.12.5+force-XYZ@3"
     # The national cues are still there: the overlay extended them.
     assert "gifts" in {i["code"] for i in assess("He bought her robux.", pack=pack).to_dict()["indicators"]}
 
@@ -184,4 +199,4 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
 def test_heed_guidance_environment_variable_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     overlay = write_overlay(tmp_path, {})
     monkeypatch.setenv("HEED_GUIDANCE", str(overlay))
-    assert load_pack().version == "national@2026.12.4+force-XYZ@3"
+    assert load_pack().version == "national@2026.12.5+force-XYZ@3"

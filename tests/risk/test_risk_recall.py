@@ -287,3 +287,242 @@ def test_the_cues_do_not_read_everyday_sentences(text: str) -> None:
 def test_ages_said_the_way_people_and_logs_say_them(text: str, age: int) -> None:
     pack = default_pack()
     assert age in {a.age for a in extract(normalise(f"SYNTHETIC. {text}"), pack).ages}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # on a call or in a voice chat with the contact now
+        "She's on the call with him now.",
+        "my friend who is 13 is in a vc on discord with a man right now",
+        # the contact close by now, said in the present
+        "A man from roblox is at the end of my road and says to come out.",
+        "The boy is with staff. Male is still in the area.",
+        "There's a grown man waiting at the next stop waving at him.",
+        # where the child is puts life at risk
+        "He's on the bridge by the ring road, he's just messaged me 'sorry mum'.",
+        # gone from the home, as a log says it
+        "YP 14 FEMALE, LAC, HAS LEFT THE HOME AT 2130 AFTER A CALL ON HER PHONE.",
+        "13YO FEMALE, LOOKED AFTER CHILD, ABSENT FROM HOME SINCE 1930.",
+        # on the way to the contact
+        "She's about to get in a taxi that the man she chats to on Snap has sent for her.",
+        "AT THE STATION NOW WAITING FOR A TRAIN TO MANCHESTER TO MEET A MAN FROM A FORUM.",
+    ],
+)
+def test_danger_now_said_in_more_ways(text: str) -> None:
+    assert assess(f"SYNTHETIC. {text}", learned=False).response == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He used to stand at the end of our road every morning last year.",
+        "The man who lives at the end of our road is lovely with the kids.",
+        "The contact is in the area where she goes to school, she says.",
+        "She is about to get in the car with me to go to her nan's.",
+        "I am waiting for a bus to see my mum.",
+        "We walked over the bridge last summer.",
+        "He left the home at 0830 for school as usual.",
+    ],
+)
+def test_near_wordings_are_not_danger_now(text: str) -> None:
+    assert "immediate_danger" not in codes(f"SYNTHETIC. My son is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # a threat with the pronoun written onto its verb, and what is threatened
+        ("A lad in her class says he'll show everyone.", "coercion_threats"),
+        ("a guy on a rust server said hes going to post my address", "coercion_threats"),
+        (
+            "some kid keeps saying he'll batter him if he doesnt give him his fortnite account",
+            "coercion_threats",
+        ),
+        ("He says he will hack my account.", "coercion_threats"),
+        # praise as a superlative or a score
+        ("SAYS SON IS 'THE FUNNIEST KID ON HERE' AND ASKED WHICH SCHOOL HE GOES TO.", "flattery_promises"),
+        ("A stranger told her she 'looks like a model'.", "flattery_promises"),
+        # "not known" says nothing is known, it denies nothing
+        ("A stranger, age not known, told her she 'looks like a model'.", "flattery_promises"),
+        ("He is promising her the guest list 'because you're a 10/10'.", "flattery_promises"),
+        # filmed or live while undressed, or a child's own words
+        ("Someone asked him to prove he's a real fan by filming himself in the shower.", "sexual_content"),
+        ("An account asked her to go live in her pyjamas for a challenge.", "sexual_content"),
+        ("He dared her to come on cam in her underwear.", "sexual_content"),
+        ("a man asked me to send a picture of me with my shirt off", "sexual_content"),
+        # what gives a contact away
+        ("SON ADMITS HE HAS NEVER SEEN OR HEARD HIM, ONLY TEXT CHAT.", "identity_deception"),
+        ("The 'girl' won't voice chat.", "identity_deception"),
+        ("Ellie, who says she is 14, sometimes types 'like my nan'.", "identity_deception"),
+        ("they said theyre 14 but i dont know", "identity_deception"),
+        ("i dont know if hes really 13", "identity_deception"),
+        # violence urged on a group; friends called false; a threat after a long condition
+        ("one guy in the server keeps saying we should hurt trans people", "extremism"),
+        ("She keeps telling him his friends aren't real friends.", "isolation"),
+        (
+            "if he doesn't get three more friends to join a private server, he'll leak his address",
+            "coercion_threats",
+        ),
+        # items gifted in a game, a surprise parcel
+        ("SON GETTING FORTNITE SKINS GIFTED FROM THIS USER.", "gifts"),
+        ("His 'online friend' is sending him a surprise parcel to school.", "gifts"),
+        # praise by comparison; misogyny towards violence; shooters as saints
+        ("He tells her ur way smarter than everyone at ur school.", "flattery_promises"),
+        ("He sends videos of a man who says women must obey.", "extremism"),
+        ("He is telling her that girls who dont obey deserve to be hurt.", "extremism"),
+        ("The members call themselves saints after mass shooters.", "extremism"),
+        # takeaways sent, a wish list bought from, images swapped, secrecy about a named friend, an app
+        ("Somebody on her Snapchat has been sendin Just Eats tae the hoose.", "gifts"),
+        ("Someone has been buying things off my daughter's Amazon wishlist.", "gifts"),
+        ("She has been swapping explicit Snapchats with a man.", "sexual_content"),
+        ("He asked her for a photie wi her top off.", "sexual_content"),
+        ("He keeps saying dont tell Lucy Im messaging you.", "secrecy"),
+        ("A man asked her onto Kik.", "private_channel"),
+        # the child's own number asked for, in the child's or a parent's words
+        ("The 'girl' keeps asking for my daughter's number.", "private_channel"),
+    ],
+)
+def test_signs_said_the_way_callers_and_children_say_them(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("He said he will beat me at Fortnite.", "coercion_threats"),
+        ("He says he'll send her money for them, for her birthday.", "coercion_threats"),
+        ("He gave the film a 10/10.", "flattery_promises"),
+        # a reported question answered no
+        (
+            "I asked my son if Tyler ever asked him to keep anything quiet and he said no, he showed me.",
+            "secrecy",
+        ),
+        (
+            "I asked him outright: is anyone asking you for pictures? He said no to all of it.",
+            "sexual_content",
+        ),
+        ("I asked her whether the man had asked to meet and she denied it.", "meeting"),
+        # a shorter reading inside a denied one
+        ("The boy says Dr4co has never asked him to keep it a secret.", "secrecy"),
+    ],
+)
+def test_near_wordings_and_answered_questions_are_not_signs(text: str, absent: str) -> None:
+    assert absent not in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # what follows the answer is read as usual
+        (
+            "I asked her if he had asked for pictures and she said no, but then I found he asked her for "
+            "nudes last night.",
+            "sexual_content",
+        ),
+        # a verb straight after "and she (eventually)" begins its own clause: the "if" before it is not its
+        (
+            "He keeps messaging 'if you loved me you'd send one' and she eventually sent him a topless "
+            "photo.",
+            "sexual_content",
+        ),
+    ],
+)
+def test_what_the_answer_does_not_cover_is_still_read(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # three years older is an age gap only beside something concerning (people.yaml older_by_years)
+        ("My daughter is 14. Dylan, who is 17, tells her not to tell anyone.", "medium"),
+        ("My son is 13. He plays football at lunch with Tyler, who is 16.", "standard"),
+        ("My daughter is 13. A man of 17 sends her Robux.", "medium"),
+        # a young person introduced as someone new is not the child, whose age is given too
+        ("My daughter is 14. A 17-year-old boy from another school tells her not to tell anyone.", "medium"),
+        ("My daughter is 13 and an older girl from her school, 17, tells her she's gorgeous.", "medium"),
+        # the caller's own children keep their ages
+        ("My son, 16, and his sister, 13, both had a message from a girl saying she's gorgeous.", "standard"),
+        # an age said as the truth found out
+        ("My daughter is 14. Jade, who she thought was 15, is actually 20. He asks her for pics.", "high"),
+        # a log's decade of age for the contact
+        ("F15 APPROACHED ON IG BY 'LENS_BY_LUKE', M 30S.", "medium"),
+        ("YP 14. KNOWN ASSOCIATE: MALE 'KAY', 20S.", "medium"),
+        ("Girl 14 has arranged to meet subject 'Carl' (believed 30s) on Friday.", "high"),
+    ],
+)
+def test_a_few_years_older_counts_with_a_concern(text: str, expected: str) -> None:
+    assert assess(f"SYNTHETIC. {text}", learned=False).risk == expected
+
+
+# Found by an independent review of the first version of this pass (2026-12-07): each was wrong.
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # the contact's own question the child refused is his request, not a question answered no
+        ("He asked her if she would go on cam in her underwear and she said no.", "sexual_content"),
+        ("He asked her if she would keep it a secret and she said no.", "secrecy"),
+        # a "no" to "would you stop" confirms what it asks about
+        ("She asked him if he would stop asking for pictures and he said no.", "sexual_content"),
+        # a question taking a fact for granted, or running on past it
+        (
+            "I asked her if she knew that he has been sending her brother nude pics and she said no.",
+            "sexual_content",
+        ),
+        (
+            "I asked her whether she was alright because he had sent her nude pictures and she said nothing.",
+            "sexual_content",
+        ),
+        # a shorter match inside a set-aside one, but in a clause of its own
+        ("He didn't ask for pics but he sent her nudes.", "sexual_content"),
+        # threats said the everyday way
+        ("He said he'll hack her account.", "coercion_threats"),
+    ],
+)
+def test_review_counterexamples_are_read(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("If he messages her again and she still wants to meet him, what should I do?", "meeting"),
+        ("He told her he'll post it on Tuesday, it's a birthday present.", "coercion_threats"),
+        ("He told her he'll send her messages every day.", "coercion_threats"),
+        ("My son says he'll show them his new trainers at school.", "coercion_threats"),
+        ("He said he'll find her a job at the cafe.", "coercion_threats"),
+        ("She goes live every night in her pjs reading bedtime stories.", "sexual_content"),
+        ("She records herself singing in the shower.", "sexual_content"),
+        ("He's the biggest player on the server.", "flattery_promises"),
+        ("She's a 10/10 at maths, her teacher says.", "flattery_promises"),
+        ("The school asked for my number to call me back.", "private_channel"),
+        ("Amazon are sending her a parcel tomorrow.", "gifts"),
+        ("We should all get rid of the old games.", "extremism"),
+        ("She was robbed and deserves to be punished, the judge said.", "extremism"),
+        ("Ur smarter than me at maths lol", "flattery_promises"),
+    ],
+)
+def test_review_counterexamples_are_not_signs(text: str, absent: str) -> None:
+    assert absent not in codes(f"SYNTHETIC. My daughter is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm on the phone with him right now, he is her dad.",
+        "She's on the phone with them right now, they're her friends from school.",
+        "My son said he is round the corner at his mate's house.",
+        "There's a man standing next to her in the photo.",
+        "There's a male waiting in reception to speak to an officer.",
+        "She's at the bridge club with her nan.",
+        "He's on the roof fixing the gutter.",
+        "He is on a bridge in Minecraft.",
+        "He left the house at 1500 to go to football and came back at 1700.",
+        "Last week she was waiting for a train to meet him but I stopped her.",
+        "She's waiting for the bus to meet Chloe from school.",
+        "She's about to get into a taxi with her friends to go to the cinema.",
+    ],
+)
+def test_review_counterexamples_are_not_danger_now(text: str) -> None:
+    assert "immediate_danger" not in codes(f"SYNTHETIC. My son is 14. {text}", learned=False)

@@ -138,6 +138,18 @@ class Scope:
             for m in record.finditer(text):
                 end = text.find("\n", m.start())
                 self._records.append((m.start(), len(text) if end < 0 else end))
+        # what a reported question answered no asked about (scope.yaml ``asked_no``)
+        self._asked_no: list[tuple[int, int]] = []
+        asked_no: re.Pattern[str] | None = compiled.get("asked_no")
+        unless: re.Pattern[str] | None = compiled.get("asked_no_unless")
+        if asked_no is not None:
+            for m in asked_no.finditer(text):
+                group = "q" if m.group("q") is not None else "q2"
+                if group not in asked_no.groupindex or m.group(group) is None:
+                    continue
+                if unless is not None and unless.search(m.group(group)):
+                    continue
+                self._asked_no.append(m.span(group))
         topic = compiled["topic"]
         self._topic_codes: frozenset[str] = topic["indicators"]
         self._topic_near: re.Pattern[str] | None = topic["near"]
@@ -238,14 +250,26 @@ class Scope:
 
     def keeps(self, code: str, start: int, end: int, *, suspicion_counts: bool) -> bool:
         """Whether a match of ``code`` at ``[start, end)`` is evidence: reported (``is_reported``) and not
-        set aside as the family's doing, a topic of schoolwork or a line recording a handler's check. The one
-        test the cues, the learned hits and the cue review all apply."""
+        set aside as the family's doing, a topic of schoolwork, a line recording a handler's check, a question
+        reported asked and answered no. The one test the cues, the learned hits and the cue review all
+        apply."""
         return (
             self.is_reported(start, end, suspicion_counts=suspicion_counts)
             and not (code in self.family_codes and self.done_by_family(code, start, end))
             and not self.named_as_topic(code, start)
             and not self.in_check_record(start)
+            and not self.asked_and_answered_no(start)
         )
+
+    def same_clause(self, a: int, b: int) -> bool:
+        """Whether no clause break ends after ``a`` and at or before ``b``."""
+        i = bisect.bisect_right(self.breaks, a)
+        return i == len(self.breaks) or self.breaks[i] > b
+
+    def asked_and_answered_no(self, start: int) -> bool:
+        """Whether ``start`` is inside a question the narrative reports asking and answered no (scope.yaml
+        ``asked_no``)."""
+        return any(a <= start < b for a, b in self._asked_no)
 
     def in_check_record(self, start: int) -> bool:
         """Whether ``start`` is in a line recording a check the handler ran (scope.yaml ``check_record``)."""
@@ -306,10 +330,11 @@ def detect(
     for code, patterns in pack.cues.items():
         suspicion = pack.indicators[code].suspicion_counts
         spans: list[Span] = []
+        dropped: list[Span] = []
         for pattern in patterns:
             starts = next(starts_by_slot)
             if starts is None:
-                _scan(pattern, text, scope, code, suspicion, spans)
+                _scan(pattern, text, scope, code, suspicion, spans, dropped)
                 continue
             pos = 0
             for start in starts:
@@ -317,9 +342,23 @@ def detect(
                     continue
                 m = pattern.match(text, start)
                 if m is not None:
-                    pos = _judge(m, text, scope, code, suspicion, spans)
+                    pos = _judge(m, text, scope, code, suspicion, spans, dropped)
                     if pos < 0:
                         break
+        if dropped:
+            # A shorter reading inside a longer one that was set aside, in the same clause, is part of the
+            # same denied or hypothetical statement: "has never asked him to keep it a secret" holds "a
+            # secret" (but "he didn't ask for pics but he sent her nudes" is two clauses). (The
+            # learned layer is not held to them: where a cue's match is set aside wrongly, it is what reads
+            # the sign, "... and she eventually sent him a topless photo".)
+            spans = [
+                sp
+                for sp in spans
+                if not any(
+                    d.start <= sp.start and sp.end <= d.end and scope.same_clause(d.start, sp.start)
+                    for d in dropped
+                )
+            ]
         if spans:
             found[code] = _merge(spans)
     return found
@@ -332,11 +371,12 @@ def _scan(
     code: str,
     suspicion: bool,
     spans: list[Span],
+    dropped: list[Span],
 ) -> None:
     # A cue whose beginning the prefilter cannot bound: search the whole text.
     pos = 0
     while (m := pattern.search(text, pos)) is not None:
-        pos = _judge(m, text, scope, code, suspicion, spans)
+        pos = _judge(m, text, scope, code, suspicion, spans, dropped)
         if pos < 0:
             break
 
@@ -348,13 +388,16 @@ def _judge(
     code: str,
     suspicion: bool,
     spans: list[Span],
+    dropped: list[Span],
 ) -> int:
-    """Keep the match as evidence when it is reported (appended to ``spans``); return where to look next
-    (-1: nowhere)."""
+    """Keep the match as evidence when it is reported (appended to ``spans``, else to ``dropped``); return
+    where to look next (-1: nowhere)."""
     s, e = trimmed(text, *m.span())
     if e > s and scope.keeps(code, s, e, suspicion_counts=suspicion):
         spans.append(Span(s, e))
         return m.end()
+    if e > s:
+        dropped.append(Span(s, e))
     # A dropped match may hide a later one that starts inside it ("could go pro, and has invited him to a
     # camp"): look again from the next word.
     nxt = _NEXT_WORD.search(text, m.start() + 1)

@@ -23,6 +23,16 @@ from heed.risk.prefilter import TextScan, WordIndex
 from heed.risk.subjects import AgeMention, Subjects, extract, scan_text
 
 MAX_TEXT_BYTES = 1_000_000
+# A young person introduced as someone new ("a 17-year-old boy", "There's a boy, 16,", "an older girl from her
+# school, 17"), not as the caller's child ("my son, 16"): whose age it is, is not yet known.
+_INDEFINITE_AGE_BEFORE = re.compile(r"\b(?:a|an|another)\s+$", re.IGNORECASE)
+_INDEFINITE_YOUNG = re.compile(
+    r"\b(?:a|an|another)\s+(?:[\w'-]+\s+){0,2}?"
+    r"(?:boy|girl|lad|lass|kid|teen|teenager|young (?:man|woman|person)|"
+    r"student|pupil)\b(?![^.!?\n]*\b(?:my|our|her|his|their)\s+(?:son|daughter|child|boy|girl|lad|kid)\b)"
+    r"[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
 _WEAK_AGE_GAP = re.compile(r"\b(?:boy|lad|teen|teenager|girl|gamer|player)\b", re.IGNORECASE)
 
 
@@ -530,6 +540,16 @@ def _check_answers(answers: Mapping[str, str] | None, pack: GuidancePack) -> dic
     return out
 
 
+def _introduced_as_new(text: str, a: AgeMention) -> bool:
+    """Whether an age read as a child's belongs to a young person introduced as someone new ("a 17-year-old
+    boy", "There's a boy, 16,"): such an age is the child's only if no other child's age is given (the
+    youngest age nobody owns is the child's)."""
+    if _INDEFINITE_AGE_BEFORE.search(text, max(0, a.start - 8), a.start):
+        return True
+    s, _e = _sentence_of(text, a.start)
+    return _INDEFINITE_YOUNG.search(text[s : a.start]) is not None
+
+
 def _sentence_of(text: str, pos: int) -> tuple[int, int]:
     s = (
         max(
@@ -594,7 +614,13 @@ def _reason_about_age(
 
     # A child is under 18: an adult age given to the child's word ("my daughter (14) is 19") is another's.
     mentions = [
-        (a, None if role_of(a.role) == "child" and a.age >= 18 else role_of(a.role)) for a in subjects.ages
+        (
+            a,
+            None
+            if role_of(a.role) == "child" and (a.age >= 18 or _introduced_as_new(text, a))
+            else role_of(a.role),
+        )
+        for a in subjects.ages
     ]
     child_mentions = [a for a, r in mentions if r == "child" and not a.claimed and not a.known_role]
     if not child_mentions:
@@ -623,6 +649,8 @@ def _reason_about_age(
     older_spans: list[Span] = []
     known_adult_spans: list[Span] = []  # a known adult's age: an age gap only if something concerning is said
     peer_by_age = False
+    older_always, older_with_concern = c["older_by_years"]
+    others = set(found) & pack.grooming_codes - {"age_gap"}
     for a, role in mentions:
         if (a.known_role or role == "other") and a.age >= 18 and not a.claimed:
             known_adult_spans.append(Span(a.start, a.end))
@@ -633,7 +661,7 @@ def _reason_about_age(
             continue
         if a.age >= 18:
             adult_spans.append(Span(a.start, a.end))
-        elif child_age is not None and a.age - child_age >= 4:
+        elif child_age is not None and a.age - child_age >= (older_with_concern if others else older_always):
             older_spans.append(Span(a.start, a.end))
         elif child_age is not None and abs(a.age - child_age) <= 3 and role == "contact" and not a.claimed:
             peer_by_age = True
@@ -641,7 +669,6 @@ def _reason_about_age(
     cue_spans = [sp for sp in found.get("age_gap", []) if not _opens_as_caller(text, sp.start, sp.end)]
     strong = [sp for sp in cue_spans if not _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
     weak = [sp for sp in cue_spans if _WEAK_AGE_GAP.search(text[sp.start : sp.end])]
-    others = set(found) & pack.grooming_codes - {"age_gap"}
     peer_cue = peer_by_age or _peer_described(text, pack, found, others, scan)
     if peer_cue and not (strong or adult_spans):
         weak = []

@@ -98,6 +98,9 @@ class Indicator:
     stage: str
     grooming: bool
     suspicion_counts: bool
+    # How much more a missed sign weighs than a false one when the learned layer's thresholds are chosen
+    # (the beta of F-beta in heed.risk.learned.build; 1 weighs them alike).
+    recall_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -432,6 +435,15 @@ class _V:
         return list(value)
 
 
+def _recall_weight(v: _V, entry: Mapping[str, Any], key: Sequence[str]) -> float:
+    w = entry.get("recall_weight", 1.0)
+    if isinstance(w, bool) or not isinstance(w, int | float) or not 0.5 <= w <= 3.0:
+        v.fail(
+            [*key, "recall_weight"], "a number from 0.5 to 3 (1 weighs a missed and a false sign alike)", w
+        )
+    return float(w)
+
+
 _PHRASE = "phrase: "
 
 
@@ -547,6 +559,7 @@ def _validate(m: _Merged, version: str, sources: tuple[str, ...]) -> GuidancePac
             stage=v.text(e, key, "stage"),
             grooming=v.boolean(e, key, "grooming"),
             suspicion_counts=v.boolean(e, key, "suspicion_counts"),
+            recall_weight=_recall_weight(v, e, key),
         )
     codes = list(indicators)
     # lexicon and cues
@@ -918,6 +931,15 @@ def _compile_scope_people(
         }
     )
     out["check_record"] = single("scope", scope, "check_record") if "check_record" in scope else None
+    asked_no = single("scope", scope, "asked_no") if "asked_no" in scope else None
+    if asked_no is not None and "q" not in asked_no.groupindex:
+        v.fail(
+            ["scope", "asked_no"],
+            "a pattern with a named group (?P<q>...) for the question",
+            scope["asked_no"],
+        )
+    out["asked_no"] = asked_no
+    out["asked_no_unless"] = single("scope", scope, "asked_no_unless") if "asked_no_unless" in scope else None
     said_absent = v.mapping(scope.get("said_absent", {}), ["scope", "said_absent"])
     unknown = [str(c) for c in said_absent if c not in codes]
     if unknown:
@@ -946,6 +968,14 @@ def _compile_scope_people(
         "not_names",
     ):
         v.str_list(people.get(k), ["people", k])
+    older = v.mapping(people.get("older_by_years"), ["people", "older_by_years"])
+    for k in ("always", "with_concern"):
+        n = older.get(k)
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10:
+            v.fail(["people", "older_by_years", k], "a whole number of years from 1 to 10", n)
+    if older["with_concern"] > older["always"]:
+        v.fail(["people", "older_by_years", "with_concern"], "no more than 'always'", older["with_concern"])
+    out["older_by_years"] = (older["always"], older["with_concern"])
     out["peer_cues"] = alternation("people", people, "peer_cues")
     out["known_to_family_re"] = alternation("people", people, "known_to_family")
     no_child = v.mapping(people.get("no_child"), ["people", "no_child"])

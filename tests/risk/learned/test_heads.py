@@ -190,3 +190,18 @@ def test_the_accept_threshold_is_chosen_on_averaged_f_not_a_lone_spike() -> None
     _veto, accept, (precision, recall) = _choose(rule, learned, gold, beta=1.0)
     assert accept == 0.89
     assert (precision, recall) == (0.5, 1.0)
+
+
+def test_a_recall_weight_above_one_accepts_more_readily() -> None:
+    """Four signs score 0.95, 0.95, 0.8 and 0.8; five non-signs 0.8. Weighing a miss and a false sign alike
+    (F1: 0.67 against 0.62) accepts only the two at 0.95; weighing a miss 1.5 times (immediate danger,
+    indicators.yaml recall_weight; F-1.5: 0.59 against 0.72) accepts from 0.8 and finds all four."""
+    from heed.risk.learned.build import _choose
+
+    learned = np.array([0.95, 0.95, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.1], dtype=np.float32)
+    gold = np.array([True, True, True, True, False, False, False, False, False, False])
+    rule = np.full(len(gold), -1.0, dtype=np.float32)
+    _v, alike, (_p, recall_alike) = _choose(rule, learned, gold, beta=1.0)
+    _v, weighted, (_p, recall_weighted) = _choose(rule, learned, gold, beta=1.5)
+    assert weighted < 0.8 < alike
+    assert (recall_alike, recall_weighted) == (0.5, 1.0)

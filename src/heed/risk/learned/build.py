@@ -347,7 +347,10 @@ def build(
     counts = np.zeros((2, 3), dtype=np.int64)  # rows: rules alone, together; columns: tp, fp, fn
     for k, code in enumerate(codes):
         gold = np.asarray([code in n.present for n in narratives])
-        v, a, (p, r) = _choose(rule_seg[:, k], learned_max[:, k], gold, beta=1.0)
+        # A missed sign can weigh more than a false one (indicators.yaml recall_weight: immediate danger).
+        v, a, (p, r) = _choose(
+            rule_seg[:, k], learned_max[:, k], gold, beta=pack.indicators[code].recall_weight
+        )
         kept = (rule_seg[:, k] >= v) | (learned_max[:, k] >= a)
         for row, pred in enumerate((rule_seg[:, k] >= 0, kept)):
             counts[row] += [int((pred & gold).sum()), int((pred & ~gold).sum()), int((gold & ~pred).sum())]
