@@ -56,11 +56,10 @@ def _alternatives(body: str, phrase: str) -> str:
 
 
 def _item(token: str, phrase: str, lexicon: frozenset[str] | None) -> str:
-    if _NAME.fullmatch(token) and token.upper() == token and (lexicon is None or token in lexicon):
-        if len(token) == 1 and lexicon is None:
-            raise PhraseError(
-                f"expected a lexicon name of two or more capitals in {phrase!r}, found {token!r}"
-            )
+    # A word of two or more capitals names a lexicon list ("I" and other single letters stay words).
+    if _NAME.fullmatch(token) and len(token) > 1:
+        if lexicon is not None and token not in lexicon:
+            raise PhraseError(f"expected {token!r} in {phrase!r} to be a name in lexicon.yaml")
         return f"<<{token}>>"
     if token.startswith("(") and token.endswith(")"):
         return _alternatives(token[1:-1], phrase)
@@ -114,8 +113,6 @@ def phrase_to_pattern(phrase: str, lexicon: frozenset[str] | None = None) -> str
                 raise PhraseError(f"expected one word (or word|word) inside [ ] in {phrase!r}: {token!r}")
             items.append(("opt", _item(inner_tokens[0], phrase, lexicon)))
         else:
-            if _NAME.fullmatch(token) and lexicon is not None and token not in lexicon and len(token) > 1:
-                raise PhraseError(f"expected {token!r} in {phrase!r} to be a name in lexicon.yaml")
             items.append(("word", _item(token, phrase, lexicon)))
     if items[0][0] == "gap" or items[-1][0] == "gap":
         raise PhraseError(f"expected words before and after ...N in {phrase!r}")
