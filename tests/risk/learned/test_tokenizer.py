@@ -75,3 +75,12 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_the_fast_reading_gives_exactly_what_reading_every_character_gives(text: str) -> None:
     assert words(text) == _words(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_ALPHABET, max_size=12).map("".join), max_size=6))
+def test_pieces_looked_up_by_run_are_the_pieces_cut_afresh(parts: list[str]) -> None:
+    # Runs repeat across the parts, so the second and later ones come from the look-up.
+    tok = default_encoder().tokenizer
+    for text in [*parts, " ".join(parts), "\n".join(reversed(parts))]:
+        assert tok.positioned_ids(text) == tok._positioned_ids(text)

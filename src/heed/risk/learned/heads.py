@@ -196,11 +196,12 @@ class Reader:
             code = self.heads.codes[k]
             s, e = spans[i]
             enc = self.encoder.encode(text[s:e])
-            if not enc.starts:
+            starts = enc.starts
+            if not starts:
                 continue
             share = enc.rows @ self.heads.direction(enc.vector, k)
             j = int(np.argmax(share))
-            a_s, a_e = s + enc.starts[j], s + enc.ends[j]
+            a_s, a_e = s + starts[j], s + enc.ends[j]
             if not scope.keeps(code, a_s, a_e, suspicion_counts=suspicion.get(code, False)):
                 continue
             score = float(probs[i, k])

@@ -27,26 +27,34 @@ CACHE_SIZE = 4096
 class Encoded:
     """One segment: its unit vector, its pieces' rows (scaled as in the mean) and their word positions.
 
-    The rows are wanted only for the few segments a head scores high, so they are taken from the table when
-    first asked for.
+    The rows and positions are wanted only for the few segments a head scores high, so they are taken from
+    the table and the pieces when first asked for.
     """
 
-    __slots__ = ("_ids", "_rows", "_scale", "_table", "ends", "starts", "vector")
+    __slots__ = ("_ids", "_pieces", "_rows", "_scale", "_table", "vector")
 
     def __init__(
         self,
         vector: F32,
-        starts: tuple[int, ...],
-        ends: tuple[int, ...],
+        pieces: Sequence[tuple[int, int, int]],
         table: F32,
         ids: list[int],
         scale: float,
     ) -> None:
         self.vector = vector
-        self.starts = starts  # relative to the segment
-        self.ends = ends
+        self._pieces = pieces  # (id, start, end), positions relative to the segment
         self._table, self._ids, self._scale = table, ids, scale
         self._rows: F32 | None = None
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """Where each piece's word starts in the segment."""
+        return tuple(s for _, s, _ in self._pieces)
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """Where each piece's word ends in the segment."""
+        return tuple(e for _, _, e in self._pieces)
 
     @property
     def rows(self) -> F32:
@@ -99,7 +107,7 @@ class StaticEncoder:
 
     def _encode_fresh(self, todo: Mapping[str, list[tuple[int, int, int]]]) -> dict[str, Encoded]:
         fresh = {
-            seg: Encoded(np.zeros(self.dims, dtype=np.float32), (), (), self.table, [], 1.0)
+            seg: Encoded(np.zeros(self.dims, dtype=np.float32), (), self.table, [], 1.0)
             for seg, pieces in todo.items()
             if not pieces
         }
@@ -116,8 +124,7 @@ class StaticEncoder:
             norm = float(np.linalg.norm(mean)) or 1.0
             fresh[seg] = Encoded(
                 (mean / norm).astype(np.float32),
-                tuple(s for _, s, _ in pieces),
-                tuple(e for _, _, e in pieces),
+                pieces,
                 self.table,
                 ids[k],
                 len(pieces) * norm,
