@@ -20,10 +20,12 @@ DATA = Path(__file__).parent / "data"
 SETS = development_sets(DATA)
 # set: (risk accuracy, micro precision, micro recall, share of medium/high graded standard at most)
 FLOORS = {
-    "corpus_a": (0.82, 0.78, 0.77, 0.05),
+    # corpus_a, corpus_c, devset: precision 0.01 lower with guidance 2026.12.6 and the heads rebuilt on 5,379
+    # narratives (0.779, 0.710, 0.913): more danger-now and typed-threat readings, a few of them not labelled
+    "corpus_a": (0.82, 0.77, 0.77, 0.05),
     "corpus_b": (0.79, 0.75, 0.71, 0.10),
-    "corpus_c": (0.72, 0.71, 0.72, 0.12),
-    "devset": (0.90, 0.92, 0.95, 0.03),
+    "corpus_c": (0.72, 0.70, 0.72, 0.12),
+    "devset": (0.90, 0.91, 0.95, 0.03),
     # precision 0.93 -> 0.91 with guidance 2026.12.5: "saying they'll batter him" is now read as a threat
     # and two contacts three years older with another sign as an age gap, which this set's labels do not say
     "devset2": (0.90, 0.90, 0.93, 0.05),
@@ -44,6 +46,11 @@ FLOORS = {
     "w11": (0.71, 0.67, 0.78, 0.04),
     "w12": (0.75, 0.74, 0.68, 0.08),
     "w13": (0.83, 0.74, 0.82, 0.03),
+    # w14-w16: read once as fresh writers before guidance 2026.12.6 (0.70 / 0.71 / 0.82 risk accuracy); these
+    # floors are a little under their figures with it and the heads rebuilt on 5,379 narratives
+    "w14": (0.78, 0.80, 0.79, 0.06),
+    "w15": (0.72, 0.70, 0.74, 0.08),
+    "w16": (0.82, 0.77, 0.74, 0.03),
 }
 
 

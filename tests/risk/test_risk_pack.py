@@ -94,6 +94,16 @@ def write_overlay(tmp_path: Path, files: dict[str, str]) -> Path:
             r"scope\.yaml: scope\.asked_no: expected a pattern with a named group \(\?P<q>\.\.\.\)",
         ),
         (
+            "scope.yaml",
+            "scope:\n  past_before: {indicators: [not_a_code], pattern: 'weeks ago'}\n",
+            r"scope\.yaml: scope\.past_before\.indicators.*expected",
+        ),
+        (
+            "scope.yaml",
+            "scope:\n  turn_label: '(q|a:'\n",
+            r"scope\.yaml: scope\.turn_label: expected a valid regular expression \(missing \)",
+        ),
+        (
             "people.yaml",
             "people:\n  older_by_years: {always: 3, with_concern: 4}\n",
             r"people\.yaml: people\.older_by_years\.with_concern: expected no more than 'always'",
@@ -185,13 +195,13 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
         },
     )
     pack = load_pack(overlay)
-    assert pack.version == "national@2026.12.5+force-XYZ@3"
+    assert pack.version == "national@2026.12.6+force-XYZ@3"
     assert pack.agencies["local_hub"].contact["phone"] == "01632 960000"
     assert str(pack.agencies["nspcc"].review_date) == "2027-02-28"
     assert pack.agencies["nspcc"].contact["phone"] == "0808 800 5000"
     d = assess("He keeps sending her zorblax tokens.", pack=pack).to_dict()
     assert "gifts" in {i["code"] for i in d["indicators"]}
-    assert d["pack_version"] == "national@2026.12.5+force-XYZ@3"
+    assert d["pack_version"] == "national@2026.12.6+force-XYZ@3"
     # The national cues are still there: the overlay extended them.
     assert "gifts" in {i["code"] for i in assess("He bought her robux.", pack=pack).to_dict()["indicators"]}
 
@@ -199,4 +209,4 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
 def test_heed_guidance_environment_variable_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     overlay = write_overlay(tmp_path, {})
     monkeypatch.setenv("HEED_GUIDANCE", str(overlay))
-    assert load_pack().version == "national@2026.12.5+force-XYZ@3"
+    assert load_pack().version == "national@2026.12.6+force-XYZ@3"

@@ -526,3 +526,214 @@ def test_review_counterexamples_are_not_signs(text: str, absent: str) -> None:
 )
 def test_review_counterexamples_are_not_danger_now(text: str) -> None:
     assert "immediate_danger" not in codes(f"SYNTHETIC. My son is 14. {text}", learned=False)
+
+
+# --------------------------------------------------------------------------- guidance 2026.12.6 (fourth pass)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the contact here now, doing what is only done in person
+        "hes here now at the gate. im 12. i dont want to go over",
+        "He's at the door asking for my grandson. He's still knocking.",
+        "The man's standing by the fence now. I've kept Reece with me.",
+        "He's still in the building, our duty manager is by the exit.",
+        # the child where the contact is, in the child's own words
+        "im at his flat and im not going back home. hes 23",
+        "im on the 50 bus rn goin to meet a man called Dale from snap",
+        # made to stay on a call or camera, live with him now
+        "hes making me stay on the video call and says if i hang up he'll send the vid",
+        "He's on the webcam with her now, I can hear him through her door.",
+        "Caller has URL. Stream still live at time of call.",
+        "CALL STILL LIVE ON LAPTOP, MALE STILL TALKING.",
+        # gone with a man in a car, or in one now
+        "A girl got off the bus and climbed into a silver Audi with a grown man ten minutes ago.",
+        "They've driven off towards the motorway.",
+        "She is right now in the back of a car with two men she met on Snapchat.",
+        "Saffy is on the phone to her mum right now from a man's car on the motorway.",
+        # a dangerous amount taken; out through the window; where the phone is now
+        "ive taken a load of pills. i dont want to be here",
+        "She's gone, she's gone out the window, she's thirteen.",
+        "Life360 says Maisie's at the Travelodge by the M6 junction.",
+        "MFH, phone last pinged near Holiday Inn Express, Stratford.",
+        "On the Snapchat map she is moving along the M1 southbound at 70mph.",
+        # about to arrive; waiting for the child now
+        "He's messaging that he's five minutes away.",
+        "He says the man has just messaged 'I'm in the car park, come out the side door'.",
+        "A man called 'Gaz' is waiting for him outside the Bullring entrance.",
+        "he's on a call with someone who's talking him through 'how to do it'",
+        "Her son is in his room on a Zoom call and we can hear a man demanding he does it again.",
+    ],
+)
+def test_danger_now_in_the_fourth_pass_wordings(text: str) -> None:
+    assert "immediate_danger" in codes(f"SYNTHETIC. My child is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an independent review's counterexamples: family, school, habit, the past, medicine as prescribed
+        "My son has taken 2 paracetamol for his headache and is in bed.",
+        "She's taken all her tablets this morning as prescribed.",
+        "Three weeks ago he got into a taxi with a male driver to go to football.",
+        "On Saturday she got into a car with a man she met online; he brought her back.",
+        "His tutor is coming tomorrow at 4 to pick up the books.",
+        "Her nan is coming on Friday at 3 to pick her up.",
+        "A friend's mum messaged her saying I'm outside.",
+        "The teacher is telling her to turn her camera on for the zoom lesson.",
+        "She isn't in her room right now, she's in the bath.",
+        "The call is still going with the call handler.",
+        "He's still here, he's my son and he's fine.",
+        "He's still waiting for his exam results.",
+        "They're still banging on about the school trip.",
+        "They are in the building now for the assembly.",
+        "They've just driven off to the seaside on holiday.",
+        "He is still standing by the gate in the CCTV still the school sent us.",
+        "She got into a car with a man, her dad, after school.",
+        "He's five minutes away from school so he walks.",
+        "He's still waiting for her to reply on snapchat.",
+        "Our foster son said three weeks ago he wanted to die; he has a safety plan now.",
+    ],
+)
+def test_fourth_pass_near_wordings_are_not_danger_now(text: str) -> None:
+    assert "immediate_danger" not in codes(f"SYNTHETIC. My son is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter went to meet a man from TikTok tonight. Just an update, she's back.",
+        "Harvey, 14, went missing to meet a man. He didn't go, he's at home now.",
+        "He said he'd come round tonight. We waited. Nobody came.",
+        "Her boyfriend, 23, is picking her up tonight. She refused to go.",
+    ],
+)
+def test_danger_that_did_not_happen_or_is_over_is_not_graded_as_now(text: str) -> None:
+    a = assess(f"SYNTHETIC. {text}", learned=False)
+    assert "immediate_danger" not in a.indicators
+    assert "SCOPE-FOUND-SAFE" in {r.rule for r in a.reasons}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the review's counterexamples: the danger comes to the home, the statement is hoped, reported by the
+        # man, about someone else, or about the man himself
+        "A man is on his way to her house now, he says he knows where they live. She's home.",
+        "She's at his flat now. She shouted for help but nobody came.",
+        "She's at his flat now. He wants her to go in the bedroom with him but she refused to go.",
+        "She is at his flat right now. I didn't go, I was at work.",
+        "She's on the bus now to meet him. Her stepdad came home at 6.",
+        "She's gone to meet him now. Hopefully she's back by 10.",
+        "She's at his flat now. Find my iPhone shows she's home.",
+        "She's gone to meet him now. He's home.",
+        "He's at the hotel with her now and she's safe, he's not hurting her, he said.",
+    ],
+)
+def test_a_statement_that_does_not_end_the_danger_leaves_it(text: str) -> None:
+    assert "immediate_danger" in codes(f"SYNTHETIC. My daughter is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("'cool im 35 dont tell' - she's thirteen.", "secrecy"),
+        ("He told him to 'keep our chats off the family iPad'.", "secrecy"),
+        ("'make a new snap so they cant see' from someone on Wizz.", "private_channel"),
+        ("'send a pic of u in bed x' to my daughter.", "sexual_content"),
+        ("'can u video chat tonite when ur mum sleeps'.", "supervision_probing"),
+        ("he sed if i dont send more he wil tel evry1 in skool wot i sent b4.", "coercion_threats"),
+        ("said pay £500 or she sends it to me ma.", "coercion_threats"),
+        ("'send one more or i send the first one to ur whole school' he wrote.", "coercion_threats"),
+        ("if i dont get back with him hell put them on his story.", "coercion_threats"),
+        (
+            "some girl on insta got my nudes and shes sending them to everyone at 10 unless i pay.",
+            "coercion_threats",
+        ),
+        ("Twitch chatter keeps gifting subs to my nephew.", "gifts"),
+        ("'want me to buy u the new dlc' he wrote.", "gifts"),
+        ("'ur parnts dont get u like i do' he wrote.", "isolation"),
+        ("someone saying 'staff dont care about u, i do'.", "isolation"),
+    ],
+)
+def test_signs_typed_the_way_children_and_groomers_type_them(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. My child is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Mum's getting you a puppy for Christmas! Dont tell x", "secrecy"),
+        ("Keep our chats off the group, it's for the teachers only.", "secrecy"),
+        (
+            "Her dad helped her make a new snap account so she can keep in touch with cousins only.",
+            "private_channel",
+        ),
+        ("Send us a pic of you in your school uniform for nan!", "sexual_content"),
+        (
+            "She messaged a school friend asking is your mum in, because she wanted to come round.",
+            "supervision_probing",
+        ),
+        ("Do your homework or I'll tell Miss, she told a classmate.", "coercion_threats"),
+        ("I'll tidy my room unless I go out.", "coercion_threats"),
+        ("If u dont come to practice ill tell the coach.", "coercion_threats"),
+        ("A caller said I'd be arrested unless I paid £900 in vouchers.", "coercion_threats"),
+    ],
+)
+def test_fourth_pass_cues_leave_ordinary_talk_alone(text: str, absent: str) -> None:
+    assert absent not in codes(f"SYNTHETIC. My child is 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Q: ASKED TO MEET? A: NO.", "meeting"),
+        ("Q: GIFTS? A: NO.", "gifts"),
+        ("Q: ASKED IP TO KEEP CHATS SECRET OR MOVE APP? A: NO.", "secrecy"),
+        (
+            "he doesnt message me anywhere else Handler: Has anyone older asked you for pictures? me: no",
+            "sexual_content",
+        ),
+        (
+            "Handler: Has Tom ever asked you to keep anything secret? me: no, he doesnt have my number.",
+            "secrecy",
+        ),
+    ],
+)
+def test_a_transcript_turn_asked_and_answered_no_is_not_a_sign(text: str, absent: str) -> None:
+    assert absent not in codes(f"SYNTHETIC. IP 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("Q: GIFTS? A: YES, ROBUX.", "gifts"),
+        ("Handler: Has he asked you for pictures? me: yeah loads.", "sexual_content"),
+    ],
+)
+def test_a_transcript_turn_answered_yes_is_a_sign(text: str, present: str) -> None:
+    assert present in codes(f"SYNTHETIC. IP 14. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Someone in VRChat saying to my son, thirteen: 'you're the coolest kid here'.", 13),
+        ("CLR GRANDMOTHER. IP F 13. SUBJ M 17 ON YUBO.", 13),
+    ],
+)
+def test_the_childs_age_as_logs_and_relayed_calls_give_it(text: str, age: int) -> None:
+    assert assess(f"SYNTHETIC. {text}").child_age == age
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IP M 45 reports scam email. No children involved.",
+        "She plays with 10 year olds. She is 16.",
+        "I rang at 9, 10:30 he called back. She is 16.",
+    ],
+)
+def test_numbers_that_are_not_the_childs_age(text: str) -> None:
+    assert assess(f"SYNTHETIC. {text}").child_age in (None, 16)

@@ -100,10 +100,18 @@ class Scope:
             at = openings.starts(text, starts[compiled["breaks_slot"]])
             self.breaks = [m.end() for m in finditer_at(breaks, at, text)]
         self.sentences: list[tuple[int, int]] = []
+        # A sentence ends at . ! ? or a line break, and a turn of a transcript begins one ("... anywhere else
+        # Handler: Has he asked you for pictures? me: no"; scope.yaml ``turn_label``).
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        label: re.Pattern[str] | None = compiled.get("turn_label")
+        if label is not None:
+            turns = [m.start() for m in label.finditer(text)]
+            if turns:
+                ends = sorted({*ends, *turns} - {0})
         start = 0
-        for m in _SENTENCE_END.finditer(text):
-            self.sentences.append((start, m.end()))
-            start = m.end()
+        for end in ends:
+            self.sentences.append((start, end))
+            start = end
         if start < len(text):
             self.sentences.append((start, len(text)))
         self.sentence_starts = [s for s, _ in self.sentences]
@@ -150,6 +158,9 @@ class Scope:
                 if unless is not None and unless.search(m.group(group)):
                     continue
                 self._asked_no.append(m.span(group))
+        past = compiled["past_before"]
+        self._past_codes: frozenset[str] = past["indicators"]
+        self._past_before: re.Pattern[str] | None = past["pattern"]
         topic = compiled["topic"]
         self._topic_codes: frozenset[str] = topic["indicators"]
         self._topic_near: re.Pattern[str] | None = topic["near"]
@@ -251,15 +262,21 @@ class Scope:
     def keeps(self, code: str, start: int, end: int, *, suspicion_counts: bool) -> bool:
         """Whether a match of ``code`` at ``[start, end)`` is evidence: reported (``is_reported``) and not
         set aside as the family's doing, a topic of schoolwork, a line recording a handler's check, a question
-        reported asked and answered no. The one test the cues, the learned hits and the cue review all
-        apply."""
+        reported asked and answered no, or (for danger now) something told as weeks or months past. The one
+        test the cues, the learned hits and the cue review all apply."""
         return (
             self.is_reported(start, end, suspicion_counts=suspicion_counts)
             and not (code in self.family_codes and self.done_by_family(code, start, end))
             and not self.named_as_topic(code, start)
             and not self.in_check_record(start)
             and not self.asked_and_answered_no(start)
+            and not (code in self._past_codes and self.told_as_past(start))
         )
+
+    def told_as_past(self, start: int) -> bool:
+        """Whether the clause before ``start`` sets what follows weeks or months back ("Three weeks ago he
+        said he wanted to die", "On Saturday she got into a car with a man"; scope.yaml ``past_before``)."""
+        return self._past_before is not None and self._past_before.search(self.window(start)) is not None
 
     def same_clause(self, a: int, b: int) -> bool:
         """Whether no clause break ends after ``a`` and at or before ``b``."""

@@ -940,6 +940,7 @@ def _compile_scope_people(
         )
     out["asked_no"] = asked_no
     out["asked_no_unless"] = single("scope", scope, "asked_no_unless") if "asked_no_unless" in scope else None
+    out["turn_label"] = single("scope", scope, "turn_label") if "turn_label" in scope else None
     said_absent = v.mapping(scope.get("said_absent", {}), ["scope", "said_absent"])
     unknown = [str(c) for c in said_absent if c not in codes]
     if unknown:
@@ -955,6 +956,15 @@ def _compile_scope_people(
             ),
             "near": single("scope.topic", topic, "near") if "near" in topic else None,
             "unless": single("scope.topic", topic, "unless") if "unless" in topic else None,
+        }
+    )
+    past = v.mapping(scope.get("past_before", {}), ["scope", "past_before"])
+    out["past_before"] = MappingProxyType(
+        {
+            "indicators": frozenset(
+                v.str_list(past.get("indicators", []), ["scope", "past_before", "indicators"], allowed=codes)
+            ),
+            "pattern": single("scope.past_before", past, "pattern") if "pattern" in past else None,
         }
     )
 
