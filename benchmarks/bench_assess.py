@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -82,9 +83,11 @@ def _line(label: str, times: list[float]) -> str:
 
 
 def bench_latency(runs: int, warmup: int) -> None:
-    """Three figures side by side on the same ~300-word notes, one core: the rules alone (the reference, as
-    before the learned layer), the whole engine on a note it has never seen (no sentence cached), and the live
-    panel's case, a note re-assessed after each typed word (the sentence cache holds the unchanged ones)."""
+    """Figures side by side on the same ~300-word notes, one core: the rules alone (the reference, as before
+    the learned layer), the whole engine on a note it has never seen (no sentence cached), and the live
+    panel's case, a note re-assessed after each typed word (the sentence cache holds the unchanged ones):
+    once as the note grows past 300 words by up to 400 more (the figure printed before 2026-12-08, on
+    notes of 350-750 words), and once as a ~300-word note's last 60 words are typed (the target's case)."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pack = default_pack()
@@ -110,8 +113,21 @@ def bench_latency(runs: int, warmup: int) -> None:
         assess(base + " " + " ".join(words[: n + 1]), pack=pack)
 
     live = _timed(typing, runs, warmup)
-    print(_line("rules + learned, live panel (typing)", live))
-    verdict = "meets" if percentile(live, 99) <= P99_TARGET_MS else "MISSES"
+    grown = statistics.mean(len(texts[(i // 400) % len(texts)].split()) + i % 400 + 1 for i in range(runs))
+    print(_line(f"rules + learned, typing on (~{grown:.0f} words)", live))
+
+    # The target's case: a ~300-word note as the handler types its last 60 words, one at a time (the note so
+    # far is re-assessed after each; the sentence cache holds the sentences already finished).
+    ends = [[m.end() for m in re.finditer(r"\S+", t)] for t in texts]
+
+    def typing_note(i: int) -> None:
+        n = (i // 60) % len(texts)
+        k = max(0, len(ends[n]) - 60 + i % 60)
+        assess(texts[n][: ends[n][k]], pack=pack)
+
+    note = _timed(typing_note, runs, warmup)
+    print(_line(f"rules + learned, a ~{mean_words:.0f}-word note typed", note))
+    verdict = "meets" if percentile(note, 99) <= P99_TARGET_MS else "MISSES"
     print(f"  target p99 <= {P99_TARGET_MS:.0f} ms for the live panel with the sentence cache: {verdict}")
 
 

@@ -195,13 +195,13 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
         },
     )
     pack = load_pack(overlay)
-    assert pack.version == "national@2026.12.6+force-XYZ@3"
+    assert pack.version == "national@2026.12.7+force-XYZ@3"
     assert pack.agencies["local_hub"].contact["phone"] == "01632 960000"
     assert str(pack.agencies["nspcc"].review_date) == "2027-02-28"
     assert pack.agencies["nspcc"].contact["phone"] == "0808 800 5000"
     d = assess("He keeps sending her zorblax tokens.", pack=pack).to_dict()
     assert "gifts" in {i["code"] for i in d["indicators"]}
-    assert d["pack_version"] == "national@2026.12.6+force-XYZ@3"
+    assert d["pack_version"] == "national@2026.12.7+force-XYZ@3"
     # The national cues are still there: the overlay extended them.
     assert "gifts" in {i["code"] for i in assess("He bought her robux.", pack=pack).to_dict()["indicators"]}
 
@@ -209,4 +209,4 @@ def test_overlay_overrides_by_code_extends_cues_and_stamps_version(tmp_path: Pat
 def test_heed_guidance_environment_variable_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     overlay = write_overlay(tmp_path, {})
     monkeypatch.setenv("HEED_GUIDANCE", str(overlay))
-    assert load_pack().version == "national@2026.12.6+force-XYZ@3"
+    assert load_pack().version == "national@2026.12.7+force-XYZ@3"

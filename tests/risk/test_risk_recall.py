@@ -173,6 +173,24 @@ def test_no_child_involved_is_recorded_as_the_reason() -> None:
         ("A boy who says he is her age asked her to meet him at the station.", "high"),
         # a same-age peer described as the contact stays below high for images
         ("Her boyfriend, also 14 and in her class, sent her a nude picture.", "medium"),
+        # the same age said in numbers is a peer: a meeting is not high, images are medium
+        (
+            "My son is fifteen. He's been messaging a girl from his scout group, she's fifteen as well, and "
+            "they want to meet at the cinema.",
+            "standard",
+        ),
+        ("my girlfriend's 16 same as me and she sent me a video of her with no top on", "medium"),
+        ("My son's fourteen, he met a lad on Minecraft, also fourteen. They want to meet up.", "standard"),
+        ("we're both 13 and he asked me for a pic in my bra", "medium"),
+        ("a boy from my class keeps asking me for nudes, im 14", "medium"),
+        # ... but not the contact's claim, nor a class that only hears of it
+        ("A man on Snapchat says he's 14 too and wants to meet her (14).", "high"),
+        (
+            "Someone she doesn't know asked her (14) for nudes and everyone in her class is talking "
+            "about it.",
+            "high",
+        ),
+        ("Someone sent my son (13) nudes and said he'd send them to everyone in my class too.", "high"),
         # "a bloke of 27": an age; an adult in contact with the child is an age gap on its own
         ("A bloke of 27 from the youth group has been WhatsApping her (14) late at night.", "medium"),
         ("There's a man messaging my 14 year old on snapchat.", "medium"),
@@ -737,3 +755,181 @@ def test_the_childs_age_as_logs_and_relayed_calls_give_it(text: str, age: int) -
 )
 def test_numbers_that_are_not_the_childs_age(text: str) -> None:
     assert assess(f"SYNTHETIC. {text}").child_age in (None, 16)
+
+
+# Fifth pass: long calls, where the caller or handler asks the child and writes the answer in prose, and
+# written referrals.
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Anyone asked for photos, or to go on camera? No.", "sexual_content"),
+        ("Ask you for photos, or to go on camera? No.", "sexual_content"),
+        ("I asked her, has he ever asked you for photos? She rolled her eyes and said no.", "sexual_content"),
+        (
+            "I asked had he ever asked her for pictures, or to go on camera in her room, and she went "
+            "bright red and said no.",
+            "sexual_content",
+        ),
+        ("I asked whether he has asked for pictures: no.", "sexual_content"),
+        ("I asked her has Ash ever asked you for photos, and she said no, never.", "sexual_content"),
+        ("I asked: has he asked to meet, asked for pictures? No to every one.", "meeting"),
+    ],
+)
+def test_questions_asked_in_the_callers_words_and_answered_no_are_not_signs(text: str, absent: str) -> None:
+    assert absent not in codes(
+        f"SYNTHETIC. My daughter is 14 and chats to a man on Snapchat. {text}", learned=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # answered yes, in prose
+        ("I asked her, has he ever asked you for photos? She said yes, twice.", "sexual_content"),
+        ("I asked her had he asked for pictures and she went quiet and then said yes.", "sexual_content"),
+        ("Asked her for photos? Yes.", "sexual_content"),
+        # the contact's own question is what he did, not a question answered
+        ("Someone on Roblox keeps asking her 'are you home alone?'", "supervision_probing"),
+        ("He asked her, can you send me a photo in your bra?", "sexual_content"),
+    ],
+)
+def test_questions_answered_yes_or_put_by_the_contact_are_signs(text: str, present: str) -> None:
+    assert present in codes(
+        f"SYNTHETIC. My daughter is 14 and chats to a man on Snapchat. {text}", learned=False
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Son 15 took approx 12 paracetamol 1hr ago after messages demanding £200.",
+        "14yo F, ingested unknown pills at a house party approx 30 mins ago, friend calling.",
+        "Mum states 15yo son is currently on Discord voice with 'Viktor'.",
+        "Someone has his nudes and wants £500 by morning. He says he can't live with it.",
+        "Text from my daughter (13): 'he's followed me home from the park he's at the end of the road now'.",
+        "My daughter is 13 and has been gone since last night, she left with a man in a white van.",
+        "A girl of 13 in the back of my taxi, he's texting her that he's waiting in room 12.",
+    ],
+)
+def test_danger_now_in_the_fifth_pass_wordings(text: str) -> None:
+    assert "immediate_danger" in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son is 14. He took 2 paracetamol for his headache and went to bed.",
+        "She's on FaceTime with her nan right now.",
+        "He has said he cannot go on like this but is with the pastoral lead and denies any plan.",
+        "Last week she left with a man from the club; he is her coach and drops the team home.",
+        "He's at the end of the road, he lives there, we see him every day.",
+        # the child named at home after the danger ("Mateo is at home"), an upper-case log included
+        "My son Mateo (13) went missing tonight to meet a man from Roblox. Mateo is at home.",
+        "DAUGHTER SIENNA (14) MISSING, BELIEVED WITH ONLINE MALE NOW. SIENNA IS AT HOME, NO TRAVEL "
+        "BEFORE 14TH.",
+        "Alana (14) has gone to meet him tonight. Alana's at home with me now and she's not going anywhere.",
+    ],
+)
+def test_fifth_pass_near_wordings_are_not_danger_now(text: str) -> None:
+    assert "immediate_danger" not in codes(f"SYNTHETIC. {text}", learned=False)
+
+
+def test_a_name_at_home_sets_danger_aside_only_when_it_is_the_childs() -> None:
+    # "Dean" is nobody's child here: the man at home says nothing of where she is
+    text = (
+        "SYNTHETIC. My daughter (14) is with a man from Snapchat right now, her phone is off. "
+        "Dean is at home."
+    )
+    assert "immediate_danger" in codes(text, learned=False)
+
+
+def test_told_to_hurt_themselves_is_coercion() -> None:
+    assert "coercion_threats" in codes(
+        "SYNTHETIC. He told her to cut herself to prove she loved him. She is 14.", learned=False
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I asked her about everything: has anyone older been talking to her, anyone asked her to keep things "
+        "quiet, asked for pictures, asked her to meet. Every answer was no and she showed me.",
+        "I asked her about everything the leaflet lists: has anyone asked you for pictures, has anyone "
+        "asked to meet you. No to every one.",
+        "I asked whether anyone has asked her for pictures, to meet alone or to keep secrets: she said no.",
+    ],
+)
+def test_a_list_of_questions_answered_no_together_is_no_sign(text: str) -> None:
+    found = codes(f"SYNTHETIC. My daughter is 14 and chats to a man on Snapchat. {text}", learned=False)
+    assert not found & {"sexual_content", "meeting", "secrecy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an adult only feared, imagined or read about is not the contact
+        ("My son is 12. We were worried it was a man. It was two lads from his class.", False),
+        ("My daughter is 14. I convinced myself it was some man online. It's her friends.", False),
+        ("My daughter is 14. I read that thing in the paper about older men, so I checked her phone.", False),
+        # ... but a worry about someone real is
+        ("My daughter is 14. I'm worried about a man who keeps messaging her on Snapchat.", True),
+        ("She's twelve. I've just seen on her iPad that she's messaged a man 'I'm waiting'.", True),
+    ],
+)
+def test_an_adult_only_feared_is_not_an_age_gap(text: str, expected: bool) -> None:
+    assert ("age_gap" in codes(f"SYNTHETIC. {text}", learned=False)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        # an independent review's counterexamples to the fifth pass, each of which hid real danger in its
+        # first version: a "no" the caller goes on to doubt, a present worry about the contact's age, another
+        # child's age, a claimed age passed on, a log that leaves out who asked, a count of someone's tablets
+        (
+            "My daughter is 14 and chats to a man on Snapchat. I asked her has he asked for photos and she "
+            "said no, but I saw the messages.",
+            "sexual_content",
+            True,
+        ),
+        (
+            "My daughter is 14. I'm worried he's an adult, he says he's 16 but his voice is deep.",
+            "age_gap",
+            True,
+        ),
+        (
+            "My daughter is 14. I'm scared he's a grown man, he's sent her money and wants to meet.",
+            "age_gap",
+            True,
+        ),
+        (
+            "Male, 32, on Snapchat with YP (14). Asked YP to meet him at the station? YP said no.",
+            "meeting",
+            True,
+        ),
+        (
+            "My daughter is 14. Her boyfriend is 22. Asked her for nudes? She said no and blocked him.",
+            "sexual_content",
+            True,
+        ),
+        (
+            "My son is 15. Took around 12 of his mum's tablets, not sure what they are.",
+            "immediate_danger",
+            True,
+        ),
+    ],
+)
+def test_review_counterexamples_of_the_fifth_pass(text: str, code: str, expected: bool) -> None:
+    assert (code in codes(f"SYNTHETIC. {text}", learned=False)) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter is 14. He sent her pictures of his penis. Her friend, also fourteen, got them too.",
+        "My son (13) games with someone called Kai, hes 13 too apparently, who wants to meet him at the "
+        "park tomorrow.",
+    ],
+)
+def test_another_childs_age_or_a_claim_passed_on_is_no_peer(text: str) -> None:
+    assert assess(f"SYNTHETIC. {text}", learned=False).risk == "high"

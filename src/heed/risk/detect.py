@@ -151,16 +151,21 @@ class Scope:
         asked_no: re.Pattern[str] | None = compiled.get("asked_no")
         unless: re.Pattern[str] | None = compiled.get("asked_no_unless")
         if asked_no is not None:
+            groups = [g for g in ("q", "q2", "q3") if g in asked_no.groupindex]
             for m in asked_no.finditer(text):
-                group = "q" if m.group("q") is not None else "q2"
-                if group not in asked_no.groupindex or m.group(group) is None:
+                group = next((g for g in groups if m.group(g) is not None), None)
+                if group is None:
                     continue
                 if unless is not None and unless.search(m.group(group)):
                     continue
                 self._asked_no.append(m.span(group))
-        past = compiled["past_before"]
-        self._past_codes: frozenset[str] = past["indicators"]
-        self._past_before: re.Pattern[str] | None = past["pattern"]
+        # the clause before a match sets it back in time, or names it as only feared (scope.yaml
+        # ``past_before``, ``feared_before``): (indicators, pattern) for each that the pack gives
+        self._set_back: list[tuple[frozenset[str], re.Pattern[str]]] = [
+            (frame["indicators"], frame["pattern"])
+            for frame in (compiled["past_before"], compiled["feared_before"])
+            if frame["pattern"] is not None
+        ]
         topic = compiled["topic"]
         self._topic_codes: frozenset[str] = topic["indicators"]
         self._topic_near: re.Pattern[str] | None = topic["near"]
@@ -262,7 +267,7 @@ class Scope:
     def keeps(self, code: str, start: int, end: int, *, suspicion_counts: bool) -> bool:
         """Whether a match of ``code`` at ``[start, end)`` is evidence: reported (``is_reported``) and not
         set aside as the family's doing, a topic of schoolwork, a line recording a handler's check, a question
-        reported asked and answered no, or (for danger now) something told as weeks or months past. The one
+        reported asked and answered no, or set back as weeks or months past or as only feared. The one
         test the cues, the learned hits and the cue review all apply."""
         return (
             self.is_reported(start, end, suspicion_counts=suspicion_counts)
@@ -270,13 +275,18 @@ class Scope:
             and not self.named_as_topic(code, start)
             and not self.in_check_record(start)
             and not self.asked_and_answered_no(start)
-            and not (code in self._past_codes and self.told_as_past(start))
+            and not self.set_back(code, start)
         )
 
-    def told_as_past(self, start: int) -> bool:
-        """Whether the clause before ``start`` sets what follows weeks or months back ("Three weeks ago he
-        said he wanted to die", "On Saturday she got into a car with a man"; scope.yaml ``past_before``)."""
-        return self._past_before is not None and self._past_before.search(self.window(start)) is not None
+    def set_back(self, code: str, start: int) -> bool:
+        """Whether the clause before ``start`` sets a match of ``code`` weeks or months back ("Three weeks ago
+        he said he wanted to die"; scope.yaml ``past_before``) or names it as only feared or imagined ("I
+        convinced myself it was some man online"; ``feared_before``)."""
+        frames = [pattern for codes, pattern in self._set_back if code in codes]
+        if not frames:
+            return False
+        window = self.window(start)
+        return any(pattern.search(window) is not None for pattern in frames)
 
     def same_clause(self, a: int, b: int) -> bool:
         """Whether no clause break ends after ``a`` and at or before ``b``."""

@@ -216,7 +216,10 @@ def assess(
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
                 contact_age = "adult"
-    over = _danger_over(norm, pack, found)
+    child_names = frozenset(
+        s.value.casefold() for s in subjects.items if s.kind == "person" and s.attrs.get("role") == "child"
+    )
+    over = _danger_over(norm, pack, found, child_names)
     if over is not None:
         found.pop("immediate_danger", None)
         why.pop("immediate_danger", None)
@@ -478,9 +481,13 @@ def _vulnerability(
     return {c: out[c] for c in pack.vulnerabilities if c in out}
 
 
-def _danger_over(text: str, pack: GuidancePack, found: Mapping[str, list[Span]]) -> Reason | None:
+def _danger_over(
+    text: str, pack: GuidancePack, found: Mapping[str, list[Span]], child_names: frozenset[str] = frozenset()
+) -> Reason | None:
     """The reason danger now is set aside when the narrative says, after every sign of it, that the child was
-    found or is safe (people.yaml ``found_safe``); None otherwise."""
+    found or is safe (people.yaml ``found_safe``); None otherwise. A pattern that names whoever is safe (its
+    group ``child``, "Mateo is at home") counts only for a name the narrative gives the child
+    (``child_names``, case-folded): never the man's."""
     rule = pack.compiled.get("found_safe")
     spans = found.get("immediate_danger")
     if rule is None or not spans:
@@ -489,6 +496,7 @@ def _danger_over(text: str, pack: GuidancePack, found: Mapping[str, list[Span]])
         m.span()
         for m in rule["re"].finditer(text)
         if not rule["not_after"].search(text, _sentence_of(text, m.start())[0], m.start())
+        and (m.groupdict().get("child") is None or m.group("child").casefold() in child_names)
     ]
     if not safe:
         return None
@@ -709,7 +717,7 @@ _CONTACTING = re.compile(
     r"\b(?:messaging|messaged|msging|msgd|chatting|chatted|chats to|talk(?:s|ed|ing)? to|texting|texted|"
     r"sen[dt]s?|sending|ask(?:s|ed|ing)|add(?:s|ed)|plays? (?:with|online)|playing (?:with|online)|"
     r"video ?call(?:s|ed|ing)|facetim(?:es|ed|ing)|snapp(?:ed|ing)|dms|dming|dm'd|going out with|dating|"
-    r"seeing)\b",
+    r"seeing|met|meets|meeting up with|games? with|gaming with)\b",
     re.IGNORECASE,
 )
 

@@ -958,15 +958,16 @@ def _compile_scope_people(
             "unless": single("scope.topic", topic, "unless") if "unless" in topic else None,
         }
     )
-    past = v.mapping(scope.get("past_before", {}), ["scope", "past_before"])
-    out["past_before"] = MappingProxyType(
-        {
-            "indicators": frozenset(
-                v.str_list(past.get("indicators", []), ["scope", "past_before", "indicators"], allowed=codes)
-            ),
-            "pattern": single("scope.past_before", past, "pattern") if "pattern" in past else None,
-        }
-    )
+    for key in ("past_before", "feared_before"):
+        frame = v.mapping(scope.get(key, {}), ["scope", key])
+        out[key] = MappingProxyType(
+            {
+                "indicators": frozenset(
+                    v.str_list(frame.get("indicators", []), ["scope", key, "indicators"], allowed=codes)
+                ),
+                "pattern": single(f"scope.{key}", frame, "pattern") if "pattern" in frame else None,
+            }
+        )
 
     for k in (
         "child_words",
