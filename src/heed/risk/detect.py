@@ -161,11 +161,11 @@ class Scope:
                 self._asked_no.append(m.span(group))
         # the clause before a match sets it back in time, or names it as only feared (scope.yaml
         # ``past_before``, ``feared_before``): (indicators, pattern) for each that the pack gives
-        self._set_back: list[tuple[frozenset[str], re.Pattern[str]]] = [
-            (frame["indicators"], frame["pattern"])
-            for frame in (compiled["past_before"], compiled["feared_before"])
-            if frame["pattern"] is not None
-        ]
+        self._set_back: dict[str, list[re.Pattern[str]]] = {}
+        for frame in (compiled["past_before"], compiled["feared_before"]):
+            if frame["pattern"] is not None:
+                for code in frame["indicators"]:
+                    self._set_back.setdefault(code, []).append(frame["pattern"])
         topic = compiled["topic"]
         self._topic_codes: frozenset[str] = topic["indicators"]
         self._topic_near: re.Pattern[str] | None = topic["near"]
@@ -282,7 +282,7 @@ class Scope:
         """Whether the clause before ``start`` sets a match of ``code`` weeks or months back ("Three weeks ago
         he said he wanted to die"; scope.yaml ``past_before``) or names it as only feared or imagined ("I
         convinced myself it was some man online"; ``feared_before``)."""
-        frames = [pattern for codes, pattern in self._set_back if code in codes]
+        frames = self._set_back.get(code)
         if not frames:
             return False
         window = self.window(start)

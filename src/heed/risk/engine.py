@@ -216,10 +216,7 @@ def assess(
             _merge_hits([h for h in hits if h.code == "age_gap"], found, why, possible)
             if "age_gap" in why and contact_age == "unknown":
                 contact_age = "adult"
-    child_names = frozenset(
-        s.value.casefold() for s in subjects.items if s.kind == "person" and s.attrs.get("role") == "child"
-    )
-    over = _danger_over(norm, pack, found, child_names)
+    over = _danger_over(norm, pack, found, subjects)
     if over is not None:
         found.pop("immediate_danger", None)
         why.pop("immediate_danger", None)
@@ -482,16 +479,19 @@ def _vulnerability(
 
 
 def _danger_over(
-    text: str, pack: GuidancePack, found: Mapping[str, list[Span]], child_names: frozenset[str] = frozenset()
+    text: str, pack: GuidancePack, found: Mapping[str, list[Span]], subjects: Subjects
 ) -> Reason | None:
     """The reason danger now is set aside when the narrative says, after every sign of it, that the child was
     found or is safe (people.yaml ``found_safe``); None otherwise. A pattern that names whoever is safe (its
-    group ``child``, "Mateo is at home") counts only for a name the narrative gives the child
-    (``child_names``, case-folded): never the man's."""
+    group ``child``, "Mateo is at home") counts only for a name the subject extractor gave the child's role
+    (case-folded): never the man's."""
     rule = pack.compiled.get("found_safe")
     spans = found.get("immediate_danger")
     if rule is None or not spans:
         return None
+    child_names = {
+        p.value.casefold() for p in subjects.items if p.kind == "person" and p.attrs.get("role") == "child"
+    }
     safe = [
         m.span()
         for m in rule["re"].finditer(text)
